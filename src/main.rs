@@ -1,7 +1,12 @@
 //! riskreport: validates AI career risk audits, scores them and renders personalised reports.
 
 mod catalog;
+mod cli;
 mod input;
+mod output;
+mod sample;
 mod score;
 
-fn main() {}
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

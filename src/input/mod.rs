@@ -3,5 +3,13 @@
 //! says where and how to fix it. Rows are streamed so memory does not grow with the file.
 
 mod audit;
+mod columns;
+mod reader;
+mod reject;
+mod suggest;
+mod validate;
 
 pub use audit::{Audit, TaskShare};
+pub use columns::{OPTIONAL, REQUIRED};
+pub use reader::{open, AuditReader, InputError};
+pub use reject::{Problem, Reject, RejectWriter};

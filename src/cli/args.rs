@@ -1,0 +1,73 @@
+//! Argument definitions (clap derive). Only shapes here; behaviour lives in the command modules.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "riskreport",
+    version,
+    about = "Validate AI career risk audits, score them and render personalised 24-page PDF reports",
+    after_help = "Examples:\n  riskreport validate input/audits.csv\n  riskreport score input/audits.csv --format json > scores.json\n  riskreport sample --rows 1000 --seed 7 > audits.csv\n  riskreport --catalog my-catalog/ score audits.csv\n\nExit status: 0 all rows fine, 1 some rows rejected, 2 could not run (bad arguments, unreadable input, bad catalog)."
+)]
+pub struct Cli {
+    /// Catalog directory (catalog.toml, tools.toml, industries.toml, roles/*.toml) instead of the built-in one
+    #[arg(long, global = true, value_name = "DIR", env = "RISKREPORT_CATALOG")]
+    pub catalog: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check every row of an audit CSV and list the problems (exit 1 if any row is rejected)
+    #[command(after_help = "Example:\n  riskreport validate input/audits.csv")]
+    Validate(ValidateArgs),
+    /// Score every valid audit and print one line per audit, audit_id first
+    #[command(after_help = "Examples:\n  riskreport score input/audits.csv\n  riskreport score input/audits.csv --format json --out /tmp/run")]
+    Score(ScoreArgs),
+    /// Write a deterministic sample of realistic audits as CSV
+    #[command(after_help = "Example:\n  riskreport sample --rows 500 --seed 2026 > input/audits.csv")]
+    Sample(SampleArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// The audit CSV export
+    pub file: PathBuf,
+    /// Also write the rejected rows to this CSV
+    #[arg(long, value_name = "PATH")]
+    pub rejects: Option<PathBuf>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    /// The audit CSV export
+    pub file: PathBuf,
+    /// Output format on standard output
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
+    /// Directory for rejects.csv
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct SampleArgs {
+    /// Number of audit rows
+    #[arg(long, default_value_t = 500)]
+    pub rows: usize,
+    /// Random seed; the same rows and seed always give the same file
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Write to this file instead of standard output
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}

@@ -1,0 +1,58 @@
+//! The command line: argument definitions and the wiring from each subcommand to the stages.
+//! Exit status: 0 all done, 1 done with rejected rows or failures, 2 could not run.
+
+mod args;
+mod sample_cmd;
+mod score_cmd;
+mod validate_cmd;
+
+use crate::catalog::Catalog;
+use anyhow::Context;
+use args::{Cli, Command};
+use clap::Parser;
+use std::process::ExitCode;
+
+/// What a command reports back: whether anything was rejected or failed.
+pub enum Outcome {
+    Clean,
+    WithRejects,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::WithRejects) => ExitCode::from(1),
+        Err(e) => {
+            // A closed pipe (e.g. `| head`) is the reader's choice, not a failure.
+            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let catalog = load_catalog(cli.catalog.as_deref())?;
+    match cli.command {
+        Command::Validate(a) => validate_cmd::run(&catalog, a),
+        Command::Score(a) => score_cmd::run(&catalog, a),
+        Command::Sample(a) => sample_cmd::run(&catalog, a),
+    }
+}
+
+fn load_catalog(dir: Option<&std::path::Path>) -> anyhow::Result<Catalog> {
+    match dir {
+        None => Ok(Catalog::builtin()),
+        Some(d) => Catalog::from_dir(d).with_context(|| format!("the catalog in {} is refused", d.display())),
+    }
+}
+
+/// Prints the reader's file-level warnings once, on stderr.
+fn print_warnings(reader: &crate::input::AuditReader) {
+    for w in &reader.warnings {
+        eprintln!("warning: {}: {w}", reader.path().display());
+    }
+}

@@ -1,0 +1,49 @@
+//! `riskreport validate`: every problem of every row, then a one-line verdict.
+
+use super::args::ValidateArgs;
+use super::{print_warnings, Outcome};
+use crate::catalog::Catalog;
+use crate::input::{self, RejectWriter};
+use anyhow::Context;
+use std::io::Write;
+
+pub fn run(catalog: &Catalog, args: ValidateArgs) -> anyhow::Result<Outcome> {
+    let reader = input::open(&args.file, catalog)?;
+    print_warnings(&reader);
+    let mut rejects_out = match &args.rejects {
+        Some(p) => Some(RejectWriter::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?)?),
+        None => None,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let (mut valid, mut rejected) = (0u64, 0u64);
+    for item in reader {
+        match item {
+            Ok(_) => valid += 1,
+            Err(r) => {
+                rejected += 1;
+                writeln!(out, "{r}")?;
+                if let Some(w) = rejects_out.as_mut() {
+                    w.write(&r)?;
+                }
+            }
+        }
+    }
+    if let Some(w) = rejects_out {
+        w.finish()?;
+    }
+    writeln!(out, "{}: {valid} valid row{}, {rejected} rejected", args.file.display(), plural(valid), )?;
+    if valid + rejected == 0 {
+        writeln!(out, "note: the file has a header but no audit rows")?;
+    }
+    out.flush()?;
+    Ok(if rejected > 0 { Outcome::WithRejects } else { Outcome::Clean })
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,151 @@
+//! The one place CSV readers for audits are built: checks the file can be read as CSV at all
+//! (UTF-8, not binary, a header with the required columns), detects `;` exports, and then
+//! streams validated rows.
+
+use super::columns::{Columns, REQUIRED};
+use super::reject::{Problem, Reject};
+use super::validate::{validate_row, Seen};
+use super::Audit;
+use crate::catalog::Catalog;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Why a file cannot be read as an audit CSV at all (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("cannot open {path}: {source}")]
+    Open { path: PathBuf, source: std::io::Error },
+    #[error("{path} is empty: expected a header row naming the columns ({})", REQUIRED.join(", "))]
+    Empty { path: PathBuf },
+    #[error("{path} looks like a binary file (a NUL byte at offset {offset}), not a CSV export: export the audits as CSV (UTF-8)")]
+    Binary { path: PathBuf, offset: u64 },
+    #[error("{path} is not UTF-8: line {line} has the byte 0x{byte:02X}, which is not valid UTF-8 (the file is probably Latin-1 or Windows-1252); re-export it as \"CSV UTF-8\" or convert it, e.g. `iconv -f WINDOWS-1252 -t UTF-8`")]
+    NotUtf8 { path: PathBuf, line: u64, byte: u8 },
+    #[error("{path}: {message}")]
+    Header { path: PathBuf, message: String },
+    #[error("{path}: cannot read: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+}
+
+/// Checks the whole file is UTF-8 text before any row is processed, in constant memory, so a
+/// wrongly encoded export stops the run instead of rejecting half its rows.
+fn prescan(path: &Path) -> Result<(), InputError> {
+    let file = File::open(path).map_err(|source| InputError::Open { path: path.into(), source })?;
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let mut buf = vec![0u8; 1 << 16];
+    let mut carry: Vec<u8> = Vec::new();
+    let (mut line, mut offset, mut total) = (1u64, 0u64, 0u64);
+    loop {
+        let n = reader.read(&mut buf).map_err(|source| InputError::Read { path: path.into(), source })?;
+        total += n as u64;
+        if n == 0 {
+            if !carry.is_empty() {
+                return Err(InputError::NotUtf8 { path: path.into(), line, byte: carry[0] });
+            }
+            break;
+        }
+        let mut chunk = std::mem::take(&mut carry);
+        chunk.extend_from_slice(&buf[..n]);
+        if let Some(pos) = chunk.iter().position(|&b| b == 0) {
+            return Err(InputError::Binary { path: path.into(), offset: offset + pos as u64 });
+        }
+        let valid_up_to = match std::str::from_utf8(&chunk) {
+            Ok(_) => chunk.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(e) => {
+                let bad = e.valid_up_to();
+                line += chunk[..bad].iter().filter(|&&b| b == b'\n').count() as u64;
+                return Err(InputError::NotUtf8 { path: path.into(), line, byte: chunk[bad] });
+            }
+        };
+        line += chunk[..valid_up_to].iter().filter(|&&b| b == b'\n').count() as u64;
+        offset += valid_up_to as u64;
+        carry = chunk[valid_up_to..].to_vec();
+    }
+    if total == 0 || (total == 3 && std::fs::read(path).map(|b| b == [0xEF, 0xBB, 0xBF]).unwrap_or(false)) {
+        return Err(InputError::Empty { path: path.into() });
+    }
+    Ok(())
+}
+
+/// Picks `;` when the header line has more semicolons than commas outside quotes.
+fn sniff_delimiter(path: &Path) -> Result<u8, InputError> {
+    let file = File::open(path).map_err(|source| InputError::Open { path: path.into(), source })?;
+    let mut first = Vec::new();
+    for byte in BufReader::new(file).bytes() {
+        let b = byte.map_err(|source| InputError::Read { path: path.into(), source })?;
+        if b == b'\n' || first.len() > 1 << 16 {
+            break;
+        }
+        first.push(b);
+    }
+    let (mut commas, mut semis, mut quoted) = (0, 0, false);
+    for b in first {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            b';' if !quoted => semis += 1,
+            _ => {}
+        }
+    }
+    Ok(if semis > commas { b';' } else { b',' })
+}
+
+/// Streams an audit CSV: each item is a validated `Audit` or the `Reject` saying why not.
+pub struct AuditReader<'c> {
+    csv: csv::Reader<BufReader<File>>,
+    columns: Columns,
+    catalog: &'c Catalog,
+    seen: Seen,
+    record: csv::StringRecord,
+    path: PathBuf,
+    /// Non-fatal notes about the file (unknown columns), to show once.
+    pub warnings: Vec<String>,
+    pub delimiter: u8,
+}
+
+pub fn open<'c>(path: &Path, catalog: &'c Catalog) -> Result<AuditReader<'c>, InputError> {
+    prescan(path)?;
+    let delimiter = sniff_delimiter(path)?;
+    let file = File::open(path).map_err(|source| InputError::Open { path: path.into(), source })?;
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(BufReader::with_capacity(1 << 16, file));
+    let header = csv.headers().map_err(|e| InputError::Header { path: path.into(), message: format!("cannot read the header row: {e}") })?.clone();
+    let (columns, warnings) = Columns::from_header(&header).map_err(|message| InputError::Header { path: path.into(), message })?;
+    Ok(AuditReader { csv, columns, catalog, seen: Seen::default(), record: csv::StringRecord::new(), path: path.into(), warnings, delimiter })
+}
+
+impl AuditReader<'_> {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Iterator for AuditReader<'_> {
+    type Item = Result<Audit, Reject>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            match self.csv.read_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) => {
+                    // A line with nothing on it is not a row anybody submitted.
+                    if self.record.len() == 1 && self.record[0].trim().is_empty() {
+                        continue;
+                    }
+                    let line = self.record.position().map(|p| p.line()).unwrap_or(0);
+                    return Some(validate_row(&self.record, line, &self.columns, self.catalog, &mut self.seen));
+                }
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(0);
+                    let reason = format!("the row cannot be read as CSV ({e}); check its quoting");
+                    return Some(Err(Reject { line, audit_id: String::new(), problems: vec![Problem { column: "(row)".into(), reason }] }));
+                }
+            }
+        }
+    }
+}

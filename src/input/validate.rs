@@ -1,0 +1,370 @@
+//! Row rules of product.md: every cell is checked, every problem is reported with the column and
+//! a fix, and a row is only turned into an `Audit` when it has no problem at all.
+
+use super::columns::Columns;
+use super::reject::{printable, Problem, Reject};
+use super::suggest::{closest, list};
+use super::{Audit, TaskShare};
+use crate::catalog::{Catalog, Role, Usage};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// Longest cell accepted; a larger one is a broken export, not an answer to a form.
+pub const MAX_CELL_BYTES: usize = 64 * 1024;
+const SHARE_TOLERANCE: f64 = 2.0;
+
+/// audit_ids already seen, as 64-bit hashes with their line: 16 bytes a row, not the ids.
+#[derive(Default)]
+pub struct Seen(HashMap<u64, u64>);
+
+impl Seen {
+    fn first_line(&mut self, id: &str, line: u64) -> Option<u64> {
+        let mut h = DefaultHasher::new();
+        id.hash(&mut h);
+        match self.0.entry(h.finish()) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(line);
+                None
+            }
+        }
+    }
+}
+
+struct Row<'r> {
+    record: &'r csv::StringRecord,
+    problems: Vec<Problem>,
+}
+
+impl<'r> Row<'r> {
+    fn get(&self, idx: Option<usize>) -> &'r str {
+        idx.and_then(|i| self.record.get(i)).unwrap_or("")
+    }
+
+    fn problem(&mut self, column: &str, reason: impl Into<String>) {
+        self.problems.push(Problem { column: column.into(), reason: reason.into() });
+    }
+}
+
+pub fn validate_row(record: &csv::StringRecord, line: u64, cols: &Columns, catalog: &Catalog, seen: &mut Seen) -> Result<Audit, Reject> {
+    let mut row = Row { record, problems: Vec::new() };
+    let raw_id = row.get(Some(cols.audit_id)).trim().to_string();
+
+    if record.len() != cols.names.len() {
+        let (n, m) = (record.len(), cols.names.len());
+        let hint = if n > m { "a value probably contains the delimiter without quotes: put that value in double quotes" } else { "the row is cut short: fill the missing values or add empty ones" };
+        row.problem("(row)", format!("the row has {n} fields but the header has {m}; {hint}"));
+        return Err(Reject { line, audit_id: raw_id, problems: row.problems });
+    }
+    for (i, cell) in record.iter().enumerate() {
+        if cell.len() > MAX_CELL_BYTES {
+            let column = cols.names[i].clone();
+            row.problem(&column, format!("the value is {} bytes long; the limit is {} bytes — the export is probably broken at this row", cell.len(), MAX_CELL_BYTES));
+        }
+    }
+    if !row.problems.is_empty() {
+        let audit_id = if raw_id.len() > MAX_CELL_BYTES { String::new() } else { raw_id };
+        return Err(Reject { line, audit_id, problems: row.problems });
+    }
+
+    let cell = |idx: Option<usize>| idx.and_then(|i| record.get(i)).unwrap_or("");
+    let audit_id = check_audit_id(&mut row, &raw_id, line, seen);
+    let submitted_at = check_submitted_at(&mut row, cols);
+    let email = check_email(&mut row, cell(Some(cols.email)));
+    let full_name = check_name(&mut row, cell(Some(cols.full_name)));
+    let job_title = check_text(&mut row, "job_title", cell(Some(cols.job_title)), 200);
+    let role = check_role(&mut row, cols, catalog, &job_title);
+    let industry = check_industry(&mut row, cell(cols.industry), catalog);
+    let years = check_years(&mut row, cell(Some(cols.years_experience)));
+    let tasks = role.and_then(|r| check_tasks(&mut row, cell(Some(cols.tasks)), r));
+    let ai_tools = check_tools(&mut row, cell(cols.ai_tools), catalog);
+    let ai_usage = check_usage(&mut row, cell(cols.ai_usage));
+    let country = check_country(&mut row, cell(cols.country));
+    let consent = check_consent(&mut row, cell(Some(cols.consent_email)));
+
+    match (row.problems.is_empty(), submitted_at, role, years, tasks, ai_usage, consent) {
+        (true, Some(submitted_at), Some(role), Some(years_experience), Some(tasks), Some(ai_usage), Some(consent_email)) => Ok(Audit {
+            line,
+            audit_id,
+            submitted_at,
+            email,
+            full_name,
+            job_title,
+            role: role.key.clone(),
+            industry,
+            years_experience,
+            tasks,
+            ai_tools,
+            ai_usage,
+            country,
+            consent_email,
+        }),
+        _ => Err(Reject { line, audit_id: raw_id, problems: row.problems }),
+    }
+}
+
+fn has_control(s: &str) -> bool {
+    s.chars().any(char::is_control)
+}
+
+fn check_audit_id(row: &mut Row, id: &str, line: u64, seen: &mut Seen) -> String {
+    let ok_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if id.is_empty() {
+        row.problem("audit_id", "is empty; every row needs a unique id of letters, digits, '_' or '-'");
+    } else if id.len() > 64 {
+        row.problem("audit_id", format!("is {} characters long; the limit is 64 (it names the report file)", id.chars().count()));
+    } else if !ok_chars {
+        let bad: String = id.chars().filter(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-')).take(5).collect();
+        row.problem("audit_id", format!("`{}` contains {:?}; use only letters A–Z, digits, '_' and '-' (it names the report file)", printable(id, 64), bad));
+    } else if let Some(first) = seen.first_line(id, line) {
+        row.problem("audit_id", format!("`{id}` is already used on line {first}; ids must be unique in the file — give this row its own id or remove the duplicate"));
+    }
+    id.to_string()
+}
+
+fn check_submitted_at(row: &mut Row, cols: &Columns) -> Option<OffsetDateTime> {
+    let v = row.get(Some(cols.submitted_at)).trim();
+    match OffsetDateTime::parse(v, &Rfc3339) {
+        Ok(t) => Some(t),
+        Err(_) => {
+            row.problem("submitted_at", format!("`{}` is not an RFC 3339 timestamp; write it like 2026-11-23T18:04:05Z", printable(v, 40)));
+            None
+        }
+    }
+}
+
+/// RFC 5321 mailbox syntax only: no display name, no comments, nothing that could become a header.
+fn check_email(row: &mut Row, raw: &str) -> String {
+    let v = raw.trim_matches(' ');
+    let problem = if v.is_empty() {
+        Some("is empty; the report is addressed to it".to_string())
+    } else if has_control(v) {
+        Some("contains a line break or control character; write the bare address only".to_string())
+    } else if v.contains('<') || v.contains('>') || v.contains(' ') {
+        Some(format!("`{}` has a display name or spaces; write the bare address only, e.g. ana@example.com", printable(v, 80)))
+    } else if v.len() > 254 {
+        Some("is longer than 254 characters".to_string())
+    } else if !valid_mailbox(v) {
+        Some(format!("`{}` is not a valid email address; it must look like name@example.com", printable(v, 80)))
+    } else {
+        None
+    };
+    if let Some(p) = problem {
+        row.problem("email", p);
+    }
+    v.to_string()
+}
+
+fn valid_mailbox(v: &str) -> bool {
+    let Some((local, domain)) = v.rsplit_once('@') else { return false };
+    if local.is_empty() || local.len() > 64 || local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return false;
+    }
+    if !local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c)) {
+        return false;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && labels.last().is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()) && tld.len() >= 2)
+        && v.parse::<lettre::Address>().is_ok()
+}
+
+fn check_name(row: &mut Row, raw: &str) -> String {
+    let v = raw.trim();
+    let n = v.chars().count();
+    if v.is_empty() {
+        row.problem("full_name", "is empty or only spaces; the report is addressed to this name");
+    } else if n > 120 {
+        row.problem("full_name", format!("is {n} characters long; the limit is 120"));
+    } else if has_control(v) {
+        row.problem("full_name", "contains a control character (line break, tab or similar); remove it");
+    }
+    v.to_string()
+}
+
+fn check_text(row: &mut Row, column: &str, raw: &str, max: usize) -> String {
+    let v = raw.trim();
+    if v.is_empty() {
+        row.problem(column, "is empty");
+    } else if v.chars().count() > max {
+        row.problem(column, format!("is {} characters long; the limit is {max}", v.chars().count()));
+    } else if has_control(v) {
+        row.problem(column, "contains a control character (line break, tab or similar); remove it");
+    }
+    v.to_string()
+}
+
+fn check_role<'c>(row: &mut Row, cols: &Columns, catalog: &'c Catalog, title: &str) -> Option<&'c Role> {
+    let keys = || catalog.roles.iter().map(|r| r.key.as_str());
+    let given = row.get(cols.role).trim().to_lowercase();
+    if !given.is_empty() {
+        return match catalog.role(&given) {
+            Some(r) => Some(r),
+            None => {
+                row.problem("role", format!("`{}` is not a role of the catalog; did you mean {}?", printable(&given, 40), list(&closest(&given, keys(), 3))));
+                None
+            }
+        };
+    }
+    if title.is_empty() {
+        return None;
+    }
+    match catalog.match_title(title) {
+        Some(r) => Some(r),
+        None => {
+            let slug: String = title.to_lowercase().split_whitespace().collect::<Vec<_>>().join("-");
+            row.problem(
+                "job_title",
+                format!("`{}` matches no role of the catalog; fill the role column with the closest key, e.g. {}", printable(title, 60), list(&closest(&slug, keys(), 3))),
+            );
+            None
+        }
+    }
+}
+
+fn check_industry(row: &mut Row, raw: &str, catalog: &Catalog) -> String {
+    let v = raw.trim().to_lowercase();
+    if v.is_empty() {
+        return "technology".into();
+    }
+    if catalog.industry(&v).is_none() {
+        let keys = catalog.industries.iter().map(|i| i.key.as_str());
+        row.problem("industry", format!("`{}` is not an industry of the catalog; use {} (or leave it empty for technology)", printable(&v, 40), list(&closest(&v, keys, 3))));
+    }
+    v
+}
+
+fn parse_number(v: &str) -> Option<f64> {
+    // Semicolon exports from European locales write decimals with a comma.
+    v.trim().replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+fn check_years(row: &mut Row, raw: &str) -> Option<f64> {
+    match parse_number(raw) {
+        Some(y) if (0.0..=60.0).contains(&y) => Some(y),
+        Some(y) => {
+            row.problem("years_experience", format!("the value {y} is outside 0–60; give the years of professional experience"));
+            None
+        }
+        None => {
+            row.problem("years_experience", format!("`{}` is not a number; write the years as a number such as 7 or 7.5", printable(raw.trim(), 40)));
+            None
+        }
+    }
+}
+
+fn check_tasks(row: &mut Row, raw: &str, role: &Role) -> Option<Vec<TaskShare>> {
+    let keys = || role.tasks.iter().map(|t| t.key.as_str());
+    let mut shares: Vec<TaskShare> = Vec::new();
+    let mut ok = true;
+    let parts: Vec<&str> = raw.split(';').map(str::trim).filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() {
+        row.problem("tasks", format!("is empty; list the tasks as key=percent pairs separated by ';', e.g. {}=60;{}=40", role.tasks[0].key, role.tasks[1].key));
+        return None;
+    }
+    for part in parts {
+        let Some((k, p)) = part.split_once('=') else {
+            row.problem("tasks", format!("`{}` is not a key=percent pair; write e.g. {}=30", printable(part, 40), role.tasks[0].key));
+            ok = false;
+            continue;
+        };
+        let k = k.trim().to_lowercase();
+        if !role.tasks.iter().any(|t| t.key == k) {
+            let all: Vec<&str> = keys().collect();
+            row.problem(
+                "tasks",
+                format!("`{}` is not a task of {}; did you mean {}? Valid keys: {}", printable(&k, 40), role.key, list(&closest(&k, keys(), 3)), all.join(", ")),
+            );
+            ok = false;
+            continue;
+        }
+        match parse_number(p.trim_end_matches('%')) {
+            Some(x) if x > 0.0 && x <= 100.0 => {
+                if shares.iter().any(|s| s.key == k) {
+                    row.problem("tasks", format!("`{k}` is listed twice; give each task once with its total share"));
+                    ok = false;
+                } else {
+                    shares.push(TaskShare { key: k, share: x });
+                }
+            }
+            _ => {
+                row.problem("tasks", format!("the share of `{k}` is `{}`; it must be a percentage above 0 and at most 100", printable(p, 20)));
+                ok = false;
+            }
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let total: f64 = shares.iter().map(|s| s.share).sum();
+    if (total - 100.0).abs() > SHARE_TOLERANCE {
+        row.problem("tasks", format!("the shares add up to {}%; they are shares of working time and must add up to 100 (±2): adjust the percentages", fmt_num(total)));
+        return None;
+    }
+    for s in &mut shares {
+        s.share /= total;
+    }
+    Some(shares)
+}
+
+fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+fn check_tools(row: &mut Row, raw: &str, catalog: &Catalog) -> Vec<String> {
+    let mut tools: Vec<String> = Vec::new();
+    for t in raw.split(';').map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) {
+        if catalog.tool(&t).is_none() {
+            let keys = catalog.tools.iter().map(|t| t.key.as_str());
+            row.problem("ai_tools", format!("`{}` is not a tool of the catalog; did you mean {}?", printable(&t, 40), list(&closest(&t, keys, 3))));
+        } else if !tools.contains(&t) {
+            tools.push(t);
+        }
+    }
+    tools
+}
+
+fn check_usage(row: &mut Row, raw: &str) -> Option<Usage> {
+    let v = raw.trim().to_lowercase();
+    if v.is_empty() {
+        return Some(Usage::Never);
+    }
+    let u = Usage::parse(&v);
+    if u.is_none() {
+        row.problem("ai_usage", format!("`{}` is not one of never, monthly, weekly, daily", printable(&v, 20)));
+    }
+    u
+}
+
+fn check_country(row: &mut Row, raw: &str) -> Option<String> {
+    let v = raw.trim().to_uppercase();
+    if v.is_empty() {
+        return None;
+    }
+    if v.len() == 2 && ISO_3166_ALPHA2.split(' ').any(|c| c == v) {
+        Some(v)
+    } else {
+        row.problem("country", format!("`{}` is not an ISO 3166-1 alpha-2 country code (e.g. DE, PL, VN); leave it empty if unknown", printable(&v, 20)));
+        None
+    }
+}
+
+fn check_consent(row: &mut Row, raw: &str) -> Option<bool> {
+    match raw.trim().to_lowercase().as_str() {
+        "true" | "yes" | "1" => Some(true),
+        "false" | "no" | "0" => Some(false),
+        v => {
+            row.problem("consent_email", format!("`{}` is not a yes/no answer; write true or false (yes/no and 1/0 are accepted too)", printable(v, 20)));
+            None
+        }
+    }
+}
+
+const ISO_3166_ALPHA2: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
