@@ -11,10 +11,11 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-/// Why a file cannot be read as an audit CSV at all (exit status 2).
+/// Why a file cannot be read as an audit CSV at all (exit status 2). An io error is the `source`,
+/// not part of the message: `{:#}` prints the chain, and would otherwise print it twice.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("cannot open {path}: {source}")]
+    #[error("cannot open {path}")]
     Open { path: PathBuf, source: std::io::Error },
     #[error("{path} is empty: expected a header row naming the columns ({})", REQUIRED.join(", "))]
     Empty { path: PathBuf },
@@ -24,7 +25,7 @@ pub enum InputError {
     NotUtf8 { path: PathBuf, line: u64, byte: u8 },
     #[error("{path}: {message}")]
     Header { path: PathBuf, message: String },
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read")]
     Read { path: PathBuf, source: std::io::Error },
 }
 
@@ -92,9 +93,48 @@ fn sniff_delimiter(path: &Path) -> Result<u8, InputError> {
     Ok(if semis > commas { b';' } else { b',' })
 }
 
+/// Turns CRLF and lone CR line ends into LF before the CSV parser sees them. The csv crate counts
+/// lines on LF only, and after a CRLF it dates the next record one line early
+/// (BurntSushi/rust-csv#395), so every message about a Windows export named the wrong line.
+/// Inside a quoted cell this only changes which line break the value holds.
+struct LfOnly<R> {
+    inner: R,
+    after_cr: bool,
+}
+
+impl<R: Read> LfOnly<R> {
+    fn new(inner: R) -> Self {
+        LfOnly { inner, after_cr: false }
+    }
+}
+
+impl<R: Read> Read for LfOnly<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.inner.read(out)?;
+            let mut kept = 0;
+            for i in 0..n {
+                let b = out[i];
+                if b == b'\n' && self.after_cr {
+                    // The LF of a CRLF: its CR was already passed on as LF.
+                    self.after_cr = false;
+                    continue;
+                }
+                self.after_cr = b == b'\r';
+                out[kept] = if b == b'\r' { b'\n' } else { b };
+                kept += 1;
+            }
+            // Only a chunk holding nothing but the LF of a split CRLF is empty: read on.
+            if kept > 0 || n == 0 {
+                return Ok(kept);
+            }
+        }
+    }
+}
+
 /// Streams an audit CSV: each item is a validated `Audit` or the `Reject` saying why not.
 pub struct AuditReader<'c> {
-    csv: csv::Reader<BufReader<File>>,
+    csv: csv::Reader<LfOnly<BufReader<File>>>,
     columns: Columns,
     catalog: &'c Catalog,
     seen: Seen,
@@ -113,7 +153,7 @@ pub fn open<'c>(path: &Path, catalog: &'c Catalog) -> Result<AuditReader<'c>, In
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_reader(BufReader::with_capacity(1 << 16, file));
+        .from_reader(LfOnly::new(BufReader::with_capacity(1 << 16, file)));
     let header = csv.headers().map_err(|e| InputError::Header { path: path.into(), message: format!("cannot read the header row: {e}") })?.clone();
     let (columns, warnings) = Columns::from_header(&header).map_err(|message| InputError::Header { path: path.into(), message })?;
     Ok(AuditReader { csv, columns, catalog, seen: Seen::default(), record: csv::StringRecord::new(), path: path.into(), warnings, delimiter })
@@ -147,5 +187,29 @@ impl Iterator for AuditReader<'_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hands out one byte per read, so every CRLF is split across two reads.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let Some((&b, rest)) = self.0.split_first() else { return Ok(0) };
+            out[0] = b;
+            self.0 = rest;
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn line_ends_become_lf_even_when_split_across_reads() {
+        let mut out = String::new();
+        LfOnly::new(Trickle(b"a\r\nb\rc\n\r\n\"x\r\ny\"\r")).read_to_string(&mut out).unwrap();
+        assert_eq!(out, "a\nb\nc\n\n\"x\ny\"\n");
     }
 }

@@ -113,7 +113,7 @@ fn check_audit_id(row: &mut Row, id: &str, line: u64, seen: &mut Seen) -> String
     let ok_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if id.is_empty() {
         row.problem("audit_id", "is empty; every row needs a unique id of letters, digits, '_' or '-'");
-    } else if id.len() > 64 {
+    } else if id.chars().count() > 64 {
         row.problem("audit_id", format!("is {} characters long; the limit is 64 (it names the report file)", id.chars().count()));
     } else if !ok_chars {
         let bad: String = id.chars().filter(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-')).take(5).collect();

@@ -1,0 +1,15 @@
+//! End-to-end tests of the `riskreport` binary on the fixture files in `tests/fixtures/`: every
+//! test runs the real executable in a fresh temporary directory and checks its exit status,
+//! standard output, standard error and the files it writes.
+
+#[path = "cli/util.rs"]
+mod util;
+
+#[path = "cli/bad_input.rs"]
+mod bad_input;
+#[path = "cli/quirks.rs"]
+mod quirks;
+#[path = "cli/score.rs"]
+mod score;
+#[path = "cli/usage.rs"]
+mod usage;
