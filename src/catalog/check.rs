@@ -134,12 +134,14 @@ fn unique_keys<'a>(
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         {
-            return Err(
-                CatalogError::new(file, k, "keys are lower-case letters, digits and '-'").into(),
-            );
+            return Err(CatalogError::new(
+                file,
+                k,
+                "keys are lower-case letters, digits and '-'",
+            ));
         }
         if !seen.insert(k) {
-            return Err(CatalogError::new(file, k, "duplicate key").into());
+            return Err(CatalogError::new(file, k, "duplicate key"));
         }
     }
     Ok(seen)

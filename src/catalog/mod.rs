@@ -156,3 +156,6 @@ mod tests {
         assert!(c.match_title("Pastry chef").is_none());
     }
 }
+
+#[cfg(test)]
+mod load_tests;

@@ -246,7 +246,8 @@ pub fn assess<'c>(audit: &'c Audit, catalog: &'c Catalog) -> Result<Assessment<'
         horizon,
         resilience: derived::resilience(score),
         adaptability: Adaptability::of(audit.ai_usage, tools_on_own_tasks.len()),
-        peers_safer_pct: round_i(100.0 * phi((score as f64 - role.peer_mean) / role.peer_sd)),
+        // Never "0%" or "100%": a normal model cannot claim certainty about every peer.
+        peers_safer_pct: round_i(100.0 * phi((score as f64 - role.peer_mean) / role.peer_sd)).clamp(1, 99),
         range,
         split_person,
         split_role: role_split(role),

@@ -155,7 +155,7 @@ proptest! {
         prop_assert_eq!(a.components.total(), a.score);
         prop_assert!(a.range.0 <= a.score && a.score <= a.range.1);
         prop_assert!((1..=10).contains(&a.resilience));
-        prop_assert!((0..=100).contains(&a.peers_safer_pct));
+        prop_assert!((1..=99).contains(&a.peers_safer_pct));
         prop_assert!((a.split_person.iter().sum::<f64>() - 100.0).abs() < 1e-6);
     }
 
