@@ -1,0 +1,550 @@
+//! Checks the written PDF with independent readers: lopdf for structure, poppler for text
+//! and fonts, qpdf for syntax. Also a timing run for a report-sized document (ignored).
+
+use super::write;
+use crate::fonts::{FontId, FontSet};
+use crate::page::{
+    Color, Document, Item, LinkTarget, Metadata, OutlineEntry, Page, Point, Rect, Shape, ShapeItem,
+    Stroke, TextRun, A4_HEIGHT, A4_WIDTH,
+};
+use std::path::Path;
+use std::process::Command;
+
+const GREEK: &str = "Γιώργος Παπαδόπουλος";
+const VIETNAMESE: &str = "Nguyễn Thị Hồng Nhung";
+const CYRILLIC: &str = "Олександр Коваленко";
+const POLISH: &str = "Łukasz Wójcik, zażółć gęślą jaźń";
+const JUSTIFIED: &str =
+    "Automation exposure is highest where routine tasks dominate the working week of a role";
+const INK: Color = Color::rgb(0x1f, 0x29, 0x37);
+const ACCENT: Color = Color::rgb(0xd9, 0x48, 0x1c);
+
+fn run(x: f32, y: f32, font: FontId, size: f32, text: &str) -> Item {
+    Item::Text(TextRun {
+        x,
+        y,
+        font,
+        size,
+        color: INK,
+        text: text.to_string(),
+        word_gap: 0.0,
+        rotation: 0.0,
+    })
+}
+
+/// A line stretched to `width` the way the layout justifies: extra space after each space.
+fn justified(fonts: &FontSet, x: f32, y: f32, width: f32, text: &str) -> Item {
+    let natural = fonts.measure(FontId::REGULAR, text, 10.0);
+    let gap = (width - natural) / text.matches(' ').count() as f32;
+    assert!(
+        (0.3..6.0).contains(&gap),
+        "unrealistic justification gap {gap} for {text:?}"
+    );
+    Item::Text(TextRun {
+        x,
+        y,
+        font: FontId::REGULAR,
+        size: 10.0,
+        color: INK,
+        text: text.to_string(),
+        word_gap: gap,
+        rotation: 0.0,
+    })
+}
+
+fn shape(shape: Shape, fill: Option<Color>, stroke: Option<Stroke>) -> Item {
+    Item::Shape(ShapeItem {
+        shape,
+        fill,
+        stroke,
+    })
+}
+
+fn metadata() -> Metadata {
+    Metadata {
+        title: "AI career risk report — Łukasz Wójcik".into(),
+        author: "riskreport".into(),
+        subject: "Personal automation risk assessment".into(),
+        keywords: vec!["AI".into(), "career".into(), "risk".into()],
+        language: "pl-PL".into(),
+        created: time::macros::datetime!(2025-03-14 09:30:00 UTC),
+        creator: "riskreport test".into(),
+    }
+}
+
+fn sample(fonts: &FontSet) -> Document {
+    let mut first = Page::default();
+    first.items.extend([
+        run(56.0, 80.0, FontId::BOLD, 20.0, "Your AI career risk report"),
+        run(56.0, 120.0, FontId::REGULAR, 11.0, POLISH),
+        run(56.0, 140.0, FontId::REGULAR, 11.0, VIETNAMESE),
+        run(56.0, 160.0, FontId::BOLD, 11.0, GREEK),
+        run(56.0, 180.0, FontId::REGULAR, 11.0, CYRILLIC),
+        justified(fonts, 56.0, 210.0, 480.0, JUSTIFIED),
+        run(
+            56.0,
+            240.0,
+            FontId::REGULAR,
+            11.0,
+            "See the methods on page 3",
+        ),
+        Item::Link {
+            rect: Rect::new(56.0, 230.0, 150.0, 14.0),
+            target: LinkTarget::Page(2),
+        },
+        Item::Link {
+            rect: Rect::new(56.0, 250.0, 150.0, 14.0),
+            target: LinkTarget::Uri("https://example.org/methods?a=(1)".into()),
+        },
+    ]);
+    let mut second = Page::default();
+    let thin = Stroke::solid(INK, 0.8);
+    second.items.extend([
+        shape(
+            Shape::Rect(Rect::new(56.0, 60.0, 200.0, 100.0)),
+            Some(ACCENT.tint(0.7)),
+            None,
+        ),
+        shape(
+            Shape::Rect(Rect::new(300.0, 60.0, 200.0, 100.0)),
+            None,
+            Some(Stroke {
+                color: ACCENT,
+                width: 1.5,
+                dash: Some((4.0, 2.0)),
+            }),
+        ),
+        shape(
+            Shape::Path {
+                points: vec![
+                    Point { x: 56.0, y: 300.0 },
+                    Point { x: 150.0, y: 220.0 },
+                    Point { x: 250.0, y: 260.0 },
+                ],
+                closed: false,
+            },
+            None,
+            Some(thin),
+        ),
+        shape(
+            Shape::Path {
+                points: vec![
+                    Point { x: 300.0, y: 300.0 },
+                    Point { x: 400.0, y: 200.0 },
+                    Point { x: 500.0, y: 300.0 },
+                ],
+                closed: true,
+            },
+            Some(ACCENT),
+            Some(thin),
+        ),
+        shape(
+            Shape::Circle {
+                center: Point { x: 150.0, y: 420.0 },
+                radius: 50.0,
+            },
+            Some(ACCENT),
+            None,
+        ),
+        shape(
+            Shape::Circle {
+                center: Point { x: 400.0, y: 420.0 },
+                radius: 50.0,
+            },
+            None,
+            Some(thin),
+        ),
+        Item::Text(TextRun {
+            x: 40.0,
+            y: 700.0,
+            font: FontId::REGULAR,
+            size: 9.0,
+            color: INK,
+            text: "Ryzyko automatyzacji (%)".into(),
+            word_gap: 0.0,
+            rotation: 90.0,
+        }),
+        run(56.0, 800.0, FontId::REGULAR, 9.0, "Bottom line of page two"),
+    ]);
+    let mut third = Page::default();
+    third.items.extend([
+        run(56.0, 80.0, FontId::ITALIC, 12.0, "Methods and sources"),
+        // The layout would have split this run per font; the writer must cope anyway.
+        run(
+            56.0,
+            100.0,
+            FontId::REGULAR,
+            12.0,
+            "Missing glyph: 漢 stays safe",
+        ),
+    ]);
+    Document {
+        width: A4_WIDTH,
+        height: A4_HEIGHT,
+        pages: vec![first, second, third],
+        outline: vec![
+            OutlineEntry {
+                title: "Your results".into(),
+                page: 0,
+            },
+            OutlineEntry {
+                title: "Μέθοδοι — methods".into(),
+                page: 2,
+            },
+        ],
+        metadata: metadata(),
+    }
+}
+
+fn tool(dir: &Path, program: &str, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program} (install poppler-utils and qpdf): {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn pdf_is_valid_and_complete() {
+    let fonts = FontSet::builtin();
+    let doc = sample(&fonts);
+    let bytes = write(&doc, &fonts).expect("write");
+    assert_eq!(
+        bytes,
+        write(&doc, &fonts).expect("second write"),
+        "two writes differ"
+    );
+
+    let lo = lopdf::Document::load_mem(&bytes).expect("lopdf parses the output");
+    assert_eq!(lo.get_pages().len(), 3);
+    let descriptors: Vec<_> = lo
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"FontDescriptor"))
+        .collect();
+    assert_eq!(descriptors.len(), 3, "regular, bold and italic are used");
+    assert!(
+        descriptors.iter().all(|d| d.has(b"FontFile2")),
+        "every font is embedded"
+    );
+    let catalog = lo.catalog().unwrap();
+    assert!(catalog.has(b"Outlines"));
+    assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"pl-PL");
+    let first_page = lo.get_pages()[&1];
+    let annots = lo
+        .get_dictionary(first_page)
+        .unwrap()
+        .get(b"Annots")
+        .unwrap()
+        .as_array()
+        .unwrap();
+    let actions: Vec<_> = annots
+        .iter()
+        .map(|a| a.as_dict().unwrap().get(b"A").unwrap().as_dict().unwrap())
+        .collect();
+    let goto = actions
+        .iter()
+        .find(|a| a.get(b"S").unwrap().as_name().unwrap() == b"GoTo")
+        .expect("internal link");
+    let dest = goto.get(b"D").unwrap().as_array().unwrap();
+    assert_eq!(
+        dest[0].as_reference().unwrap(),
+        lo.get_pages()[&3],
+        "link goes to page 3"
+    );
+    assert!(actions
+        .iter()
+        .any(|a| a.get(b"S").unwrap().as_name().unwrap() == b"URI"));
+
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("t.pdf"), &bytes).unwrap();
+    let text = tool(dir.path(), "pdftotext", &["-enc", "UTF-8", "t.pdf", "-"]);
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        GREEK,
+        VIETNAMESE,
+        CYRILLIC,
+        POLISH,
+        JUSTIFIED,
+        "Ryzyko automatyzacji (%)",
+        "Methods and sources",
+    ] {
+        assert!(
+            words.contains(expected),
+            "pdftotext lacks {expected:?} in:\n{text}"
+        );
+    }
+
+    let check = tool(dir.path(), "qpdf", &["--check", "t.pdf"]);
+    assert!(
+        check.contains("No syntax or stream encoding errors"),
+        "{check}"
+    );
+
+    let listing = tool(dir.path(), "pdffonts", &["t.pdf"]);
+    let rows: Vec<Vec<&str>> = listing
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 3, "{listing}");
+    for row in rows {
+        let n = row.len();
+        assert_eq!(
+            (row[n - 5], row[n - 4]),
+            ("yes", "yes"),
+            "font not embedded and subset:\n{listing}"
+        );
+    }
+
+    let info = tool(dir.path(), "pdfinfo", &["t.pdf"]);
+    assert!(info.contains("Producer:        riskreport"), "{info}");
+    assert!(!info.contains("PDF/X"), "{info}");
+}
+
+#[test]
+fn bad_page_references_are_errors_not_broken_files() {
+    let fonts = FontSet::builtin();
+    let mut doc = sample(&fonts);
+    doc.outline.push(OutlineEntry {
+        title: "nowhere".into(),
+        page: 9,
+    });
+    assert!(write(&doc, &fonts).is_err());
+    let mut doc = sample(&fonts);
+    doc.pages[0].items.push(Item::Link {
+        rect: Rect::new(0.0, 0.0, 1.0, 1.0),
+        target: LinkTarget::Page(3),
+    });
+    assert!(write(&doc, &fonts).is_err());
+}
+
+/// ~24 pages, ~10k words, ~10 charts: the size of one report.
+fn report_sized(fonts: &FontSet) -> Document {
+    const WORDS: &[&str] = &[
+        "automation",
+        "risk",
+        "career",
+        "tasks",
+        "exposure",
+        "skills",
+        "routine",
+        "the",
+        "of",
+        "and",
+        "analysis",
+        "Wójcik",
+        "zażółć",
+        "Nguyễn",
+        "Παπαδόπουλος",
+        "Коваленко",
+        "judgement",
+        "clients",
+        "software",
+        "growth",
+    ];
+    let mut pages = Vec::new();
+    let mut n = 0usize;
+    for p in 0..24 {
+        let mut page = Page::default();
+        page.items.push(run(
+            56.0,
+            60.0,
+            FontId::BOLD,
+            16.0,
+            &format!("Section {}", p + 1),
+        ));
+        let chart = p % 24 < 10 && p > 1;
+        let lines = if chart { 28 } else { 50 };
+        for l in 0..lines {
+            let mut line = String::new();
+            loop {
+                n += 7;
+                let word = WORDS[n % WORDS.len()];
+                if !line.is_empty()
+                    && fonts.measure(FontId::REGULAR, &format!("{line} {word}"), 10.0) > 483.0
+                {
+                    break;
+                }
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+            }
+            page.items
+                .push(justified(fonts, 56.0, 90.0 + l as f32 * 14.0, 483.0, &line));
+        }
+        if chart {
+            let top = 520.0;
+            page.items.push(shape(
+                Shape::Rect(Rect::new(56.0, top, 483.0, 260.0)),
+                None,
+                Some(Stroke::solid(INK, 0.5)),
+            ));
+            for i in 0..12 {
+                let h = 20.0 + (i * 37 % 200) as f32;
+                page.items.push(shape(
+                    Shape::Rect(Rect::new(80.0 + i as f32 * 36.0, top + 240.0 - h, 24.0, h)),
+                    Some(ACCENT),
+                    None,
+                ));
+                page.items.push(run(
+                    80.0 + i as f32 * 36.0,
+                    top + 255.0,
+                    FontId::REGULAR,
+                    7.0,
+                    &format!("Q{}", i + 1),
+                ));
+                page.items.push(shape(
+                    Shape::Path {
+                        points: vec![
+                            Point {
+                                x: 56.0,
+                                y: top + i as f32 * 20.0,
+                            },
+                            Point {
+                                x: 539.0,
+                                y: top + i as f32 * 20.0,
+                            },
+                        ],
+                        closed: false,
+                    },
+                    None,
+                    Some(Stroke {
+                        color: INK.tint(0.8),
+                        width: 0.3,
+                        dash: Some((2.0, 2.0)),
+                    }),
+                ));
+            }
+            page.items.push(Item::Text(TextRun {
+                x: 48.0,
+                y: top + 200.0,
+                font: FontId::REGULAR,
+                size: 8.0,
+                color: INK,
+                text: "Risk score (%)".into(),
+                word_gap: 0.0,
+                rotation: 90.0,
+            }));
+            page.items.push(shape(
+                Shape::Circle {
+                    center: Point {
+                        x: 500.0,
+                        y: top + 40.0,
+                    },
+                    radius: 12.0,
+                },
+                Some(ACCENT),
+                Some(Stroke::solid(INK, 0.5)),
+            ));
+        }
+        page.items.push(run(
+            290.0,
+            810.0,
+            FontId::REGULAR,
+            8.0,
+            &format!("{} / 24", p + 1),
+        ));
+        page.items.push(Item::Link {
+            rect: Rect::new(56.0, 800.0, 100.0, 12.0),
+            target: LinkTarget::Page(0),
+        });
+        pages.push(page);
+    }
+    let outline = (0..24)
+        .step_by(3)
+        .map(|p| OutlineEntry {
+            title: format!("Section {}", p + 1),
+            page: p,
+        })
+        .collect();
+    Document {
+        width: A4_WIDTH,
+        height: A4_HEIGHT,
+        pages,
+        outline,
+        metadata: metadata(),
+    }
+}
+
+#[test]
+#[ignore = "timing; run with cargo test --release -- --ignored --nocapture bench_24_pages"]
+fn bench_24_pages() {
+    let fonts = FontSet::builtin();
+    let doc = report_sized(&fonts);
+    let words: usize = doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .map(|i| {
+            if let Item::Text(t) = i {
+                t.text.split(' ').count()
+            } else {
+                0
+            }
+        })
+        .sum();
+    let shapes = doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter(|i| matches!(i, Item::Shape(_)))
+        .count();
+    let time = |f: &mut dyn FnMut() -> usize| {
+        let rounds = 20;
+        let start = std::time::Instant::now();
+        let mut size = 0;
+        for _ in 0..rounds {
+            size = f();
+        }
+        (start.elapsed().as_secs_f64() * 1000.0 / rounds as f64, size)
+    };
+    println!("{} pages, {words} words, {shapes} shapes", doc.pages.len());
+    let (ms, _) = time(&mut || super::build(&doc, &fonts).unwrap().pages.len());
+    println!("building printpdf ops: {ms:.2} ms/doc");
+    let pdf = super::build(&doc, &fonts).unwrap();
+    let (ms, _) = time(&mut || {
+        pdf.to_lopdf_document(
+            &printpdf::PdfSaveOptions {
+                optimize: false,
+                image_optimization: None,
+                ..Default::default()
+            },
+            &mut Vec::new(),
+        )
+        .objects
+        .len()
+    });
+    println!("printpdf to_lopdf_document (content streams, subsetting): {ms:.2} ms/doc");
+    let (ms, size) = time(&mut || {
+        pdf.save(
+            &printpdf::PdfSaveOptions {
+                image_optimization: None,
+                ..Default::default()
+            },
+            &mut Vec::new(),
+        )
+        .len()
+    });
+    println!("printpdf save, optimize on (lopdf best compression): {ms:.1} ms/doc, {size} bytes ({:.0} KiB)", size as f64 / 1024.0);
+    for level in [1, 3, 6, 9] {
+        let (ms, size) = time(&mut || {
+            super::encode::finish(&super::build(&doc, &fonts).unwrap(), &doc, level)
+                .unwrap()
+                .len()
+        });
+        println!(
+            "write, own deflate level {level}: {ms:.1} ms/doc, {size} bytes ({:.0} KiB)",
+            size as f64 / 1024.0
+        );
+    }
+}
