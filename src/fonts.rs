@@ -15,7 +15,7 @@ impl FontId {
 }
 
 /// Shown in place of a character that no font has, so the gap is visible rather than silent.
-pub const REPLACEMENT: char = '\u{25A1}';
+pub const REPLACEMENT: char = '\u{FFFD}';
 
 /// Code points whose advances are tabulated up front: Latin, Greek, Cyrillic (U+0000–U+052F).
 const FAST_RANGE: usize = 0x0530;
@@ -118,6 +118,15 @@ impl FontSet {
         (0..self.fonts.len() as u16).map(FontId)
     }
 
+    /// A typographic stand-in for characters the built-in faces lack but copy and charts use:
+    /// the minus sign is drawn as an en dash, which Noto Sans has and reads the same.
+    pub fn substitute(&self, font: FontId, ch: char) -> char {
+        match ch {
+            '\u{2212}' if !self.get(font).has(ch) => '\u{2013}',
+            _ => ch,
+        }
+    }
+
     /// The font that will draw `ch`: the preferred one if it can, else the first fallback that
     /// can, else `None` (the caller draws `REPLACEMENT` and reports the character).
     pub fn font_for(&self, preferred: FontId, ch: char) -> Option<FontId> {
@@ -175,3 +184,4 @@ mod tests {
         assert!((set.measure(FontId::REGULAR, "ab", 20.0) - 2.0 * set.measure(FontId::REGULAR, "ab", 10.0)).abs() < 1e-4);
     }
 }
+

@@ -9,7 +9,9 @@ mod cli;
 mod input;
 mod output;
 mod sample;
+mod report;
 mod score;
+mod batch;
 
 fn main() -> std::process::ExitCode {
     cli::main()

@@ -13,3 +13,5 @@ mod quirks;
 mod score;
 #[path = "cli/usage.rs"]
 mod usage;
+#[path = "cli/report.rs"]
+mod report;

@@ -27,6 +27,12 @@ pub enum Command {
     /// Score every valid audit and print one line per audit, audit_id first
     #[command(after_help = "Examples:\n  riskreport score input/audits.csv\n  riskreport score input/audits.csv --format json --out /tmp/run")]
     Score(ScoreArgs),
+    /// Render the 24-page PDF report of every valid row into DIR/reports/
+    #[command(after_help = "Examples:\n  riskreport run input/audits.csv\n  riskreport run input/audits.csv --out /srv/reports --font-dir /usr/share/fonts/truetype/noto")]
+    Run(RunArgs),
+    /// Render the reports of chosen audit ids only
+    #[command(after_help = "Examples:\n  riskreport render input/audits.csv --id a-2026-11-00042\n  riskreport render input/audits.csv --id a-1 -o /tmp/a-1.pdf")]
+    Render(RenderArgs),
     /// Write a deterministic sample of realistic audits as CSV
     #[command(after_help = "Example:\n  riskreport sample --rows 500 --seed 2026 > input/audits.csv")]
     Sample(SampleArgs),
@@ -70,4 +76,43 @@ pub struct SampleArgs {
     /// Write to this file instead of standard output
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+}
+
+/// Options every rendering command shares.
+#[derive(Args, Debug)]
+pub struct RenderOptions {
+    /// Extra fonts (.ttf/.otf) used for characters the built-in fonts lack, e.g. CJK
+    #[arg(long, value_name = "DIR", env = "RISKREPORT_FONT_DIR")]
+    pub font_dir: Option<PathBuf>,
+    /// Layout directory (style.toml, pages/*.j2) instead of the built-in layouts
+    #[arg(long, value_name = "DIR", env = "RISKREPORT_LAYOUTS")]
+    pub layouts: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The audit CSV export
+    pub file: PathBuf,
+    /// Output directory (reports/, rejects.csv)
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub render: RenderOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct RenderArgs {
+    /// The audit CSV export
+    pub file: PathBuf,
+    /// audit_id to render (repeatable)
+    #[arg(long = "id", value_name = "ID", required = true)]
+    pub ids: Vec<String>,
+    /// Write the PDF here (with exactly one --id)
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Output directory when -o is not given (reports/<id>.pdf)
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub render: RenderOptions,
 }

@@ -2,6 +2,7 @@
 //! Exit status: 0 all done, 1 done with rejected rows or failures, 2 could not run.
 
 mod args;
+mod run_cmd;
 mod sample_cmd;
 mod score_cmd;
 mod validate_cmd;
@@ -40,6 +41,14 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Validate(a) => validate_cmd::run(&catalog, a),
         Command::Score(a) => score_cmd::run(&catalog, a),
         Command::Sample(a) => sample_cmd::run(&catalog, a),
+        Command::Run(a) => {
+            let renderer = renderer(catalog, &a.render)?;
+            run_cmd::run(&renderer, a)
+        }
+        Command::Render(a) => {
+            let renderer = renderer(catalog, &a.render)?;
+            run_cmd::render(&renderer, a)
+        }
     }
 }
 
@@ -48,6 +57,18 @@ fn load_catalog(dir: Option<&std::path::Path>) -> anyhow::Result<Catalog> {
         None => Ok(Catalog::builtin()),
         Some(d) => Catalog::from_dir(d).with_context(|| format!("the catalog in {} is refused", d.display())),
     }
+}
+
+fn renderer(catalog: Catalog, opts: &args::RenderOptions) -> anyhow::Result<crate::batch::Renderer> {
+    let fonts = match &opts.font_dir {
+        Some(d) => crate::fonts::FontSet::with_fallback_dir(d).map_err(anyhow::Error::msg)?,
+        None => crate::fonts::FontSet::builtin(),
+    };
+    let layouts = match &opts.layouts {
+        Some(d) => crate::report::Layouts::from_dir(d)?,
+        None => crate::report::Layouts::builtin(),
+    };
+    Ok(crate::batch::Renderer { catalog, layouts, fonts })
 }
 
 /// Prints the reader's file-level warnings once, on stderr.

@@ -1,0 +1,447 @@
+//! Bar charts: benchmark, task exposure, skills resilience and related roles share one
+//! horizontal-bar layout (labels left, value at the bar end, light grid); salary is grouped columns.
+
+use super::backend::Canvas;
+use super::{
+    dashed, label, legend_layout, line, rect, require, signed_pct, too_small, ChartError,
+    ChartTheme, LegendEntry, LocalArea, Scale, Swatch, Type,
+};
+use crate::catalog::{Catalog, TaskClass};
+use crate::fonts::FontSet;
+use crate::page::{Color, Item, Rect};
+use crate::score::{Assessment, Band};
+use plotters::element::PathElement;
+use plotters::style::text_anchor::{HPos, VPos};
+
+/// Labels never shrink below this, whatever the row count.
+const MIN_SIZE: f32 = super::MIN_LABEL;
+
+struct HBar {
+    label: String,
+    bold: bool,
+    value: f64,
+    color: Color,
+    text: String,
+}
+
+struct HBarSpec<'s> {
+    chart: &'static str,
+    /// Space kept free above the rows (legend, reference label).
+    top: f32,
+    /// Widest share of the area the category labels may take before being shortened.
+    label_share: f32,
+    ticks: &'s [(f64, &'s str)],
+    x_max: f64,
+    max_row: f32,
+}
+
+/// Where the rows ended up, for overlays such as a reference line.
+struct HBarFrame {
+    xs: Scale,
+    y_top: f32,
+    y_bottom: f32,
+}
+
+fn hbars(
+    da: &LocalArea<'_>,
+    t: &Type<'_>,
+    theme: &ChartTheme,
+    area: Rect,
+    bars: &[HBar],
+    spec: &HBarSpec<'_>,
+) -> Result<HBarFrame, ChartError> {
+    let n = bars.len().max(1) as f32;
+    let axis_h = t.line(theme.label_size) + 4.0;
+    let avail = area.h - spec.top - axis_h;
+    // Many rows (up to 18 tasks) shrink the type toward the floor before giving up.
+    let mut size = theme.label_size;
+    while size > MIN_SIZE && avail / n < t.line(size) + 1.5 {
+        size = (size - 0.25).max(MIN_SIZE);
+    }
+    let vsize = theme.value_size.min(size);
+    if avail / n < t.line(size) + 1.0 {
+        let need_h = spec.top + axis_h + n * (t.line(MIN_SIZE) + 1.0);
+        return Err(too_small(spec.chart, area, 160.0, need_h));
+    }
+    let row_h = (avail / n).min(spec.max_row);
+
+    let label_w = bars
+        .iter()
+        .map(|b| t.width(&b.label, size, b.bold))
+        .fold(0.0f32, f32::max)
+        .min(spec.label_share * area.w);
+    let value_w = bars
+        .iter()
+        .map(|b| t.width(&b.text, vsize, false))
+        .fold(0.0f32, f32::max);
+    let last_tick = spec
+        .ticks
+        .last()
+        .map(|(_, s)| t.width(s, theme.label_size, false) / 2.0)
+        .unwrap_or(0.0);
+    let x0 = label_w + 8.0;
+    let x1 = area.w - (value_w + 4.0).max(last_tick) - 1.0;
+    if x1 - x0 < 60.0 {
+        return Err(too_small(spec.chart, area, area.w + 60.0 - (x1 - x0), area.h));
+    }
+    let xs = Scale::new(0.0, spec.x_max, x0, x1);
+    let y_top = spec.top;
+    let y_bottom = y_top + row_h * n;
+
+    for (v, text) in spec.ticks {
+        let x = xs.at(*v);
+        let c = if *v == 0.0 { theme.muted } else { theme.grid };
+        da.draw(&PathElement::new(vec![(x, y_top), (x, y_bottom)], line(c, 0.5)))?;
+        label(
+            da,
+            text,
+            (x, y_bottom + 3.0),
+            theme.label_size,
+            theme.muted,
+            false,
+            HPos::Center,
+            VPos::Top,
+        )?;
+    }
+    let bar_h = (row_h * 0.66).min(20.0);
+    for (i, b) in bars.iter().enumerate() {
+        let cy = y_top + row_h * (i as f32 + 0.5);
+        let name = t.fit(&b.label, size, b.bold, label_w);
+        label(da, &name, (0.0, cy), size, theme.ink, b.bold, HPos::Left, VPos::Center)?;
+        let end = xs.at(b.value.clamp(0.0, spec.x_max));
+        if end > x0 {
+            rect(da, x0, cy - bar_h / 2.0, end, cy + bar_h / 2.0, b.color)?;
+        }
+        label(
+            da,
+            &b.text,
+            (end + 3.0, cy),
+            vsize,
+            theme.ink,
+            b.bold,
+            HPos::Left,
+            VPos::Center,
+        )?;
+    }
+    Ok(HBarFrame {
+        xs,
+        y_top,
+        y_bottom,
+    })
+}
+
+const SCORE_TICKS: [(f64, &str); 5] = [(0.0, "0"), (25.0, "25"), (50.0, "50"), (75.0, "75"), (100.0, "100")];
+const PCT_TICKS: [(f64, &str); 5] = [
+    (0.0, "0%"),
+    (25.0, "25%"),
+    (50.0, "50%"),
+    (75.0, "75%"),
+    (100.0, "100%"),
+];
+
+fn score_bar(name: impl Into<String>, value: f64, bold: bool, theme: &ChartTheme) -> HBar {
+    HBar {
+        label: name.into(),
+        bold,
+        value,
+        color: theme.score_color(value),
+        text: format!("{}", value.round() as i32),
+    }
+}
+
+/// You, your role's baseline, your role in your industry, and the technology average.
+pub fn benchmark(
+    area: Rect,
+    fonts: &FontSet,
+    theme: &ChartTheme,
+    a: &Assessment<'_>,
+) -> Result<Vec<Item>, ChartError> {
+    require("benchmark", area, 200.0, 80.0)?;
+    let t = Type { fonts };
+    let industry = (a.role.baseline + a.industry.offset).clamp(1, 99);
+    let bars = [
+        score_bar("You", a.score as f64, true, theme),
+        score_bar("Your role", a.role.baseline as f64, false, theme),
+        score_bar("Your industry", industry as f64, false, theme),
+        score_bar("All technology", a.technology_average, false, theme),
+    ];
+    let canvas = Canvas::new(area, fonts);
+    let da = canvas.local();
+    let spec = HBarSpec {
+        chart: "benchmark",
+        top: 1.0,
+        label_share: 0.4,
+        ticks: &SCORE_TICKS,
+        x_max: 100.0,
+        max_row: 30.0,
+    };
+    hbars(&da, &t, theme, area, &bars, &spec)?;
+    drop(da);
+    Ok(canvas.finish())
+}
+
+fn class_legend(theme: &ChartTheme) -> Vec<LegendEntry> {
+    TaskClass::ALL
+        .iter()
+        .map(|c| LegendEntry {
+            swatch: Swatch::Box(theme.class_color(*c)),
+            text: c.label().to_string(),
+        })
+        .collect()
+}
+
+/// The person's tasks by exposure, most exposed first, coloured by class.
+pub fn task_exposure(
+    area: Rect,
+    fonts: &FontSet,
+    theme: &ChartTheme,
+    a: &Assessment<'_>,
+) -> Result<Vec<Item>, ChartError> {
+    require("task exposure", area, 240.0, 60.0)?;
+    if a.tasks.is_empty() {
+        return Err(ChartError::MissingData {
+            chart: "task exposure",
+            what: "the audit lists no tasks".into(),
+        });
+    }
+    let t = Type { fonts };
+    let mut tasks: Vec<_> = a.tasks.iter().collect();
+    // Stable: equal exposures keep the assessment's order (largest share first).
+    tasks.sort_by(|x, y| y.task.exposure.total_cmp(&x.task.exposure));
+    let bars: Vec<HBar> = tasks
+        .iter()
+        .map(|l| HBar {
+            label: l.task.label.clone(),
+            bold: false,
+            value: 100.0 * l.task.exposure,
+            color: theme.class_color(l.task.class),
+            text: super::pct(100.0 * l.task.exposure),
+        })
+        .collect();
+    let entries = class_legend(theme);
+    let legend = legend_layout(&t, theme.label_size, area.w, &entries);
+    let canvas = Canvas::new(area, fonts);
+    let da = canvas.local();
+    legend.draw(&da, theme, theme.label_size, (0.0, 0.0), &entries)?;
+    let spec = HBarSpec {
+        chart: "task exposure",
+        top: legend.height() + 4.0,
+        label_share: 0.5,
+        ticks: &PCT_TICKS,
+        x_max: 100.0,
+        max_row: 22.0,
+    };
+    hbars(&da, &t, theme, area, &bars, &spec)?;
+    drop(da);
+    Ok(canvas.finish())
+}
+
+/// The role's skills by resilience, least resilient first, coloured by the risk they leave.
+pub fn skills(
+    area: Rect,
+    fonts: &FontSet,
+    theme: &ChartTheme,
+    a: &Assessment<'_>,
+) -> Result<Vec<Item>, ChartError> {
+    require("skills", area, 220.0, 60.0)?;
+    if a.role.skills.is_empty() {
+        return Err(ChartError::MissingData {
+            chart: "skills",
+            what: format!("role `{}` lists no skills", a.role.key),
+        });
+    }
+    let t = Type { fonts };
+    let mut skills: Vec<_> = a.role.skills.iter().collect();
+    skills.sort_by_key(|s| s.resilience);
+    let bars: Vec<HBar> = skills
+        .iter()
+        .map(|s| HBar {
+            label: s.name.clone(),
+            bold: false,
+            value: s.resilience as f64,
+            color: theme.band_color(Band::of(100 - s.resilience as i32)),
+            text: format!("{}%", s.resilience),
+        })
+        .collect();
+    let canvas = Canvas::new(area, fonts);
+    let da = canvas.local();
+    let spec = HBarSpec {
+        chart: "skills",
+        top: 1.0,
+        label_share: 0.45,
+        ticks: &PCT_TICKS,
+        x_max: 100.0,
+        max_row: 24.0,
+    };
+    hbars(&da, &t, theme, area, &bars, &spec)?;
+    drop(da);
+    Ok(canvas.finish())
+}
+
+/// Baselines of the roles the catalog lists as adjacent, safest first, against the person's score.
+pub fn related_roles(
+    area: Rect,
+    fonts: &FontSet,
+    theme: &ChartTheme,
+    a: &Assessment<'_>,
+    catalog: &Catalog,
+) -> Result<Vec<Item>, ChartError> {
+    require("related roles", area, 220.0, 70.0)?;
+    let mut roles: Vec<_> = a
+        .role
+        .related_roles
+        .iter()
+        .filter_map(|k| catalog.role(k))
+        .collect();
+    if roles.is_empty() {
+        return Err(ChartError::MissingData {
+            chart: "related roles",
+            what: format!("role `{}` has no related roles in the catalog", a.role.key),
+        });
+    }
+    roles.sort_by_key(|r| r.baseline);
+    let t = Type { fonts };
+    let bars: Vec<HBar> = roles
+        .iter()
+        .map(|r| score_bar(r.name.clone(), r.baseline as f64, false, theme))
+        .collect();
+    let ls = theme.label_size;
+    let canvas = Canvas::new(area, fonts);
+    let da = canvas.local();
+    let top = t.line(ls) + 3.0;
+    let spec = HBarSpec {
+        chart: "related roles",
+        top,
+        label_share: 0.4,
+        ticks: &SCORE_TICKS,
+        x_max: 100.0,
+        max_row: 24.0,
+    };
+    let frame = hbars(&da, &t, theme, area, &bars, &spec)?;
+    let x = frame.xs.at(a.score as f64);
+    dashed(
+        &da,
+        vec![(x, frame.y_top - 1.0), (x, frame.y_bottom)],
+        theme.ink,
+        1.0,
+        3.0,
+        2.0,
+    )?;
+    let text = format!("You: {}", a.score);
+    let w = t.width(&text, ls, true);
+    // Centred over the line unless that would leave the area.
+    let (tx, h) = if x + w / 2.0 > area.w - 1.0 {
+        (x, HPos::Right)
+    } else {
+        (x, HPos::Center)
+    };
+    label(&da, &text, (tx, 1.0), ls, theme.ink, true, h, VPos::Top)?;
+    drop(da);
+    Ok(canvas.finish())
+}
+
+/// Seniority multipliers applied to the premium: a model assumption, stated under the chart.
+const SENIORITY: [(&str, f64, f64); 3] = [
+    ("Junior", 0.8, 3.0),
+    ("Mid-level", 1.0, 8.0),
+    ("Senior", 1.2, f64::INFINITY),
+];
+
+/// AI-augmented salary premium by seniority: the role's typical premium next to the person's.
+pub fn salary(
+    area: Rect,
+    fonts: &FontSet,
+    theme: &ChartTheme,
+    a: &Assessment<'_>,
+) -> Result<Vec<Item>, ChartError> {
+    require("salary", area, 200.0, 110.0)?;
+    let t = Type { fonts };
+    let (ls, vs) = (theme.label_size, theme.value_size);
+    let entries = [
+        LegendEntry {
+            swatch: Swatch::Box(theme.accent2),
+            text: format!("Typical {}", a.role.name),
+        },
+        LegendEntry {
+            swatch: Swatch::Box(theme.accent),
+            text: "You (adjusted for your AI use)".into(),
+        },
+    ];
+    let legend = legend_layout(&t, ls, area.w, &entries);
+    let note = t.fit(
+        "Seniority multipliers ×0.8 / ×1.0 / ×1.2 are a model assumption.",
+        ls,
+        false,
+        area.w,
+    );
+    let years = a.audit.years_experience;
+    let mine = SENIORITY
+        .iter()
+        .position(|(_, _, below)| years < *below)
+        .unwrap_or(2);
+
+    let values: Vec<[f64; 2]> = SENIORITY
+        .iter()
+        .map(|(_, f, _)| [a.salary_premium_role * f, a.salary_premium_person * f])
+        .collect();
+    let hi = values.iter().flatten().fold(0.0f64, |m, v| m.max(*v));
+    let lo = values.iter().flatten().fold(0.0f64, |m, v| m.min(*v));
+    let step = if hi - lo > 40.0 { 10.0 } else { 5.0 };
+
+    let axis_w = t.width("+100%", ls, false) + 6.0;
+    let y_top = legend.height() + 6.0 + t.line(vs);
+    let y_bottom = area.h - t.line(ls) - 6.0 - t.line(ls) - 4.0;
+    if y_bottom - y_top < 40.0 {
+        return Err(too_small("salary", area, 200.0, area.h + 40.0 - (y_bottom - y_top)));
+    }
+    let y_hi = ((hi / step).ceil() * step).max(step);
+    let y_lo = (lo / step).floor() * step;
+    // Value labels sit outside the bar ends; leave them room below negative bars too.
+    let pad = (t.line(vs) + 2.0) as f64 * (y_hi - y_lo) / (y_bottom - y_top) as f64;
+    let y_lo = if lo < 0.0 { y_lo - pad } else { y_lo };
+    let ys = Scale::new(y_lo, y_hi, y_bottom, y_top);
+    let (x0, x1) = (axis_w, area.w - 1.0);
+
+    let canvas = Canvas::new(area, fonts);
+    let da = canvas.local();
+    legend.draw(&da, theme, ls, (0.0, 0.0), &entries)?;
+    let mut g = (y_lo / step).ceil() * step;
+    while g <= y_hi + 1e-9 {
+        let y = ys.at(g);
+        let c = if g == 0.0 { theme.muted } else { theme.grid };
+        da.draw(&PathElement::new(vec![(x0, y), (x1, y)], line(c, if g == 0.0 { 0.8 } else { 0.5 })))?;
+        let text = if g == 0.0 { "0%".to_string() } else { signed_pct(g) };
+        label(&da, &text, (x0 - 4.0, y), ls, theme.muted, false, HPos::Right, VPos::Center)?;
+        g += step;
+    }
+    let slot = (x1 - x0) / SENIORITY.len() as f32;
+    let bar_w = (slot * 0.3).min(40.0);
+    for (i, ((name, _, _), pair)) in SENIORITY.iter().zip(&values).enumerate() {
+        let cx = x0 + slot * (i as f32 + 0.5);
+        for (j, (v, color)) in pair.iter().zip([theme.accent2, theme.accent]).enumerate() {
+            let bx0 = cx - bar_w - 1.0 + j as f32 * (bar_w + 2.0);
+            let (y0, yv) = (ys.at(0.0), ys.at(*v));
+            rect(&da, bx0, y0, bx0 + bar_w, yv, color)?;
+            let text = signed_pct(*v);
+            let size = if t.width(&text, vs, false) > bar_w + 8.0 { super::MIN_LABEL } else { vs };
+            let (y, anchor) = if *v >= 0.0 { (yv - 2.0, VPos::Bottom) } else { (yv + 2.0, VPos::Top) };
+            label(&da, &text, (bx0 + bar_w / 2.0, y), size, theme.ink, j == 1, HPos::Center, anchor)?;
+        }
+        let you = i == mine;
+        let name = if you { format!("{name} (you)") } else { name.to_string() };
+        let name = t.fit(&name, ls, you, slot - 2.0);
+        label(&da, &name, (cx, y_bottom + 4.0), ls, theme.ink, you, HPos::Center, VPos::Top)?;
+    }
+    label(
+        &da,
+        &note,
+        (0.0, area.h - 1.0),
+        ls,
+        theme.muted,
+        false,
+        HPos::Left,
+        VPos::Bottom,
+    )?;
+    drop(da);
+    Ok(canvas.finish())
+}

@@ -1,0 +1,429 @@
+//! The report's charts, drawn with plotters into page-model items for a rectangle of a page.
+//! Every chart takes its area, the fonts (for real text widths), the theme and the assessment,
+//! and either fits legibly into the area or says why it cannot.
+
+mod backend;
+mod bars;
+mod breakdown;
+mod gauge;
+mod lines;
+mod theme;
+mod timeline;
+
+pub use bars::{benchmark, related_roles, salary, skills, task_exposure};
+pub use breakdown::{time_split, waterfall};
+pub use gauge::gauge;
+pub use lines::{demand, outlook, peers};
+pub use theme::ChartTheme;
+pub use timeline::roadmap;
+
+use crate::catalog::Catalog;
+use crate::fonts::{FontId, FontSet};
+use crate::page::{Color, Item, Rect};
+use crate::score::Assessment;
+use backend::{BackendError, Local, PageBackend, UNITS_PER_PT};
+use plotters::element::DashedPathElement;
+use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, Rectangle, Text};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{FontDesc, FontFamily, FontStyle, RGBAColor, ShapeStyle, TextStyle};
+use plotters_backend::BackendColor;
+
+/// Every chart the report can ask for by name, in page order.
+pub const NAMES: [&str; 12] = [
+    "gauge",
+    "waterfall",
+    "benchmark",
+    "peers",
+    "time-split",
+    "task-exposure",
+    "skills",
+    "outlook",
+    "salary",
+    "demand",
+    "roadmap",
+    "related-roles",
+];
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ChartError {
+    #[error("the {chart} chart needs at least {need_w:.0} × {need_h:.0} pt, the layout gives {got_w:.0} × {got_h:.0} pt")]
+    TooSmall {
+        chart: &'static str,
+        need_w: f32,
+        need_h: f32,
+        got_w: f32,
+        got_h: f32,
+    },
+    #[error("the {chart} chart has nothing to show: {what}")]
+    MissingData { chart: &'static str, what: String },
+    #[error("unknown chart `{0}` (known: {known})", known = NAMES.join(", "))]
+    Unknown(String),
+    #[error("drawing the chart failed: {0}")]
+    Drawing(String),
+}
+
+impl From<DrawingAreaErrorKind<BackendError>> for ChartError {
+    fn from(e: DrawingAreaErrorKind<BackendError>) -> ChartError {
+        ChartError::Drawing(e.to_string())
+    }
+}
+
+/// Draws the chart called `name` (kebab-case, as layouts name them) into `area`.
+pub fn draw(
+    name: &str,
+    area: Rect,
+    fonts: &FontSet,
+    theme: &ChartTheme,
+    a: &Assessment<'_>,
+    catalog: &Catalog,
+) -> Result<Vec<Item>, ChartError> {
+    match name {
+        "gauge" => gauge(area, fonts, theme, a),
+        "waterfall" => waterfall(area, fonts, theme, a),
+        "benchmark" => benchmark(area, fonts, theme, a),
+        "peers" => peers(area, fonts, theme, a),
+        "time-split" => time_split(area, fonts, theme, a),
+        "task-exposure" => task_exposure(area, fonts, theme, a),
+        "skills" => skills(area, fonts, theme, a),
+        "outlook" => outlook(area, fonts, theme, a),
+        "salary" => salary(area, fonts, theme, a),
+        "demand" => demand(area, fonts, theme, a),
+        "roadmap" => roadmap(area, fonts, theme, a),
+        "related-roles" => related_roles(area, fonts, theme, a, catalog),
+        _ => Err(ChartError::Unknown(name.to_string())),
+    }
+}
+
+/// Refuses an area below the chart's minimum, so a layout mistake is an error, not a smudge.
+fn require(chart: &'static str, area: Rect, need_w: f32, need_h: f32) -> Result<(), ChartError> {
+    if area.w + 0.01 < need_w || area.h + 0.01 < need_h {
+        return Err(ChartError::TooSmall {
+            chart,
+            need_w,
+            need_h,
+            got_w: area.w,
+            got_h: area.h,
+        });
+    }
+    Ok(())
+}
+
+fn too_small(chart: &'static str, area: Rect, need_w: f32, need_h: f32) -> ChartError {
+    ChartError::TooSmall {
+        chart,
+        need_w,
+        need_h,
+        got_w: area.w,
+        got_h: area.h,
+    }
+}
+
+type LocalArea<'a> = DrawingArea<PageBackend<'a>, Local>;
+
+/// Font metrics the layouts need, in points.
+struct Type<'a> {
+    fonts: &'a FontSet,
+}
+
+impl Type<'_> {
+    fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        self.fonts.measure(font_id(bold), text, size)
+    }
+
+    /// Ascender to descender: the height a line of text occupies.
+    fn line(&self, size: f32) -> f32 {
+        let f = self.fonts.get(FontId::REGULAR);
+        (f.ascender - f.descender) * size
+    }
+
+    fn ascent(&self, size: f32) -> f32 {
+        self.fonts.get(FontId::REGULAR).ascender * size
+    }
+
+    fn descent(&self, size: f32) -> f32 {
+        -self.fonts.get(FontId::REGULAR).descender * size
+    }
+
+    /// `text` shortened with "…" until it fits `max` points (just "…" if nothing fits).
+    fn fit(&self, text: &str, size: f32, bold: bool, max: f32) -> String {
+        if self.width(text, size, bold) <= max {
+            return text.to_string();
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut n = chars.len();
+        while n > 0 {
+            n -= 1;
+            let head: String = chars[..n].iter().collect();
+            let candidate = format!("{}…", head.trim_end());
+            if self.width(&candidate, size, bold) <= max {
+                return candidate;
+            }
+        }
+        String::new()
+    }
+
+    /// Splits `text` at spaces into at most `max_lines` lines of at most `max` points, the last
+    /// one shortened with "…" if the words do not all fit.
+    fn wrap(&self, text: &str, size: f32, bold: bool, max: f32, max_lines: usize) -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        let mut current = String::new();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for (i, word) in words.iter().enumerate() {
+            let candidate = if current.is_empty() {
+                word.to_string()
+            } else {
+                format!("{current} {word}")
+            };
+            if current.is_empty() || self.width(&candidate, size, bold) <= max {
+                current = candidate;
+                continue;
+            }
+            if lines.len() + 1 == max_lines {
+                let rest = words[i..].join(" ");
+                current = format!("{current} {rest}");
+                break;
+            }
+            lines.push(std::mem::replace(&mut current, word.to_string()));
+        }
+        if !current.is_empty() {
+            lines.push(current);
+        }
+        lines
+            .into_iter()
+            .map(|l| self.fit(&l, size, bold, max))
+            .collect()
+    }
+}
+
+fn font_id(bold: bool) -> FontId {
+    if bold {
+        FontId::BOLD
+    } else {
+        FontId::REGULAR
+    }
+}
+
+fn backend_color(c: Color) -> BackendColor {
+    BackendColor {
+        alpha: 1.0,
+        rgb: (c.r, c.g, c.b),
+    }
+}
+
+/// A plotters text style in points; built field by field because `TextStyle::color` would tie
+/// the style's lifetime to a borrowed colour.
+fn text_style(size: f32, color: Color, bold: bool, h: HPos, v: VPos) -> TextStyle<'static> {
+    let style = if bold {
+        FontStyle::Bold
+    } else {
+        FontStyle::Normal
+    };
+    TextStyle {
+        font: FontDesc::new(
+            FontFamily::SansSerif,
+            (size * UNITS_PER_PT) as f64,
+            style,
+        ),
+        color: backend_color(color),
+        pos: Pos::new(h, v),
+    }
+}
+
+fn rgba(c: Color) -> RGBAColor {
+    RGBAColor(c.r, c.g, c.b, 1.0)
+}
+
+fn fill(c: Color) -> ShapeStyle {
+    ShapeStyle {
+        color: rgba(c),
+        filled: true,
+        stroke_width: 1,
+    }
+}
+
+fn line(c: Color, width: f32) -> ShapeStyle {
+    ShapeStyle {
+        color: rgba(c),
+        filled: false,
+        stroke_width: backend::stroke(width),
+    }
+}
+
+/// Draws one line of text anchored at `at` (area-local points).
+#[allow(clippy::too_many_arguments)]
+fn label(
+    area: &LocalArea<'_>,
+    text: &str,
+    at: (f32, f32),
+    size: f32,
+    color: Color,
+    bold: bool,
+    h: HPos,
+    v: VPos,
+) -> Result<(), ChartError> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    area.draw(&Text::new(text, at, text_style(size, color, bold, h, v)))?;
+    Ok(())
+}
+
+fn rect(area: &LocalArea<'_>, x0: f32, y0: f32, x1: f32, y1: f32, c: Color) -> Result<(), ChartError> {
+    area.draw(&Rectangle::new([(x0.min(x1), y0.min(y1)), (x0.max(x1), y0.max(y1))], fill(c)))?;
+    Ok(())
+}
+
+/// A dashed line through `pts`; plotters draws each dash as its own short path.
+fn dashed(
+    area: &LocalArea<'_>,
+    pts: Vec<(f32, f32)>,
+    c: Color,
+    width: f32,
+    dash: f32,
+    gap: f32,
+) -> Result<(), ChartError> {
+    area.draw(&DashedPathElement::new(
+        pts,
+        backend::units(dash),
+        backend::units(gap),
+        line(c, width),
+    ))?;
+    Ok(())
+}
+
+/// Linear map from data values to area-local points.
+#[derive(Debug, Clone, Copy)]
+struct Scale {
+    d0: f64,
+    d1: f64,
+    p0: f32,
+    p1: f32,
+}
+
+impl Scale {
+    fn new(d0: f64, d1: f64, p0: f32, p1: f32) -> Scale {
+        Scale { d0, d1, p0, p1 }
+    }
+
+    fn at(&self, v: f64) -> f32 {
+        let t = if self.d1 == self.d0 {
+            0.0
+        } else {
+            ((v - self.d0) / (self.d1 - self.d0)) as f32
+        };
+        self.p0 + t * (self.p1 - self.p0)
+    }
+}
+
+/// "+3", "−2" (a real minus sign) or "0".
+fn signed(v: i32) -> String {
+    match v {
+        0 => "0".to_string(),
+        v if v > 0 => format!("+{v}"),
+        v => format!("\u{2212}{}", -v),
+    }
+}
+
+fn signed_pct(v: f64) -> String {
+    format!("{}%", signed(v.round() as i32))
+}
+
+fn pct(v: f64) -> String {
+    format!("{}%", v.round() as i32)
+}
+
+/// What a legend entry's key looks like.
+#[derive(Debug, Clone, Copy)]
+enum Swatch {
+    Box(Color),
+    Line(Color),
+    Dashed(Color),
+    /// A group heading: muted text, no key.
+    None,
+}
+
+struct LegendEntry {
+    swatch: Swatch,
+    text: String,
+}
+
+/// Legend rows laid out left to right, wrapping at `max_w`; returns each entry's x, row and
+/// (possibly shortened) text, and the total height.
+struct LegendLayout {
+    placed: Vec<(f32, usize, String)>,
+    rows: usize,
+    row_h: f32,
+}
+
+/// Legibility floor for any chart text, in points.
+const MIN_LABEL: f32 = 7.0;
+
+const SWATCH: f32 = 8.0;
+const SWATCH_GAP: f32 = 4.0;
+const ENTRY_GAP: f32 = 12.0;
+
+fn legend_layout(t: &Type<'_>, size: f32, max_w: f32, entries: &[LegendEntry]) -> LegendLayout {
+    let row_h = t.line(size).max(SWATCH) + 2.0;
+    let mut placed = Vec::new();
+    let (mut x, mut row) = (0.0f32, 0usize);
+    for e in entries {
+        let key = if matches!(e.swatch, Swatch::None) {
+            0.0
+        } else {
+            SWATCH + SWATCH_GAP
+        };
+        let text = t.fit(&e.text, size, false, max_w - key);
+        let w = key + t.width(&text, size, false);
+        if x > 0.0 && x + w > max_w {
+            x = 0.0;
+            row += 1;
+        }
+        placed.push((x, row, text));
+        x += w + ENTRY_GAP;
+    }
+    LegendLayout {
+        placed,
+        rows: if entries.is_empty() { 0 } else { row + 1 },
+        row_h,
+    }
+}
+
+impl LegendLayout {
+    fn height(&self) -> f32 {
+        self.rows as f32 * self.row_h
+    }
+
+    fn draw(
+        &self,
+        area: &LocalArea<'_>,
+        theme: &ChartTheme,
+        size: f32,
+        (x0, y0): (f32, f32),
+        entries: &[LegendEntry],
+    ) -> Result<(), ChartError> {
+        for ((x, row, text), e) in self.placed.iter().zip(entries) {
+            let cy = y0 + (*row as f32 + 0.5) * self.row_h;
+            let x = x0 + x;
+            match e.swatch {
+                Swatch::Box(c) => rect(area, x, cy - SWATCH / 2.0, x + SWATCH, cy + SWATCH / 2.0, c)?,
+                Swatch::Line(c) => {
+                    area.draw(&plotters::element::PathElement::new(
+                        vec![(x + 1.0, cy), (x + SWATCH - 1.0, cy)],
+                        line(c, 2.0),
+                    ))?;
+                }
+                Swatch::Dashed(c) => dashed(area, vec![(x + 1.0, cy), (x + SWATCH - 1.0, cy)], c, 2.0, 2.5, 1.5)?,
+                Swatch::None => {}
+            }
+            let (tx, color) = match e.swatch {
+                Swatch::None => (x, theme.muted),
+                _ => (x + SWATCH + SWATCH_GAP, theme.ink),
+            };
+            label(area, text, (tx, cy), size, color, false, HPos::Left, VPos::Center)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

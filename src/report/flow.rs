@@ -1,0 +1,256 @@
+//! Placing blocks down a page: each block knows its height for a given width, the flow moves a
+//! cursor and refuses anything that would cross the bottom margin (an overflow error, never a
+//! silent spill onto another page).
+
+use super::markup::{Block, Tone};
+use super::text::{self, Align, Missing, TextStyle};
+use super::{tables, Env, LayoutError};
+use crate::fonts::FontId;
+use crate::page::{Color, Item, Point, Rect, Shape, ShapeItem, Stroke, TextRun};
+
+pub struct Flow<'e, 'a> {
+    pub env: &'e Env<'a>,
+    pub page: usize,
+    pub x: f32,
+    pub width: f32,
+    pub y: f32,
+    pub bottom: f32,
+    pub items: Vec<Item>,
+    pub missing: &'e mut Missing,
+}
+
+pub fn rect(r: Rect, fill: Option<Color>, stroke: Option<Stroke>) -> Item {
+    Item::Shape(ShapeItem { shape: Shape::Rect(r), fill, stroke })
+}
+
+pub fn hline(x0: f32, x1: f32, y: f32, color: Color, width: f32) -> Item {
+    Item::Shape(ShapeItem { shape: Shape::Path { points: vec![Point { x: x0, y }, Point { x: x1, y }], closed: false }, fill: None, stroke: Some(Stroke::solid(color, width)) })
+}
+
+impl<'e, 'a> Flow<'e, 'a> {
+    pub fn style(&self, size: f32, color: Color, align: Align) -> TextStyle {
+        TextStyle { font: FontId::REGULAR, bold: FontId::BOLD, size, leading: self.env.style.type_.body_leading, color, align }
+    }
+
+    fn bold(&self, size: f32, color: Color) -> TextStyle {
+        TextStyle { font: FontId::BOLD, bold: FontId::BOLD, size, leading: 1.25, color, align: Align::Left }
+    }
+
+    /// Sets text at the cursor across `width` from `x` and advances the cursor.
+    pub fn text_at(&mut self, text: &str, x: f32, width: f32, style: &TextStyle) -> f32 {
+        let set = text::set(text, width, style, self.env.fonts, self.missing);
+        let h = set.height;
+        self.items.extend(set.placed(x, self.y));
+        self.y += h;
+        h
+    }
+
+    fn text(&mut self, text: &str, style: &TextStyle) -> f32 {
+        self.text_at(text, self.x, self.width, style)
+    }
+
+    fn check(&self, what: &str) -> Result<(), LayoutError> {
+        if self.y > self.bottom + 0.5 {
+            return Err(LayoutError::Overflow { page: self.page + 1, block: what.chars().take(60).collect(), by: self.y - self.bottom });
+        }
+        Ok(())
+    }
+
+    pub fn blocks(&mut self, blocks: &[Block]) -> Result<(), LayoutError> {
+        for (i, b) in blocks.iter().enumerate() {
+            if i > 0 {
+                self.y += self.gap_before(b);
+            }
+            self.block(b)?;
+            self.check(&describe(b))?;
+        }
+        Ok(())
+    }
+
+    fn gap_before(&self, b: &Block) -> f32 {
+        let s = &self.env.style.space;
+        match b {
+            Block::Heading { .. } => s.heading_before,
+            Block::Title(_) => 2.0,
+            Block::Paragraph(_) | Block::Small(_) => s.paragraph,
+            Block::Space(_) => 0.0,
+            _ => s.block,
+        }
+    }
+
+    fn block(&mut self, b: &Block) -> Result<(), LayoutError> {
+        let env = self.env;
+        let st = &env.style;
+        let c = &st.colors;
+        match b {
+            Block::Kicker(t) => {
+                let style = self.bold(st.type_.kicker, c.accent2);
+                self.text(&t.to_uppercase(), &style);
+            }
+            Block::Title(t) => {
+                let style = self.bold(st.type_.h1, c.ink);
+                self.text(t, &style);
+                self.y += 5.0;
+                let band = c.band(env.a.band);
+                self.items.push(rect(Rect::new(self.x, self.y, 36.0, 3.0), Some(band), None));
+                self.y += 9.0;
+            }
+            Block::Heading { level, text } => {
+                let (size, color) = if *level == 2 { (st.type_.h2, c.accent) } else { (st.type_.h3, c.ink) };
+                let style = self.bold(size, color);
+                self.text(text, &style);
+                self.y += st.space.heading_after;
+            }
+            Block::Paragraph(t) => {
+                let style = self.style(st.type_.body, c.ink, Align::Justify);
+                self.text(t, &style);
+            }
+            Block::Lead(t) => {
+                let mut style = self.style(st.type_.lead, c.ink, Align::Left);
+                style.leading = 1.35;
+                self.text(t, &style);
+            }
+            Block::Small(t) => {
+                let style = self.style(st.type_.small, c.muted, Align::Left);
+                self.text(t, &style);
+            }
+            Block::Bullets(items) => self.list(items, |_| "•".to_string(), c.accent2),
+            Block::Numbered(items) => self.list(items, |i| format!("{}.", i + 1), c.accent),
+            Block::Checklist(items) => self.checklist(items),
+            Block::Callout { tone, text } => self.callout(tone, text),
+            Block::Kpis => self.kpis(),
+            Block::Toc => super::furniture::toc(self),
+            Block::Chart { name, height } => {
+                let area = Rect::new(self.x, self.y, self.width, *height);
+                let items = crate::chart::draw(name, area, env.fonts, &env.theme, env.a, env.catalog)
+                    .map_err(|e| LayoutError::Chart { page: self.page + 1, chart: name.clone(), message: e.to_string() })?;
+                self.items.extend(items);
+                self.y += height;
+            }
+            Block::Table(name) => tables::table(self, name)?,
+            Block::Columns(left, right) => {
+                let gap = st.page.column_gap;
+                let w = (self.width - gap) / 2.0;
+                let (x0, width0, y0) = (self.x, self.width, self.y);
+                self.width = w;
+                self.blocks(left)?;
+                let y_left = self.y;
+                self.x = x0 + w + gap;
+                self.y = y0;
+                self.blocks(right)?;
+                let y_right = self.y;
+                self.x = x0;
+                self.width = width0;
+                self.y = y_left.max(y_right);
+            }
+            Block::Space(h) => self.y += h,
+            Block::Rule => {
+                self.items.push(hline(self.x, self.x + self.width, self.y + 0.5, c.faint, 0.8));
+                self.y += 1.0;
+            }
+        }
+        Ok(())
+    }
+
+    fn list(&mut self, items: &[String], marker: impl Fn(usize) -> String, marker_color: Color) {
+        let st = &self.env.style;
+        let indent = 14.0;
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.y += st.space.list_item;
+            }
+            let style = self.style(st.type_.body, st.colors.ink, Align::Left);
+            let mut mstyle = style;
+            mstyle.font = FontId::BOLD;
+            mstyle.color = marker_color;
+            let top = self.y;
+            let m = text::set(&marker(i), indent, &mstyle, self.env.fonts, self.missing);
+            self.items.extend(m.placed(self.x, top));
+            self.text_at(item, self.x + indent, self.width - indent, &style);
+        }
+    }
+
+    fn checklist(&mut self, items: &[String]) {
+        let st = &self.env.style;
+        let indent = 16.0;
+        let size = st.type_.body;
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.y += st.space.list_item + 1.0;
+            }
+            let top = self.y;
+            let box_size = size * 0.9;
+            let line_h = size * st.type_.body_leading;
+            self.items.push(rect(Rect::new(self.x, top + (line_h - box_size) / 2.0, box_size, box_size), None, Some(Stroke::solid(st.colors.accent, 0.9))));
+            let style = self.style(size, st.colors.ink, Align::Left);
+            self.text_at(item, self.x + indent, self.width - indent, &style);
+        }
+    }
+
+    fn callout(&mut self, tone: &Tone, text: &str) {
+        let st = &self.env.style;
+        let c = &st.colors;
+        let color = match tone {
+            Tone::Info => c.accent,
+            Tone::Good => c.low,
+            Tone::Warn => c.moderate,
+            Tone::Risk => c.very_high,
+        };
+        let pad = 9.0;
+        let style = self.style(st.type_.body, c.ink, Align::Left);
+        let set = text::set(text, self.width - 2.0 * pad - 4.0, &style, self.env.fonts, self.missing);
+        let h = set.height + 2.0 * pad;
+        self.items.push(rect(Rect::new(self.x, self.y, self.width, h), Some(color.tint(0.88)), None));
+        self.items.push(rect(Rect::new(self.x, self.y, 3.0, h), Some(color), None));
+        self.items.extend(set.placed(self.x + pad + 4.0, self.y + pad));
+        self.y += h;
+    }
+
+    fn kpis(&mut self) {
+        let env = self.env;
+        let st = &env.style;
+        let c = &st.colors;
+        let a = env.a;
+        let gap = 10.0;
+        let w = (self.width - 3.0 * gap) / 4.0;
+        let h = 78.0;
+        let tiles = [
+            (format!("{}%", a.automation_pct), "Automation", format!("of your time is on tasks AI can already do; typical {}: {}%", env.ctx.role.name, env.ctx.role.automation_pct)),
+            (a.horizon.label(), "Horizon", "until AI changes the daily work substantially".to_string()),
+            (format!("{}/10", a.resilience), "Resilience", format!("{} of 10 for a typical {}", resilience_of(a.role.baseline), env.ctx.role.name)),
+            (a.adaptability.label().to_string(), "Adaptability", format!("AI use {} with {} tool{} on your tasks", env.ctx.person.usage_label, a.tools_on_own_tasks.len(), if a.tools_on_own_tasks.len() == 1 { "" } else { "s" })),
+        ];
+        let top = self.y;
+        let band = c.band(a.band);
+        for (i, (value, label, sub)) in tiles.iter().enumerate() {
+            let x = self.x + i as f32 * (w + gap);
+            self.items.push(rect(Rect::new(x, top, w, h), Some(c.accent.tint(0.93)), None));
+            self.items.push(rect(Rect::new(x, top, w, 3.0), Some(band), None));
+            let lstyle = TextStyle { font: FontId::BOLD, bold: FontId::BOLD, size: st.type_.kicker, leading: 1.2, color: c.muted, align: Align::Left };
+            let l = text::set(&label.to_uppercase(), w - 16.0, &lstyle, env.fonts, self.missing);
+            self.items.extend(l.placed(x + 8.0, top + 9.0));
+            let (v, vsize) = text::fit_line(value, w - 16.0, FontId::BOLD, 19.0, 11.0, env.fonts);
+            self.items.push(Item::Text(TextRun { x: x + 8.0, y: top + 40.0, font: FontId::BOLD, size: vsize, color: c.ink, text: v, word_gap: 0.0, rotation: 0.0 }));
+            let sstyle = TextStyle { font: FontId::REGULAR, bold: FontId::BOLD, size: st.type_.small, leading: 1.25, color: c.muted, align: Align::Left };
+            let s = text::set(sub, w - 16.0, &sstyle, env.fonts, self.missing);
+            self.items.extend(s.placed(x + 8.0, top + 47.0));
+        }
+        self.y = top + h;
+    }
+}
+
+fn resilience_of(score: i32) -> usize {
+    (((100 - score) as f64 / 10.0).round() as i32).clamp(1, 10) as usize
+}
+
+fn describe(b: &Block) -> String {
+    match b {
+        Block::Title(t) | Block::Paragraph(t) | Block::Lead(t) | Block::Small(t) | Block::Kicker(t) => t.clone(),
+        Block::Heading { text, .. } => text.clone(),
+        Block::Callout { text, .. } => format!("callout: {text}"),
+        Block::Chart { name, .. } => format!("chart {name}"),
+        Block::Table(n) => format!("table {n}"),
+        Block::Bullets(i) | Block::Numbered(i) | Block::Checklist(i) => format!("list: {}", i.first().cloned().unwrap_or_default()),
+        other => format!("{other:?}"),
+    }
+}

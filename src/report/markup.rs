@@ -1,0 +1,219 @@
+//! The page markup that templates render to (see layouts/README.md), parsed into blocks.
+//! Line based on purpose: copy writers can read it, and a mistake names its line.
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tone {
+    Info,
+    Good,
+    Warn,
+    Risk,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Kicker(String),
+    Title(String),
+    Heading { level: u8, text: String },
+    Paragraph(String),
+    Lead(String),
+    Small(String),
+    Bullets(Vec<String>),
+    Numbered(Vec<String>),
+    Checklist(Vec<String>),
+    Callout { tone: Tone, text: String },
+    Kpis,
+    Toc,
+    Chart { name: String, height: f32 },
+    Table(String),
+    Columns(Vec<Block>, Vec<Block>),
+    Space(f32),
+    Rule,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct MarkupError {
+    pub line: usize,
+    pub message: String,
+}
+
+pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    let blocks = parse_until(&lines, &mut i, false)?;
+    Ok(blocks)
+}
+
+fn err(line: usize, message: impl Into<String>) -> MarkupError {
+    MarkupError { line: line + 1, message: message.into() }
+}
+
+/// Parses blocks until the end, or (inside columns) until `::next` / `::end`, which it leaves.
+fn parse_until(lines: &[&str], i: &mut usize, in_columns: bool) -> Result<Vec<Block>, MarkupError> {
+    let mut blocks = Vec::new();
+    while *i < lines.len() {
+        let raw = lines[*i];
+        let line = raw.trim();
+        if line.is_empty() {
+            *i += 1;
+            continue;
+        }
+        if line == "::next" || line == "::end" {
+            if in_columns {
+                return Ok(blocks);
+            }
+            return Err(err(*i, format!("`{line}` without `::columns`")));
+        }
+        if let Some(rest) = line.strip_prefix("::") {
+            let (cmd, arg) = rest.split_once(' ').map(|(c, a)| (c, a.trim())).unwrap_or((rest, ""));
+            *i += 1;
+            blocks.push(match cmd {
+                "kicker" => Block::Kicker(arg.to_string()),
+                "lead" => Block::Lead(arg.to_string()),
+                "small" => Block::Small(arg.to_string()),
+                "kpis" => Block::Kpis,
+                "toc" => Block::Toc,
+                "rule" => Block::Rule,
+                "table" if !arg.is_empty() => Block::Table(arg.to_string()),
+                "space" => Block::Space(arg.parse().map_err(|_| err(*i - 1, format!("`::space {arg}` needs a number of points")))?),
+                "chart" => {
+                    let mut parts = arg.split_whitespace();
+                    let name = parts.next().ok_or_else(|| err(*i - 1, "`::chart` needs a name and a height"))?;
+                    let height = parts.next().and_then(|h| h.parse().ok()).ok_or_else(|| err(*i - 1, "`::chart NAME HEIGHT`: height in points"))?;
+                    Block::Chart { name: name.to_string(), height }
+                }
+                "columns" => {
+                    let left = parse_until(lines, i, true)?;
+                    if lines.get(*i).map(|l| l.trim()) != Some("::next") {
+                        return Err(err(*i, "`::columns` needs `::next` between the two columns"));
+                    }
+                    *i += 1;
+                    let right = parse_until(lines, i, true)?;
+                    if lines.get(*i).map(|l| l.trim()) != Some("::end") {
+                        return Err(err(*i, "`::columns` needs a closing `::end`"));
+                    }
+                    *i += 1;
+                    Block::Columns(left, right)
+                }
+                _ => return Err(err(*i - 1, format!("unknown directive `::{cmd}`"))),
+            });
+            continue;
+        }
+        if let Some(h) = line.strip_prefix("### ") {
+            blocks.push(Block::Heading { level: 3, text: h.trim().into() });
+            *i += 1;
+        } else if let Some(h) = line.strip_prefix("## ") {
+            blocks.push(Block::Heading { level: 2, text: h.trim().into() });
+            *i += 1;
+        } else if let Some(h) = line.strip_prefix("# ") {
+            blocks.push(Block::Title(h.trim().into()));
+            *i += 1;
+        } else if line.starts_with("- ") {
+            blocks.push(Block::Bullets(list_items(lines, i, |l| l.strip_prefix("- "))));
+        } else if line.starts_with("[ ] ") {
+            blocks.push(Block::Checklist(list_items(lines, i, |l| l.strip_prefix("[ ] "))));
+        } else if numbered(line).is_some() {
+            blocks.push(Block::Numbered(list_items(lines, i, numbered)));
+        } else if let Some(rest) = line.strip_prefix('>') {
+            let rest = rest.trim();
+            let (tone, first) = match rest.strip_prefix('[').and_then(|r| r.split_once(']')) {
+                Some((t, text)) => (
+                    match t {
+                        "info" => Tone::Info,
+                        "good" => Tone::Good,
+                        "warn" => Tone::Warn,
+                        "risk" => Tone::Risk,
+                        other => return Err(err(*i, format!("unknown callout tone `{other}`; use info, good, warn or risk"))),
+                    },
+                    text.trim(),
+                ),
+                None => (Tone::Info, rest),
+            };
+            let mut text = first.to_string();
+            *i += 1;
+            while let Some(more) = lines.get(*i).and_then(|l| l.trim().strip_prefix('>')) {
+                text.push(' ');
+                text.push_str(more.trim());
+                *i += 1;
+            }
+            blocks.push(Block::Callout { tone, text });
+        } else {
+            let mut text = String::new();
+            while let Some(l) = lines.get(*i).map(|l| l.trim()) {
+                if l.is_empty() || starts_block(l) {
+                    break;
+                }
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(l);
+                *i += 1;
+            }
+            blocks.push(Block::Paragraph(text));
+        }
+    }
+    if in_columns {
+        return Err(err(lines.len().saturating_sub(1), "`::columns` is not closed with `::end`"));
+    }
+    Ok(blocks)
+}
+
+fn numbered(l: &str) -> Option<&str> {
+    let digits = l.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 {
+        return None;
+    }
+    l[digits..].strip_prefix(". ")
+}
+
+fn starts_block(l: &str) -> bool {
+    l.starts_with("::") || l.starts_with("# ") || l.starts_with("## ") || l.starts_with("### ") || l.starts_with("- ") || l.starts_with("[ ] ") || l.starts_with('>') || numbered(l).is_some()
+}
+
+/// Consecutive items with the same marker; an indented line continues the previous item.
+fn list_items(lines: &[&str], i: &mut usize, marker: impl Fn(&str) -> Option<&str>) -> Vec<String> {
+    let mut items: Vec<String> = Vec::new();
+    while let Some(raw) = lines.get(*i) {
+        let l = raw.trim();
+        if let Some(item) = marker(l) {
+            items.push(item.trim().to_string());
+        } else if raw.starts_with("  ") && !l.is_empty() && !items.is_empty() {
+            let last = items.last_mut().expect("checked non-empty");
+            last.push(' ');
+            last.push_str(l);
+        } else {
+            break;
+        }
+        *i += 1;
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_block_kind() {
+        let text = "::kicker Section 1\n# Title\n\nFirst line\nsecond line.\n\n- a\n- b\n  continued\n1. one\n2. two\n[ ] box\n> [warn] careful\n> more\n::chart gauge 200\n::columns\nleft\n::next\n## right\n::end\n::space 12\n";
+        let b = parse(text).unwrap();
+        assert_eq!(b[0], Block::Kicker("Section 1".into()));
+        assert_eq!(b[1], Block::Title("Title".into()));
+        assert_eq!(b[2], Block::Paragraph("First line second line.".into()));
+        assert_eq!(b[3], Block::Bullets(vec!["a".into(), "b continued".into()]));
+        assert_eq!(b[4], Block::Numbered(vec!["one".into(), "two".into()]));
+        assert_eq!(b[5], Block::Checklist(vec!["box".into()]));
+        assert_eq!(b[6], Block::Callout { tone: Tone::Warn, text: "careful more".into() });
+        assert_eq!(b[7], Block::Chart { name: "gauge".into(), height: 200.0 });
+        assert!(matches!(&b[8], Block::Columns(l, r) if l.len() == 1 && r.len() == 1));
+        assert_eq!(b[9], Block::Space(12.0));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = parse("ok\n::columns\nx\n").unwrap_err();
+        assert!(e.message.contains("::next"), "{e}");
+        let e = parse("a\n\n::bogus\n").unwrap_err();
+        assert_eq!(e.line, 3);
+    }
+}

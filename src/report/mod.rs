@@ -1,0 +1,107 @@
+//! The report stage: an `Assessment` plus the layouts (templates and style in `layouts/`) become
+//! a finished page model of exactly 24 pages. Pure: no file I/O and no PDF here — the `pdf`
+//! stage serialises what this decides.
+
+mod context;
+mod flow;
+mod furniture;
+mod markup;
+mod style;
+mod tables;
+mod templates;
+mod text;
+
+pub use context::Context;
+pub use style::Style;
+pub use templates::Layouts;
+
+use crate::catalog::Catalog;
+use crate::fonts::FontSet;
+use crate::page::{Document, Metadata, OutlineEntry, Page};
+use crate::score::Assessment;
+use markup::Block;
+use std::collections::BTreeSet;
+
+/// The report always has this many pages; anything else is a layout bug.
+pub const PAGES: usize = 24;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LayoutError {
+    #[error("page {page}: template error: {message}")]
+    Template { page: usize, message: String },
+    #[error("page {page}: markup error: {message}")]
+    Markup { page: usize, message: String },
+    #[error("page {page}: content overflows the page by {by:.0} pt at \"{block}\"")]
+    Overflow { page: usize, block: String, by: f32 },
+    #[error("page {page}: chart `{chart}`: {message}")]
+    Chart { page: usize, chart: String, message: String },
+    #[error("the layouts have {0} pages; the report has exactly 24")]
+    PageCount(usize),
+}
+
+/// Everything a page needs while being laid out.
+pub struct Env<'a> {
+    pub style: &'a Style,
+    pub fonts: &'a FontSet,
+    pub a: &'a Assessment<'a>,
+    pub ctx: &'a Context,
+    pub catalog: &'a Catalog,
+    pub theme: crate::chart::ChartTheme,
+    /// (title, zero-based page) of every page, for the contents page.
+    pub toc: Vec<(String, usize)>,
+}
+
+/// A laid-out report and the characters no font could draw (shown as a replacement).
+pub struct Rendered {
+    pub document: Document,
+    pub missing: BTreeSet<char>,
+}
+
+pub fn render(a: &Assessment, catalog: &Catalog, layouts: &Layouts, fonts: &FontSet) -> Result<Rendered, LayoutError> {
+    let ctx = context::build(a, catalog);
+    let pages: Vec<Vec<Block>> = layouts.render_pages(&ctx)?;
+    if pages.len() != PAGES {
+        return Err(LayoutError::PageCount(pages.len()));
+    }
+    let toc: Vec<(String, usize)> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, blocks)| {
+            let title = blocks.iter().find_map(|b| if let Block::Title(t) = b { Some(t.clone()) } else { None });
+            (title.unwrap_or_else(|| format!("Page {}", i + 1)), i)
+        })
+        .collect();
+    let style = &layouts.style;
+    let env = Env { style, fonts, a, ctx: &ctx, catalog, theme: style.chart_theme(), toc };
+    let mut missing = text::Missing::default();
+    let content = style.content();
+    let mut doc_pages = Vec::with_capacity(PAGES);
+    for (i, blocks) in pages.iter().enumerate() {
+        let mut f = flow::Flow { env: &env, page: i, x: content.x, width: content.w, y: content.y, bottom: content.bottom(), items: Vec::new(), missing: &mut missing };
+        if i == 0 {
+            furniture::cover(&mut f, blocks)?;
+        } else {
+            f.blocks(blocks)?;
+        }
+        let mut items = f.items;
+        furniture::header_footer(&env, i, PAGES, &mut items);
+        doc_pages.push(Page { items });
+    }
+    let person = &ctx.person;
+    let document = Document {
+        width: style.page.width,
+        height: style.page.height,
+        pages: doc_pages,
+        outline: env.toc.iter().map(|(title, page)| OutlineEntry { title: title.clone(), page: *page }).collect(),
+        metadata: Metadata {
+            title: format!("AI Career Risk Report — {}", person.full_name),
+            author: "riskreport".into(),
+            subject: format!("Personalised AI displacement risk analysis for {}, {}", person.full_name, person.job_title),
+            keywords: vec!["AI career risk".into(), ctx.role.name.clone(), format!("{} risk", ctx.score.band), "career roadmap".into()],
+            language: "en-GB".into(),
+            created: a.audit.submitted_at,
+            creator: format!("riskreport {} (catalog {})", env!("CARGO_PKG_VERSION"), catalog.meta.version),
+        },
+    };
+    Ok(Rendered { document, missing: missing.0 })
+}

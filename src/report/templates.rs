@@ -1,0 +1,81 @@
+//! The page templates (minijinja) and style of `layouts/`: compiled in, or read from a directory
+//! given at run time, parsed once per run and shared by every render thread.
+
+use super::markup::{self, Block};
+use super::style::Style;
+use super::{Context, LayoutError};
+use std::path::Path;
+
+pub const PAGE_NAMES: [&str; 24] = [
+    "01-cover", "02-contents", "03-summary", "04-score", "05-benchmark", "06-battleground", "07-inventory", "08-automated", "09-assisted", "10-human-safe", "11-skills", "12-skill-gaps", "13-tools-landscape",
+    "14-tools-to-learn", "15-outlook", "16-salary", "17-demand", "18-roadmap", "19-phase-1", "20-phase-2", "21-phase-3", "22-quick-wins", "23-related-roles", "24-methodology",
+];
+
+macro_rules! builtin_pages {
+    ($($name:literal),*) => {
+        [$(($name, include_str!(concat!("../../layouts/pages/", $name, ".j2")))),*]
+    };
+}
+
+const BUILTIN_PAGES: [(&str, &str); 24] = builtin_pages!(
+    "01-cover", "02-contents", "03-summary", "04-score", "05-benchmark", "06-battleground", "07-inventory", "08-automated", "09-assisted", "10-human-safe", "11-skills", "12-skill-gaps", "13-tools-landscape",
+    "14-tools-to-learn", "15-outlook", "16-salary", "17-demand", "18-roadmap", "19-phase-1", "20-phase-2", "21-phase-3", "22-quick-wins", "23-related-roles", "24-methodology"
+);
+const BUILTIN_STYLE: &str = include_str!("../../layouts/style.toml");
+
+pub struct Layouts {
+    env: minijinja::Environment<'static>,
+    pub style: Style,
+    /// SHA-256 over the templates and style, part of every report's fingerprint.
+    pub fingerprint: String,
+}
+
+impl Layouts {
+    pub fn builtin() -> Layouts {
+        let pages = BUILTIN_PAGES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        Layouts::new(pages, BUILTIN_STYLE.to_string()).expect("built-in layouts are checked by the test suite")
+    }
+
+    /// Reads `style.toml` and `pages/NN-name.j2` from `dir`.
+    pub fn from_dir(dir: &Path) -> anyhow::Result<Layouts> {
+        let read = |rel: String| std::fs::read_to_string(dir.join(&rel)).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dir.join(rel).display()));
+        let style = read("style.toml".into())?;
+        let mut pages = Vec::new();
+        for name in PAGE_NAMES {
+            pages.push((name.to_string(), read(format!("pages/{name}.j2"))?));
+        }
+        Layouts::new(pages, style)
+    }
+
+    fn new(pages: Vec<(String, String)>, style: String) -> anyhow::Result<Layouts> {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(style.as_bytes());
+        let style: Style = toml::from_str(&style).map_err(|e| anyhow::anyhow!("layouts/style.toml: {}", e.message()))?;
+        let mut env = minijinja::Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        for (name, text) in pages {
+            h.update(name.as_bytes());
+            h.update(text.as_bytes());
+            env.add_template_owned(name.clone(), text).map_err(|e| anyhow::anyhow!("layouts/pages/{name}.j2: {e}"))?;
+        }
+        let fingerprint = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Ok(Layouts { env, style, fingerprint })
+    }
+
+    /// Renders every page template with the context and parses the markup.
+    pub fn render_pages(&self, ctx: &Context) -> Result<Vec<Vec<Block>>, LayoutError> {
+        let value = minijinja::Value::from_serialize(ctx);
+        PAGE_NAMES
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let tmpl = self.env.get_template(name).map_err(|e| LayoutError::Template { page: i + 1, message: e.to_string() })?;
+                let text = tmpl.render(&value).map_err(|e| LayoutError::Template { page: i + 1, message: format!("{e:#}") })?;
+                markup::parse(&text).map_err(|e| LayoutError::Markup { page: i + 1, message: format!("{name}.j2 output {e}") })
+            })
+            .collect()
+    }
+}
