@@ -34,19 +34,29 @@ pub struct Font {
 
 impl Font {
     fn parse(name: String, data: &'static [u8]) -> Result<Font, String> {
-        let face = ttf_parser::Face::parse(data, 0).map_err(|e| format!("{name}: not a usable TrueType/OpenType font ({e})"))?;
+        let face = ttf_parser::Face::parse(data, 0)
+            .map_err(|e| format!("{name}: not a usable TrueType/OpenType font ({e})"))?;
         let units_per_em = face.units_per_em() as f32;
         let mut font = Font {
             ascender: face.ascender() as f32 / units_per_em,
             descender: face.descender() as f32 / units_per_em,
-            cap_height: face.capital_height().map(|c| c as f32 / units_per_em).unwrap_or(0.71),
+            cap_height: face
+                .capital_height()
+                .map(|c| c as f32 / units_per_em)
+                .unwrap_or(0.71),
             name,
             data,
             face,
             units_per_em,
             fast: Vec::new(),
         };
-        font.fast = (0..FAST_RANGE as u32).map(|c| char::from_u32(c).and_then(|ch| font.slow_advance(ch)).unwrap_or(-1.0)).collect();
+        font.fast = (0..FAST_RANGE as u32)
+            .map(|c| {
+                char::from_u32(c)
+                    .and_then(|ch| font.slow_advance(ch))
+                    .unwrap_or(-1.0)
+            })
+            .collect();
         Ok(font)
     }
 
@@ -80,10 +90,14 @@ static ITALIC: &[u8] = include_bytes!("../fonts/NotoSans-Italic.ttf");
 impl FontSet {
     /// The built-in faces only.
     pub fn builtin() -> FontSet {
-        let fonts = [("NotoSans-Regular", REGULAR), ("NotoSans-Bold", BOLD), ("NotoSans-Italic", ITALIC)]
-            .into_iter()
-            .map(|(n, d)| Font::parse(n.to_string(), d).expect("built-in fonts parse"))
-            .collect();
+        let fonts = [
+            ("NotoSans-Regular", REGULAR),
+            ("NotoSans-Bold", BOLD),
+            ("NotoSans-Italic", ITALIC),
+        ]
+        .into_iter()
+        .map(|(n, d)| Font::parse(n.to_string(), d).expect("built-in fonts parse"))
+        .collect();
         FontSet { fonts }
     }
 
@@ -93,14 +107,21 @@ impl FontSet {
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .map_err(|e| format!("cannot read font directory {}: {e}", dir.display()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("ttf") || x.eq_ignore_ascii_case("otf")))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("ttf") || x.eq_ignore_ascii_case("otf"))
+            })
             .collect();
         paths.sort();
         for p in paths {
-            let bytes = std::fs::read(&p).map_err(|e| format!("cannot read font {}: {e}", p.display()))?;
+            let bytes =
+                std::fs::read(&p).map_err(|e| format!("cannot read font {}: {e}", p.display()))?;
             // Fonts live for the whole process; leaking gives the parsed face a 'static borrow.
             let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-            let name = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             set.fonts.push(Font::parse(name, data)?);
         }
         Ok(set)
@@ -112,10 +133,6 @@ impl FontSet {
 
     pub fn len(&self) -> usize {
         self.fonts.len()
-    }
-
-    pub fn ids(&self) -> impl Iterator<Item = FontId> {
-        (0..self.fonts.len() as u16).map(FontId)
     }
 
     /// A typographic stand-in for characters the built-in faces lack but copy and charts use:
@@ -133,7 +150,9 @@ impl FontSet {
         if self.get(preferred).has(ch) {
             return Some(preferred);
         }
-        (3..self.fonts.len() as u16).map(FontId).find(|&f| self.get(f).has(ch))
+        (3..self.fonts.len() as u16)
+            .map(FontId)
+            .find(|&f| self.get(f).has(ch))
     }
 
     /// Width of `text` at `size` pt in `font`, using fallbacks exactly as drawing will.
@@ -165,7 +184,13 @@ mod tests {
     #[test]
     fn builtin_fonts_cover_the_scripts_of_our_readers() {
         let set = FontSet::builtin();
-        for name in ["Łukasz Wójcik", "Nguyễn Thị Hồng Nhung", "Γιώργος Παπαδόπουλος", "Олександр Коваленко", "Siobhán Ó Súilleabháin"] {
+        for name in [
+            "Łukasz Wójcik",
+            "Nguyễn Thị Hồng Nhung",
+            "Γιώργος Παπαδόπουλος",
+            "Олександр Коваленко",
+            "Siobhán Ó Súilleabháin",
+        ] {
             for ch in name.chars() {
                 assert!(set.get(FontId::REGULAR).has(ch), "regular lacks {ch:?}");
                 assert!(set.get(FontId::BOLD).has(ch), "bold lacks {ch:?}");
@@ -181,7 +206,11 @@ mod tests {
         let w_i = set.measure(FontId::REGULAR, "iiii", 10.0);
         let w_m = set.measure(FontId::REGULAR, "MMMM", 10.0);
         assert!(w_m > 2.0 * w_i, "{w_i} {w_m}");
-        assert!((set.measure(FontId::REGULAR, "ab", 20.0) - 2.0 * set.measure(FontId::REGULAR, "ab", 10.0)).abs() < 1e-4);
+        assert!(
+            (set.measure(FontId::REGULAR, "ab", 20.0)
+                - 2.0 * set.measure(FontId::REGULAR, "ab", 10.0))
+            .abs()
+                < 1e-4
+        );
     }
 }
-

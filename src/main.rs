@@ -1,17 +1,17 @@
 //! riskreport: validates AI career risk audits, scores them and renders personalised reports.
 
+mod batch;
 mod catalog;
 mod chart;
-mod fonts;
-mod page;
-mod pdf;
 mod cli;
+mod fonts;
 mod input;
 mod output;
-mod sample;
+mod page;
+mod pdf;
 mod report;
+mod sample;
 mod score;
-mod batch;
 
 fn main() -> std::process::ExitCode {
     cli::main()

@@ -5,7 +5,9 @@
 use crate::fonts::FontId;
 use time::OffsetDateTime;
 
+#[cfg(test)]
 pub const A4_WIDTH: f32 = 595.276;
+#[cfg(test)]
 pub const A4_HEIGHT: f32 = 841.89;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -64,14 +66,13 @@ impl Rect {
         self.x + self.w
     }
 
-    /// Shrinks by `d` on every side.
-    pub fn inset(&self, d: f32) -> Rect {
-        Rect::new(self.x + d, self.y + d, (self.w - 2.0 * d).max(0.0), (self.h - 2.0 * d).max(0.0))
-    }
-
+    #[cfg(test)]
     pub fn contains(&self, other: &Rect) -> bool {
         const EPS: f32 = 0.01;
-        other.x >= self.x - EPS && other.y >= self.y - EPS && other.right() <= self.right() + EPS && other.bottom() <= self.bottom() + EPS
+        other.x >= self.x - EPS
+            && other.y >= self.y - EPS
+            && other.right() <= self.right() + EPS
+            && other.bottom() <= self.bottom() + EPS
     }
 }
 
@@ -101,7 +102,11 @@ pub struct Stroke {
 
 impl Stroke {
     pub fn solid(color: Color, width: f32) -> Stroke {
-        Stroke { color, width, dash: None }
+        Stroke {
+            color,
+            width,
+            dash: None,
+        }
     }
 }
 
@@ -109,8 +114,14 @@ impl Stroke {
 pub enum Shape {
     Rect(Rect),
     /// Straight segments through the points; closed shapes join the last point to the first.
-    Path { points: Vec<Point>, closed: bool },
-    Circle { center: Point, radius: f32 },
+    Path {
+        points: Vec<Point>,
+        closed: bool,
+    },
+    Circle {
+        center: Point,
+        radius: f32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -124,6 +135,8 @@ pub struct ShapeItem {
 pub enum LinkTarget {
     /// Zero-based page index inside the document.
     Page(usize),
+    /// No layout emits web links yet; the PDF stage supports them for the copy that will.
+    #[allow(dead_code)]
     Uri(String),
 }
 

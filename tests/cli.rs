@@ -9,9 +9,9 @@ mod util;
 mod bad_input;
 #[path = "cli/quirks.rs"]
 mod quirks;
+#[path = "cli/report.rs"]
+mod report;
 #[path = "cli/score.rs"]
 mod score;
 #[path = "cli/usage.rs"]
 mod usage;
-#[path = "cli/report.rs"]
-mod report;

@@ -3,4 +3,4 @@
 
 mod render;
 
-pub use render::{missing_warning, Renderer, Rendered};
+pub use render::{missing_warning, Renderer, Timings};

@@ -8,6 +8,7 @@ use crate::report::{self, Layouts};
 use crate::score::assess;
 use anyhow::Context;
 use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
 
 pub struct Renderer {
     pub catalog: Catalog,
@@ -20,14 +21,41 @@ pub struct Rendered {
     pub pdf: Vec<u8>,
     pub score: i32,
     pub missing: BTreeSet<char>,
+    pub timings: Timings,
+}
+
+/// Where one report's time went, for the benchmark.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub score: Duration,
+    /// Templates, text setting and page composition, charts excluded.
+    pub layout: Duration,
+    pub charts: Duration,
+    pub pdf: Duration,
 }
 
 impl Renderer {
     pub fn render(&self, audit: &Audit) -> anyhow::Result<Rendered> {
+        let t0 = Instant::now();
         let a = assess(audit, &self.catalog)?;
-        let laid = report::render(&a, &self.catalog, &self.layouts, &self.fonts).with_context(|| format!("laying out the report of {}", audit.audit_id))?;
-        let pdf = crate::pdf::write(&laid.document, &self.fonts).with_context(|| format!("encoding the PDF of {}", audit.audit_id))?;
-        Ok(Rendered { pdf, score: a.score, missing: laid.missing })
+        let t1 = Instant::now();
+        let laid = report::render(&a, &self.catalog, &self.layouts, &self.fonts)
+            .with_context(|| format!("laying out the report of {}", audit.audit_id))?;
+        let t2 = Instant::now();
+        let pdf = crate::pdf::write(&laid.document, &self.fonts)
+            .with_context(|| format!("encoding the PDF of {}", audit.audit_id))?;
+        let timings = Timings {
+            score: t1 - t0,
+            layout: (t2 - t1).saturating_sub(laid.chart_time),
+            charts: laid.chart_time,
+            pdf: t2.elapsed(),
+        };
+        Ok(Rendered {
+            pdf,
+            score: a.score,
+            missing: laid.missing,
+            timings,
+        })
     }
 }
 
@@ -37,7 +65,11 @@ pub fn missing_warning(audit: &Audit, missing: &BTreeSet<char>) -> Option<String
         return None;
     }
     let chars: String = missing.iter().collect();
-    let codes: Vec<String> = missing.iter().take(8).map(|c| format!("U+{:04X}", *c as u32)).collect();
+    let codes: Vec<String> = missing
+        .iter()
+        .take(8)
+        .map(|c| format!("U+{:04X}", *c as u32))
+        .collect();
     Some(format!(
         "line {} (audit_id {}): no font has {chars} ({}); shown as {} — add a font that covers them with --font-dir",
         audit.line,

@@ -44,39 +44,78 @@ fn a_copy_of_the_shipped_catalog_loads() {
 #[test]
 fn unknown_class_is_refused_with_file_and_line() {
     let (_t, dir) = copy_catalog();
-    edit(&dir, "roles/backend-developer.toml", "class = \"automated\"", "class = \"automatic\"");
+    edit(
+        &dir,
+        "roles/backend-developer.toml",
+        "class = \"automated\"",
+        "class = \"automatic\"",
+    );
     let e = refused(&dir);
-    assert!(e.contains("roles/backend-developer.toml") && e.contains("automatic") && e.contains("line"), "{e}");
+    assert!(
+        e.contains("roles/backend-developer.toml") && e.contains("automatic") && e.contains("line"),
+        "{e}"
+    );
 }
 
 #[test]
 fn typical_shares_not_summing_to_100_are_refused() {
     let (_t, dir) = copy_catalog();
-    edit(&dir, "roles/backend-developer.toml", "typical_share = 7", "typical_share = 17");
+    edit(
+        &dir,
+        "roles/backend-developer.toml",
+        "typical_share = 7",
+        "typical_share = 17",
+    );
     let e = refused(&dir);
-    assert!(e.contains("roles/backend-developer.toml") && e.contains("`tasks`") && e.contains("sum to 110"), "{e}");
+    assert!(
+        e.contains("roles/backend-developer.toml")
+            && e.contains("`tasks`")
+            && e.contains("sum to 110"),
+        "{e}"
+    );
 }
 
 #[test]
 fn duplicate_task_key_is_refused() {
     let (_t, dir) = copy_catalog();
-    edit(&dir, "roles/backend-developer.toml", "key = \"boilerplate\"", "key = \"crud-endpoints\"");
+    edit(
+        &dir,
+        "roles/backend-developer.toml",
+        "key = \"boilerplate\"",
+        "key = \"crud-endpoints\"",
+    );
     let e = refused(&dir);
-    assert!(e.contains("`crud-endpoints`") && e.contains("duplicate key"), "{e}");
+    assert!(
+        e.contains("`crud-endpoints`") && e.contains("duplicate key"),
+        "{e}"
+    );
 }
 
 #[test]
 fn dangling_tool_reference_is_refused() {
     let (_t, dir) = copy_catalog();
-    edit(&dir, "roles/backend-developer.toml", "key = \"tabnine\"", "key = \"tabnyne\"");
+    edit(
+        &dir,
+        "roles/backend-developer.toml",
+        "key = \"tabnine\"",
+        "key = \"tabnyne\"",
+    );
     let e = refused(&dir);
-    assert!(e.contains("`tabnyne`") && e.contains("not in tools.toml"), "{e}");
+    assert!(
+        e.contains("`tabnyne`") && e.contains("not in tools.toml"),
+        "{e}"
+    );
 }
 
 #[test]
 fn tool_naming_a_missing_task_is_refused() {
     let (_t, dir) = copy_catalog();
-    edit(&dir, "roles/backend-developer.toml", "tasks = [\"unit-tests\", \"code-review\"]", "tasks = [\"unit-test\", \"code-review\"]");
+    edit(
+        &dir,
+        "roles/backend-developer.toml",
+        "tasks = [\"unit-tests\", \"code-review\"]",
+        "tasks = [\"unit-test\", \"code-review\"]",
+    );
     let e = refused(&dir);
     assert!(e.contains("`unit-test`"), "{e}");
 }
@@ -84,8 +123,22 @@ fn tool_naming_a_missing_task_is_refused() {
 #[test]
 fn every_problem_is_reported_at_once() {
     let (_t, dir) = copy_catalog();
-    edit(&dir, "roles/backend-developer.toml", "baseline = 35", "baseline = 135");
-    edit(&dir, "roles/qa-engineer.toml", "peer_sd = 10.7", "peer_sd = 0.0");
+    edit(
+        &dir,
+        "roles/backend-developer.toml",
+        "baseline = 35",
+        "baseline = 135",
+    );
+    edit(
+        &dir,
+        "roles/qa-engineer.toml",
+        "peer_sd = 10.7",
+        "peer_sd = 0.0",
+    );
     let e = refused(&dir);
-    assert!(e.contains("backend-developer.toml, key `baseline`") && e.contains("qa-engineer.toml, key `peer_sd`"), "{e}");
+    assert!(
+        e.contains("backend-developer.toml, key `baseline`")
+            && e.contains("qa-engineer.toml, key `peer_sd`"),
+        "{e}"
+    );
 }

@@ -6,7 +6,7 @@ mod check;
 mod load;
 mod model;
 
-pub use check::{CatalogError, CatalogErrors};
+pub use check::CatalogErrors;
 pub use model::*;
 
 use std::collections::BTreeMap;

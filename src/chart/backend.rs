@@ -206,7 +206,12 @@ impl DrawingBackend for PageBackend<'_> {
         fill: bool,
     ) -> DrawResult {
         let (p, q) = (self.point(a), self.point(b));
-        let rect = Rect::new(p.x.min(q.x), p.y.min(q.y), (p.x - q.x).abs(), (p.y - q.y).abs());
+        let rect = Rect::new(
+            p.x.min(q.x),
+            p.y.min(q.y),
+            (p.x - q.x).abs(),
+            (p.y - q.y).abs(),
+        );
         if fill {
             self.push(Shape::Rect(rect), color(style.color()), None);
         } else {
@@ -275,7 +280,12 @@ impl DrawingBackend for PageBackend<'_> {
         Ok(())
     }
 
-    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, style: &T, pos: BackendCoord) -> DrawResult {
+    fn draw_text<T: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &T,
+        pos: BackendCoord,
+    ) -> DrawResult {
         let Some(c) = color(style.color()) else {
             return Ok(());
         };

@@ -82,7 +82,12 @@ fn hbars(
     let x0 = label_w + 8.0;
     let x1 = area.w - (value_w + 4.0).max(last_tick) - 1.0;
     if x1 - x0 < 60.0 {
-        return Err(too_small(spec.chart, area, area.w + 60.0 - (x1 - x0), area.h));
+        return Err(too_small(
+            spec.chart,
+            area,
+            area.w + 60.0 - (x1 - x0),
+            area.h,
+        ));
     }
     let xs = Scale::new(0.0, spec.x_max, x0, x1);
     let y_top = spec.top;
@@ -91,7 +96,10 @@ fn hbars(
     for (v, text) in spec.ticks {
         let x = xs.at(*v);
         let c = if *v == 0.0 { theme.muted } else { theme.grid };
-        da.draw(&PathElement::new(vec![(x, y_top), (x, y_bottom)], line(c, 0.5)))?;
+        da.draw(&PathElement::new(
+            vec![(x, y_top), (x, y_bottom)],
+            line(c, 0.5),
+        ))?;
         label(
             da,
             text,
@@ -107,7 +115,16 @@ fn hbars(
     for (i, b) in bars.iter().enumerate() {
         let cy = y_top + row_h * (i as f32 + 0.5);
         let name = t.fit(&b.label, size, b.bold, label_w);
-        label(da, &name, (0.0, cy), size, theme.ink, b.bold, HPos::Left, VPos::Center)?;
+        label(
+            da,
+            &name,
+            (0.0, cy),
+            size,
+            theme.ink,
+            b.bold,
+            HPos::Left,
+            VPos::Center,
+        )?;
         let end = xs.at(b.value.clamp(0.0, spec.x_max));
         if end > x0 {
             rect(da, x0, cy - bar_h / 2.0, end, cy + bar_h / 2.0, b.color)?;
@@ -130,7 +147,13 @@ fn hbars(
     })
 }
 
-const SCORE_TICKS: [(f64, &str); 5] = [(0.0, "0"), (25.0, "25"), (50.0, "50"), (75.0, "75"), (100.0, "100")];
+const SCORE_TICKS: [(f64, &str); 5] = [
+    (0.0, "0"),
+    (25.0, "25"),
+    (50.0, "50"),
+    (75.0, "75"),
+    (100.0, "100"),
+];
 const PCT_TICKS: [(f64, &str); 5] = [
     (0.0, "0%"),
     (25.0, "25%"),
@@ -173,7 +196,7 @@ pub fn benchmark(
         label_share: 0.4,
         ticks: &SCORE_TICKS,
         x_max: 100.0,
-        max_row: 30.0,
+        max_row: 48.0,
     };
     hbars(&da, &t, theme, area, &bars, &spec)?;
     drop(da);
@@ -271,7 +294,7 @@ pub fn skills(
         label_share: 0.45,
         ticks: &PCT_TICKS,
         x_max: 100.0,
-        max_row: 24.0,
+        max_row: 36.0,
     };
     hbars(&da, &t, theme, area, &bars, &spec)?;
     drop(da);
@@ -315,7 +338,7 @@ pub fn related_roles(
         label_share: 0.4,
         ticks: &SCORE_TICKS,
         x_max: 100.0,
-        max_row: 24.0,
+        max_row: 40.0,
     };
     let frame = hbars(&da, &t, theme, area, &bars, &spec)?;
     let x = frame.xs.at(a.score as f64);
@@ -329,13 +352,13 @@ pub fn related_roles(
     )?;
     let text = format!("You: {}", a.score);
     let w = t.width(&text, ls, true);
-    // Centred over the line unless that would leave the area.
-    let (tx, h) = if x + w / 2.0 > area.w - 1.0 {
-        (x, HPos::Right)
+    // Centred over the line unless that would leave the area (the bars start well right of 0).
+    let h = if x + w / 2.0 > area.w - 1.0 {
+        HPos::Right
     } else {
-        (x, HPos::Center)
+        HPos::Center
     };
-    label(&da, &text, (tx, 1.0), ls, theme.ink, true, h, VPos::Top)?;
+    label(&da, &text, (x, 1.0), ls, theme.ink, true, h, VPos::Top)?;
     drop(da);
     Ok(canvas.finish())
 }
@@ -392,7 +415,12 @@ pub fn salary(
     let y_top = legend.height() + 6.0 + t.line(vs);
     let y_bottom = area.h - t.line(ls) - 6.0 - t.line(ls) - 4.0;
     if y_bottom - y_top < 40.0 {
-        return Err(too_small("salary", area, 200.0, area.h + 40.0 - (y_bottom - y_top)));
+        return Err(too_small(
+            "salary",
+            area,
+            200.0,
+            area.h + 40.0 - (y_bottom - y_top),
+        ));
     }
     let y_hi = ((hi / step).ceil() * step).max(step);
     let y_lo = (lo / step).floor() * step;
@@ -409,9 +437,25 @@ pub fn salary(
     while g <= y_hi + 1e-9 {
         let y = ys.at(g);
         let c = if g == 0.0 { theme.muted } else { theme.grid };
-        da.draw(&PathElement::new(vec![(x0, y), (x1, y)], line(c, if g == 0.0 { 0.8 } else { 0.5 })))?;
-        let text = if g == 0.0 { "0%".to_string() } else { signed_pct(g) };
-        label(&da, &text, (x0 - 4.0, y), ls, theme.muted, false, HPos::Right, VPos::Center)?;
+        da.draw(&PathElement::new(
+            vec![(x0, y), (x1, y)],
+            line(c, if g == 0.0 { 0.8 } else { 0.5 }),
+        ))?;
+        let text = if g == 0.0 {
+            "0%".to_string()
+        } else {
+            signed_pct(g)
+        };
+        label(
+            &da,
+            &text,
+            (x0 - 4.0, y),
+            ls,
+            theme.muted,
+            false,
+            HPos::Right,
+            VPos::Center,
+        )?;
         g += step;
     }
     let slot = (x1 - x0) / SENIORITY.len() as f32;
@@ -423,14 +467,44 @@ pub fn salary(
             let (y0, yv) = (ys.at(0.0), ys.at(*v));
             rect(&da, bx0, y0, bx0 + bar_w, yv, color)?;
             let text = signed_pct(*v);
-            let size = if t.width(&text, vs, false) > bar_w + 8.0 { super::MIN_LABEL } else { vs };
-            let (y, anchor) = if *v >= 0.0 { (yv - 2.0, VPos::Bottom) } else { (yv + 2.0, VPos::Top) };
-            label(&da, &text, (bx0 + bar_w / 2.0, y), size, theme.ink, j == 1, HPos::Center, anchor)?;
+            let size = if t.width(&text, vs, false) > bar_w + 8.0 {
+                super::MIN_LABEL
+            } else {
+                vs
+            };
+            let (y, anchor) = if *v >= 0.0 {
+                (yv - 2.0, VPos::Bottom)
+            } else {
+                (yv + 2.0, VPos::Top)
+            };
+            label(
+                &da,
+                &text,
+                (bx0 + bar_w / 2.0, y),
+                size,
+                theme.ink,
+                j == 1,
+                HPos::Center,
+                anchor,
+            )?;
         }
         let you = i == mine;
-        let name = if you { format!("{name} (you)") } else { name.to_string() };
+        let name = if you {
+            format!("{name} (you)")
+        } else {
+            name.to_string()
+        };
         let name = t.fit(&name, ls, you, slot - 2.0);
-        label(&da, &name, (cx, y_bottom + 4.0), ls, theme.ink, you, HPos::Center, VPos::Top)?;
+        label(
+            &da,
+            &name,
+            (cx, y_bottom + 4.0),
+            ls,
+            theme.ink,
+            you,
+            HPos::Center,
+            VPos::Top,
+        )?;
     }
     label(
         &da,

@@ -3,13 +3,14 @@
 
 use super::backend::Canvas;
 use super::{
-    dashed, label, legend_layout, pct, rect, require, signed, ChartError, ChartTheme, LegendEntry,
-    Scale, Swatch, Type,
+    dashed, label, legend_layout, line, pct, rect, require, signed, ChartError, ChartTheme,
+    LegendEntry, Scale, Swatch, Type,
 };
 use crate::catalog::TaskClass;
 use crate::fonts::FontSet;
 use crate::page::{Color, Item, Rect};
 use crate::score::{Assessment, Band};
+use plotters::element::PathElement;
 use plotters::style::text_anchor::{HPos, VPos};
 
 enum Step {
@@ -66,9 +67,19 @@ pub fn waterfall(
     let ph = y_base - y_top;
     let value_h = t.line(vs) + 3.0;
     if ph < 3.0 * value_h {
-        return Err(super::too_small("waterfall", area, 220.0, cat_h + 4.0 * value_h));
+        return Err(super::too_small(
+            "waterfall",
+            area,
+            220.0,
+            cat_h + 4.0 * value_h,
+        ));
     }
-    let max_level = bars.iter().map(|(f, to)| (*f).max(*to)).max().unwrap_or(0).max(1) as f64;
+    let max_level = bars
+        .iter()
+        .map(|(f, to)| (*f).max(*to))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
     // Leave room above the highest bar for its value label, then round to a grid step.
     let needed = max_level / (1.0 - (value_h / ph) as f64);
     let y_max = ((needed / 10.0).ceil() * 10.0).max(10.0);
@@ -84,9 +95,9 @@ pub fn waterfall(
     while g <= y_max + 1e-9 {
         let y = ys.at(g);
         let color = if g == 0.0 { theme.muted } else { theme.grid };
-        da.draw(&plotters::element::PathElement::new(
+        da.draw(&PathElement::new(
             vec![(x0, y), (x1, y)],
-            super::line(color, if g == 0.0 { 0.8 } else { 0.5 }),
+            line(color, if g == 0.0 { 0.8 } else { 0.5 }),
         ))?;
         label(
             &da,
@@ -116,9 +127,9 @@ pub fn waterfall(
         let (ya, yb) = (ys.at(*from as f64), ys.at(*to as f64));
         if from == to {
             // A zero step still gets a mark, so the reader sees it was considered.
-            da.draw(&plotters::element::PathElement::new(
+            da.draw(&PathElement::new(
                 vec![(bx0, ya), (bx1, ya)],
-                super::line(color, 1.5),
+                line(color, 1.5),
             ))?;
         } else {
             rect(&da, bx0, ya, bx1, yb, color)?;
@@ -194,24 +205,56 @@ pub fn time_split(
         .map(|(l, _, bold)| t.width(l, ls, *bold))
         .fold(0.0f32, f32::max)
         .min(0.35 * area.w);
-    let (x0, x1) = (label_w + 8.0, area.w - 1.0);
+    let last_tick = t.width("100%", ls, false) / 2.0;
+    let (x0, x1) = (label_w + 8.0, area.w - last_tick - 1.0);
     let y_top = legend.height() + 6.0;
-    let row_h = (area.h - y_top) / rows.len() as f32;
-    let bar_h = (row_h * 0.62).min(26.0);
+    let axis_h = t.line(ls) + 4.0;
+    let row_h = (area.h - y_top - axis_h) / rows.len() as f32;
+    let bar_h = (row_h * 0.62).min(30.0);
     if bar_h < t.line(vs) + 2.0 {
-        return Err(super::too_small("time split", area, 200.0, y_top + 2.0 * (t.line(vs) + 2.0) / 0.62));
+        let need = y_top + axis_h + 2.0 * (t.line(vs) + 2.0) / 0.62;
+        return Err(super::too_small("time split", area, 200.0, need));
     }
     let xs = Scale::new(0.0, 100.0, x0, x1);
+    let y_bottom = y_top + row_h * rows.len() as f32;
 
     let canvas = Canvas::new(area, fonts);
     let da = canvas.local();
     legend.draw(&da, theme, ls, (0.0, 0.0), &entries)?;
+    for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
+        let x = xs.at(v);
+        let c = if v == 0.0 { theme.muted } else { theme.grid };
+        da.draw(&PathElement::new(
+            vec![(x, y_top), (x, y_bottom)],
+            line(c, 0.5),
+        ))?;
+        label(
+            &da,
+            &pct(v),
+            (x, y_bottom + 3.0),
+            ls,
+            theme.muted,
+            false,
+            HPos::Center,
+            VPos::Top,
+        )?;
+    }
     for (i, (name, split, bold)) in rows.iter().enumerate() {
         let cy = y_top + row_h * (i as f32 + 0.5);
         let name = t.fit(name, ls, *bold, label_w);
-        label(&da, &name, (0.0, cy), ls, theme.ink, *bold, HPos::Left, VPos::Center)?;
+        label(
+            &da,
+            &name,
+            (0.0, cy),
+            ls,
+            theme.ink,
+            *bold,
+            HPos::Left,
+            VPos::Center,
+        )?;
         let total: f64 = split.iter().sum::<f64>().max(1e-9);
         let mut from = 0.0;
+        let mut edges = Vec::new();
         for (class, share) in TaskClass::ALL.iter().zip(split) {
             let share = 100.0 * share / total;
             if share <= 0.0 {
@@ -234,6 +277,16 @@ pub fn time_split(
                 )?;
             }
             from += share;
+            if from < 100.0 - 1e-6 {
+                edges.push(sx1);
+            }
+        }
+        // Paper-coloured seams keep neighbouring segments apart.
+        for x in edges {
+            da.draw(&PathElement::new(
+                vec![(x, cy - bar_h / 2.0), (x, cy + bar_h / 2.0)],
+                line(theme.paper, 1.0),
+            ))?;
         }
     }
     drop(da);

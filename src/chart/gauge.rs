@@ -30,8 +30,8 @@ pub fn gauge(
     let mut r = (area.w - 2.0 * PAD) / 2.0;
     let (mut over, mut band_size) = (0.0, 0.0);
     for _ in 0..4 {
-        over = (0.07 * r).clamp(3.0, 6.0);
-        band_size = (0.16 * r).clamp(ls, 15.0);
+        over = (0.08 * r).clamp(4.0, 8.0);
+        band_size = (0.16 * r).clamp(ls, 16.0);
         let below = 3.0 + t.line(band_size).max(t.line(ls));
         r = ((area.w - 2.0 * PAD) / 2.0 - over).min(area.h - 2.0 * PAD - over - below);
     }
@@ -64,25 +64,32 @@ pub fn gauge(
         let mut pts: Vec<(f32, f32)> = (0..=steps)
             .map(|i| at(lo + (hi - lo) * i as f32 / steps as f32, r))
             .collect();
-        pts.extend((0..=steps).rev().map(|i| at(lo + (hi - lo) * i as f32 / steps as f32, r_in)));
+        pts.extend(
+            (0..=steps)
+                .rev()
+                .map(|i| at(lo + (hi - lo) * i as f32 / steps as f32, r_in)),
+        );
         da.draw(&Polygon::new(pts, super::fill(theme.band_color(band))))?;
     }
 
-    // The pointer sits outside the ring and points in, so the figure in the middle stays free.
+    // The pointer comes from outside and crosses the ring, so the figure in the middle stays free.
     let s = a.score.clamp(0, 100) as f32;
     let th = PI * (1.0 - s / 100.0);
     let (ux, uy) = (th.cos(), -th.sin());
     let (nx, ny) = (-uy, ux);
-    let half = over * 0.9;
-    let tip = (cx + (r - ring * 0.45) * ux, cy + (r - ring * 0.45) * uy);
+    let half = over * 0.75;
+    let tip = (cx + (r_in - 2.0) * ux, cy + (r_in - 2.0) * uy);
     let base = r + over;
     let b1 = (cx + base * ux + half * nx, cy + base * uy + half * ny);
     let b2 = (cx + base * ux - half * nx, cy + base * uy - half * ny);
     da.draw(&Polygon::new(vec![tip, b1, b2], super::fill(theme.ink)))?;
-    da.draw(&PathElement::new(vec![tip, b1, b2, tip], line(theme.paper, 0.8)))?;
+    da.draw(&PathElement::new(
+        vec![tip, b1, b2, tip],
+        line(theme.paper, 0.8),
+    ))?;
 
     let score = a.score.to_string();
-    let mut score_size = (0.62 * r_in).clamp(12.0, 44.0);
+    let mut score_size = (0.62 * r_in).clamp(12.0, 56.0);
     // Keep the figure inside the inner half disc: its half width within ~80 % of r_in.
     while score_size > 12.0 && t.width(&score, score_size, true) > 1.6 * r_in {
         score_size -= 1.0;
@@ -120,7 +127,16 @@ pub fn gauge(
     )?;
     if show_ends {
         for (text, x) in [("0", cx - end_x), ("100", cx + end_x)] {
-            label(&da, text, (x, row), ls, theme.muted, false, HPos::Center, VPos::Top)?;
+            label(
+                &da,
+                text,
+                (x, row),
+                ls,
+                theme.muted,
+                false,
+                HPos::Center,
+                VPos::Top,
+            )?;
         }
     }
     drop(da);

@@ -3,8 +3,8 @@
 
 use super::backend::{to_pt, units, Canvas, PageBackend};
 use super::{
-    fill, label, legend_layout, line, require, text_style, too_small, ChartError, ChartTheme,
-    LegendEntry, LegendLayout, Swatch, Type,
+    fill, label, legend_column, legend_layout, line, require, text_style, too_small, ChartError,
+    ChartTheme, LegendEntry, LegendLayout, Swatch, Type,
 };
 use crate::fonts::FontSet;
 use crate::page::{Color, Item, Rect};
@@ -45,6 +45,7 @@ fn year_labels(t: &Type<'_>, size: f32, plot_w: f32, years: usize) -> usize {
 }
 
 struct YearFrame {
+    chart: &'static str,
     first: i32,
     last: i32,
     y_lo: f64,
@@ -70,7 +71,11 @@ fn year_chart<'a>(
         .iter()
         .map(|v| t.width(&y_fmt(v), ls, false))
         .fold(0.0f32, f32::max);
-    let desc_w = if frame.y_desc.is_some() { t.line(ls) + 2.0 } else { 0.0 };
+    let desc_w = if frame.y_desc.is_some() {
+        t.line(ls) + 2.0
+    } else {
+        0.0
+    };
     let left = y_label_w + 2.0 * TICK + 2.0 + desc_w;
     let bottom = 2.0 * TICK + t.line(ls) + 1.0;
     // The last year label is centred on the right edge of the plot: half of it hangs over.
@@ -79,7 +84,7 @@ fn year_chart<'a>(
     let plot_h = area.h - top - bottom - t.line(ls) / 2.0;
     if plot_w < 120.0 || plot_h < 50.0 {
         return Err(too_small(
-            "line",
+            frame.chart,
             area,
             area.w + (120.0 - plot_w).max(0.0),
             area.h + (50.0 - plot_h).max(0.0),
@@ -97,7 +102,7 @@ fn year_chart<'a>(
     let x_fmt = |y: &i32| y.to_string();
     let mut mesh = chart.configure_mesh();
     mesh.x_labels(year_labels(t, ls, plot_w, n_years))
-        .y_labels(5)
+        .y_labels(6)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(y_fmt)
         .label_style(text_style(ls, theme.muted, false, HPos::Center, VPos::Top))
@@ -107,14 +112,24 @@ fn year_chart<'a>(
         .disable_x_mesh()
         .set_all_tick_mark_size(units(TICK));
     if let Some(desc) = frame.y_desc {
-        mesh.y_desc(desc)
-            .axis_desc_style(text_style(ls, theme.muted, false, HPos::Center, VPos::Top));
+        mesh.y_desc(desc).axis_desc_style(text_style(
+            ls,
+            theme.muted,
+            false,
+            HPos::Center,
+            VPos::Top,
+        ));
     }
     mesh.draw()?;
     Ok(chart)
 }
 
-fn markers(chart: &mut YearChart<'_>, pts: &[(i32, f64)], c: Color, r: f32) -> Result<(), ChartError> {
+fn markers(
+    chart: &mut YearChart<'_>,
+    pts: &[(i32, f64)],
+    c: Color,
+    r: f32,
+) -> Result<(), ChartError> {
     chart.draw_series(pts.iter().map(|p| Circle::new(*p, units(r), fill(c))))?;
     Ok(())
 }
@@ -149,8 +164,13 @@ pub fn outlook(
         },
     ];
     let legend = legend_layout(&t, ls, area.w, &entries);
-    let hi = a.outlook.iter().map(|p| p.person.max(p.role)).fold(0.0, f64::max);
+    let hi = a
+        .outlook
+        .iter()
+        .map(|p| p.person.max(p.role))
+        .fold(0.0, f64::max);
     let frame = YearFrame {
+        chart: "outlook",
         first,
         last,
         y_lo: 0.0,
@@ -188,8 +208,26 @@ pub fn outlook(
     let da = canvas.local();
     let last_p = person.last().unwrap().1;
     let last_r = role.last().unwrap().1;
-    label(&da, &super::pct(last_p), (pe.0 + 5.0, yp), vs, theme.accent, true, HPos::Left, VPos::Center)?;
-    label(&da, &super::pct(last_r), (re.0 + 5.0, yr), vs, theme.muted, false, HPos::Left, VPos::Center)?;
+    label(
+        &da,
+        &super::pct(last_p),
+        (pe.0 + 5.0, yp),
+        vs,
+        theme.accent,
+        true,
+        HPos::Left,
+        VPos::Center,
+    )?;
+    label(
+        &da,
+        &super::pct(last_r),
+        (re.0 + 5.0, yr),
+        vs,
+        theme.muted,
+        false,
+        HPos::Left,
+        VPos::Center,
+    )?;
     legend.draw(&da, theme, ls, (0.0, 0.0), &entries)?;
     drop(da);
     Ok(canvas.finish())
@@ -246,23 +284,30 @@ pub fn demand(
         swatch: Swatch::Line(c),
         text: s.name.clone(),
     }));
-    let legend1 = legend_layout(&t, ls, area.w, &entries);
-    let legend2 = legend_layout(&t, ls, area.w, &second);
-    // Both groups stacked, drawn as one legend block.
+    // Two columns, current left and recommended right, so each group reads as a list.
+    let col_w = area.w / 2.0 - 8.0;
+    let legend1 = legend_column(&t, ls, col_w, &entries);
+    let legend2 = legend_column(&t, ls, col_w, &second);
     let legend = LegendLayout {
         placed: Vec::new(),
-        rows: legend1.rows + legend2.rows,
+        rows: legend1.rows.max(legend2.rows),
         row_h: legend1.row_h,
     };
 
     let all = current.iter().chain(&recommended);
     let values: Vec<f64> = all
-        .flat_map(|s| [index(s.demand_2026, s.demand_growth, first), index(s.demand_2026, s.demand_growth, last)])
+        .flat_map(|s| {
+            [
+                index(s.demand_2026, s.demand_growth, first),
+                index(s.demand_2026, s.demand_growth, last),
+            ]
+        })
         .collect();
     let lo = values.iter().cloned().fold(f64::INFINITY, f64::min);
     let hi = values.iter().cloned().fold(0.0, f64::max);
     let step = if hi - lo > 100.0 { 50.0 } else { 10.0 };
     let frame = YearFrame {
+        chart: "demand",
         first,
         last,
         y_lo: ((lo * 0.95 / step).floor() * step).max(0.0),
@@ -274,19 +319,28 @@ pub fn demand(
     let canvas = Canvas::new(area, fonts);
     let mut chart = year_chart(&canvas, &t, theme, area, &legend, &frame, &fmt)?;
     for (s, c) in current.iter().zip(warm) {
-        let pts: Vec<(i32, f64)> = (first..=last).map(|y| (y, index(s.demand_2026, s.demand_growth, y))).collect();
-        chart.draw_series(DashedLineSeries::new(pts.clone(), units(4.0), units(2.5), line(c, 1.6)))?;
+        let pts: Vec<(i32, f64)> = (first..=last)
+            .map(|y| (y, index(s.demand_2026, s.demand_growth, y)))
+            .collect();
+        chart.draw_series(DashedLineSeries::new(
+            pts.clone(),
+            units(4.0),
+            units(2.5),
+            line(c, 1.6),
+        ))?;
         markers(&mut chart, &[pts[0], pts[pts.len() - 1]], c, 2.0)?;
     }
     for (s, c) in recommended.iter().zip(cool) {
-        let pts: Vec<(i32, f64)> = (first..=last).map(|y| (y, index(s.demand_2026, s.demand_growth, y))).collect();
+        let pts: Vec<(i32, f64)> = (first..=last)
+            .map(|y| (y, index(s.demand_2026, s.demand_growth, y)))
+            .collect();
         chart.draw_series(LineSeries::new(pts.clone(), line(c, 1.8)))?;
         markers(&mut chart, &[pts[0], pts[pts.len() - 1]], c, 2.0)?;
     }
     drop(chart);
     let da = canvas.local();
     legend1.draw(&da, theme, ls, (0.0, 0.0), &entries)?;
-    legend2.draw(&da, theme, ls, (0.0, legend1.height()), &second)?;
+    legend2.draw(&da, theme, ls, (area.w / 2.0, 0.0), &second)?;
     drop(da);
     Ok(canvas.finish())
 }
@@ -330,7 +384,10 @@ pub fn peers(
         let z = (x - mean) / sd;
         (-0.5 * z * z).exp() / (sd * (2.0 * std::f64::consts::PI).sqrt())
     };
-    let curve: Vec<(f64, f64)> = (0..=200).map(|i| i as f64 / 2.0).map(|x| (x, density(x))).collect();
+    let curve: Vec<(f64, f64)> = (0..=200)
+        .map(|i| i as f64 / 2.0)
+        .map(|x| (x, density(x)))
+        .collect();
     let peak = density(mean.clamp(0.0, 100.0));
     let score = a.score as f64;
     let mut safer: Vec<(f64, f64)> = curve.iter().cloned().filter(|(x, _)| *x < score).collect();
@@ -373,7 +430,10 @@ pub fn peers(
     drop(chart);
 
     let da = canvas.local();
-    da.draw(&PathElement::new(vec![(x, top + you_h - 1.0), (x, base)], line(theme.ink, 1.4)))?;
+    da.draw(&PathElement::new(
+        vec![(x, top + you_h - 1.0), (x, base)],
+        line(theme.ink, 1.4),
+    ))?;
     let text = format!("You: {}", a.score);
     let w = t.width(&text, ls, true);
     let h = if x + w / 2.0 > area.w - 1.0 {

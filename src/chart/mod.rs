@@ -136,14 +136,6 @@ impl Type<'_> {
         (f.ascender - f.descender) * size
     }
 
-    fn ascent(&self, size: f32) -> f32 {
-        self.fonts.get(FontId::REGULAR).ascender * size
-    }
-
-    fn descent(&self, size: f32) -> f32 {
-        -self.fonts.get(FontId::REGULAR).descender * size
-    }
-
     /// `text` shortened with "…" until it fits `max` points (just "…" if nothing fits).
     fn fit(&self, text: &str, size: f32, bold: bool, max: f32) -> String {
         if self.width(text, size, bold) <= max {
@@ -219,11 +211,7 @@ fn text_style(size: f32, color: Color, bold: bool, h: HPos, v: VPos) -> TextStyl
         FontStyle::Normal
     };
     TextStyle {
-        font: FontDesc::new(
-            FontFamily::SansSerif,
-            (size * UNITS_PER_PT) as f64,
-            style,
-        ),
+        font: FontDesc::new(FontFamily::SansSerif, (size * UNITS_PER_PT) as f64, style),
         color: backend_color(color),
         pos: Pos::new(h, v),
     }
@@ -268,8 +256,18 @@ fn label(
     Ok(())
 }
 
-fn rect(area: &LocalArea<'_>, x0: f32, y0: f32, x1: f32, y1: f32, c: Color) -> Result<(), ChartError> {
-    area.draw(&Rectangle::new([(x0.min(x1), y0.min(y1)), (x0.max(x1), y0.max(y1))], fill(c)))?;
+fn rect(
+    area: &LocalArea<'_>,
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+    c: Color,
+) -> Result<(), ChartError> {
+    area.draw(&Rectangle::new(
+        [(x0.min(x1), y0.min(y1)), (x0.max(x1), y0.max(y1))],
+        fill(c),
+    ))?;
     Ok(())
 }
 
@@ -315,12 +313,12 @@ impl Scale {
     }
 }
 
-/// "+3", "−2" (a real minus sign) or "0".
+/// "+3", "–2" or "0". An en dash stands in for the minus sign, which Noto Sans lacks.
 fn signed(v: i32) -> String {
     match v {
         0 => "0".to_string(),
         v if v > 0 => format!("+{v}"),
-        v => format!("\u{2212}{}", -v),
+        v => format!("–{}", -v),
     }
 }
 
@@ -340,6 +338,17 @@ enum Swatch {
     Dashed(Color),
     /// A group heading: muted text, no key.
     None,
+}
+
+impl Swatch {
+    /// Lines need more length than boxes to show their style.
+    fn width(self) -> f32 {
+        match self {
+            Swatch::Box(_) => SWATCH,
+            Swatch::Line(_) | Swatch::Dashed(_) => 2.0 * SWATCH,
+            Swatch::None => 0.0,
+        }
+    }
 }
 
 struct LegendEntry {
@@ -367,11 +376,12 @@ fn legend_layout(t: &Type<'_>, size: f32, max_w: f32, entries: &[LegendEntry]) -
     let mut placed = Vec::new();
     let (mut x, mut row) = (0.0f32, 0usize);
     for e in entries {
-        let key = if matches!(e.swatch, Swatch::None) {
-            0.0
-        } else {
-            SWATCH + SWATCH_GAP
-        };
+        let key = e.swatch.width()
+            + if matches!(e.swatch, Swatch::None) {
+                0.0
+            } else {
+                SWATCH_GAP
+            };
         let text = t.fit(&e.text, size, false, max_w - key);
         let w = key + t.width(&text, size, false);
         if x > 0.0 && x + w > max_w {
@@ -384,6 +394,29 @@ fn legend_layout(t: &Type<'_>, size: f32, max_w: f32, entries: &[LegendEntry]) -
     LegendLayout {
         placed,
         rows: if entries.is_empty() { 0 } else { row + 1 },
+        row_h,
+    }
+}
+
+/// One entry per row, each shortened to `max_w`: for groups that must read as a list.
+fn legend_column(t: &Type<'_>, size: f32, max_w: f32, entries: &[LegendEntry]) -> LegendLayout {
+    let row_h = t.line(size).max(SWATCH) + 2.0;
+    let placed = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let key = e.swatch.width()
+                + if matches!(e.swatch, Swatch::None) {
+                    0.0
+                } else {
+                    SWATCH_GAP
+                };
+            (0.0, i, t.fit(&e.text, size, false, max_w - key))
+        })
+        .collect();
+    LegendLayout {
+        placed,
+        rows: entries.len(),
         row_h,
     }
 }
@@ -404,22 +437,40 @@ impl LegendLayout {
         for ((x, row, text), e) in self.placed.iter().zip(entries) {
             let cy = y0 + (*row as f32 + 0.5) * self.row_h;
             let x = x0 + x;
+            let key = e.swatch.width();
+            // Line keys stop 1 pt short of their box: the stroke's half width stays inside.
             match e.swatch {
-                Swatch::Box(c) => rect(area, x, cy - SWATCH / 2.0, x + SWATCH, cy + SWATCH / 2.0, c)?,
+                Swatch::Box(c) => rect(area, x, cy - key / 2.0, x + key, cy + key / 2.0, c)?,
                 Swatch::Line(c) => {
                     area.draw(&plotters::element::PathElement::new(
-                        vec![(x + 1.0, cy), (x + SWATCH - 1.0, cy)],
+                        vec![(x + 1.0, cy), (x + key - 1.0, cy)],
                         line(c, 2.0),
                     ))?;
                 }
-                Swatch::Dashed(c) => dashed(area, vec![(x + 1.0, cy), (x + SWATCH - 1.0, cy)], c, 2.0, 2.5, 1.5)?,
+                Swatch::Dashed(c) => dashed(
+                    area,
+                    vec![(x + 1.0, cy), (x + key - 1.0, cy)],
+                    c,
+                    2.0,
+                    3.0,
+                    2.0,
+                )?,
                 Swatch::None => {}
             }
             let (tx, color) = match e.swatch {
                 Swatch::None => (x, theme.muted),
-                _ => (x + SWATCH + SWATCH_GAP, theme.ink),
+                _ => (x + key + SWATCH_GAP, theme.ink),
             };
-            label(area, text, (tx, cy), size, color, false, HPos::Left, VPos::Center)?;
+            label(
+                area,
+                text,
+                (tx, cy),
+                size,
+                color,
+                false,
+                HPos::Left,
+                VPos::Center,
+            )?;
         }
         Ok(())
     }

@@ -85,18 +85,26 @@ fn audits(catalog: &Catalog, role_key: &str) -> Vec<(&'static str, Audit)> {
     safe.tasks = one(least);
     safe.years_experience = 60.0;
     safe.industry = "government".into();
-    vec![("typical", base), ("single", single), ("all", all), ("safe", safe)]
+    vec![
+        ("typical", base),
+        ("single", single),
+        ("all", all),
+        ("safe", safe),
+    ]
 }
 
-/// Areas as a report page would give them (A4 content width 495 pt).
+/// Areas as the layouts give them: full content width (A4 less 2 × 56 pt), `::chart` heights.
 fn area_for(name: &str) -> Rect {
-    let (w, h) = match name {
-        "gauge" => (240.0, 150.0),
-        "task-exposure" => (495.0, 330.0),
-        "demand" => (495.0, 260.0),
-        _ => (495.0, 220.0),
+    let h = match name {
+        "time-split" => 120.0,
+        "benchmark" => 150.0,
+        "peers" | "salary" | "roadmap" => 170.0,
+        "demand" | "related-roles" => 200.0,
+        "waterfall" => 230.0,
+        "task-exposure" => 330.0,
+        _ => 220.0,
     };
-    Rect::new(50.0, 120.0, w, h)
+    Rect::new(56.0, 120.0, 483.3, h)
 }
 
 fn text_box(fonts: &FontSet, r: &TextRun) -> Rect {
@@ -167,7 +175,9 @@ fn problems(fonts: &FontSet, name: &str, who: &str, area: Rect, items: &[Item]) 
     for item in items {
         let b = item_box(fonts, item);
         if !area.contains(&b) {
-            out.push(format!("{name}/{who}: {item:?} ({b:?}) leaves the area {area:?}"));
+            out.push(format!(
+                "{name}/{who}: {item:?} ({b:?}) leaves the area {area:?}"
+            ));
         }
     }
     for r in texts(items) {
@@ -195,13 +205,24 @@ fn every_chart_fits_its_area_for_every_role_and_extreme_audit() {
             for name in NAMES {
                 let area = area_for(name);
                 match draw(name, area, &fonts, &theme, &a, &catalog) {
-                    Ok(items) => found.extend(problems(&fonts, name, &format!("{}/{who}", role.key), area, &items)),
+                    Ok(items) => found.extend(problems(
+                        &fonts,
+                        name,
+                        &format!("{}/{who}", role.key),
+                        area,
+                        &items,
+                    )),
                     Err(e) => found.push(format!("{name}/{}/{who}: {e}", role.key)),
                 }
             }
         }
     }
-    assert!(found.is_empty(), "{} problems:\n{}", found.len(), found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "{} problems:\n{}",
+        found.len(),
+        found.join("\n")
+    );
 }
 
 fn backend_typical<'c>(catalog: &'c Catalog, audit: &'c Audit) -> Assessment<'c> {
@@ -220,18 +241,41 @@ fn charts_write_the_figures_the_reader_needs() {
     let gauge = get("gauge");
     assert!(has_text(&gauge, "35") && has_text(&gauge, "Moderate risk"));
     let bench = get("benchmark");
-    for s in ["You", "Your role", "Your industry", "All technology", "35", "42"] {
+    for s in [
+        "You",
+        "Your role",
+        "Your industry",
+        "All technology",
+        "35",
+        "42",
+    ] {
         assert!(has_text(&bench, s), "benchmark lacks {s}");
     }
     let peers = get("peers");
     assert!(has_text(&peers, "You: 35") && has_text(&peers, "Safer than you: 68%"));
     let split = get("time-split");
-    for s in ["You", "Typical Backend Developer", "Automated", "AI-assisted", "Human-safe", "29%", "35%", "36%"] {
+    for s in [
+        "You",
+        "Typical Backend Developer",
+        "Automated",
+        "AI-assisted",
+        "Human-safe",
+        "29%",
+        "35%",
+        "36%",
+    ] {
         assert!(has_text(&split, s), "time split lacks {s}");
     }
     let tasks = get("task-exposure");
-    let rows = texts(&tasks).iter().filter(|r| r.text.ends_with('%')).count();
-    assert!(rows >= a.tasks.len(), "{rows} value labels for {} tasks", a.tasks.len());
+    let rows = texts(&tasks)
+        .iter()
+        .filter(|r| r.text.ends_with('%'))
+        .count();
+    assert!(
+        rows >= a.tasks.len(),
+        "{rows} value labels for {} tasks",
+        a.tasks.len()
+    );
     let skills = get("skills");
     for s in &a.role.skills {
         assert!(has_text(&skills, &format!("{}%", s.resilience)));
@@ -247,12 +291,17 @@ fn charts_write_the_figures_the_reader_needs() {
         assert!(has_text(&roadmap, s), "roadmap lacks {s}");
     }
     for p in &a.role.roadmap {
-        assert!(texts(&roadmap).iter().any(|r| r.text == p.title || r.text.ends_with('…')));
+        assert!(texts(&roadmap)
+            .iter()
+            .any(|r| r.text == p.title || r.text.ends_with('…')));
     }
     let related = get("related-roles");
     assert!(has_text(&related, "You: 35"));
     for k in &a.role.related_roles {
-        assert!(has_text(&related, &catalog.role(k).unwrap().name), "related lacks {k}");
+        assert!(
+            has_text(&related, &catalog.role(k).unwrap().name),
+            "related lacks {k}"
+        );
     }
 }
 
@@ -266,14 +315,23 @@ fn waterfall_labels_every_component() {
         let items = waterfall(area_for("waterfall"), &fonts, &theme, &a).unwrap();
         let c = a.components;
         for v in [c.task_mix, c.experience, c.ai_fluency, c.industry] {
-            assert!(has_text(&items, &signed(v)), "{who}: no label {}", signed(v));
+            assert!(
+                has_text(&items, &signed(v)),
+                "{who}: no label {}",
+                signed(v)
+            );
         }
-        assert!(has_text(&items, &c.baseline.to_string()) && has_text(&items, &a.score.to_string()));
+        assert!(
+            has_text(&items, &c.baseline.to_string()) && has_text(&items, &a.score.to_string())
+        );
         assert_eq!(has_text(&items, "Limit to 1–99"), c.clamp != 0, "{who}");
     }
     let audit = &audits(&catalog, "backend-developer")[1].1;
     let a = assess(audit, &catalog).unwrap();
-    assert!(a.components.task_mix > 0, "the single-task audit moves the task mix up");
+    assert!(
+        a.components.task_mix > 0,
+        "the single-task audit moves the task mix up"
+    );
     let items = waterfall(area_for("waterfall"), &fonts, &theme, &a).unwrap();
     assert!(has_text(&items, &format!("+{}", a.components.task_mix)));
 }
@@ -286,7 +344,8 @@ fn eighteen_tasks_fit_the_task_chart() {
     let audit = audits(&catalog, "backend-developer").remove(2).1;
     let mut a = assess(&audit, &catalog).unwrap();
     let mut extra = a.role.tasks[0].clone();
-    extra.label = "An eighteenth task with a label far too long to fit beside its bar in any layout".into();
+    extra.label =
+        "An eighteenth task with a label far too long to fit beside its bar in any layout".into();
     a.tasks.push(TaskLine {
         task: &extra,
         share: 0.0,
@@ -296,8 +355,13 @@ fn eighteen_tasks_fit_the_task_chart() {
     let area = Rect::new(50.0, 100.0, 495.0, 300.0);
     let items = task_exposure(area, &fonts, &theme, &a).unwrap();
     check(&fonts, "task-exposure", "18 tasks", area, &items);
-    assert!(texts(&items).iter().any(|r| r.text.starts_with("An eighteenth") && r.text.ends_with('…')));
-    let values = texts(&items).iter().filter(|r| r.text.ends_with('%') && r.text.len() <= 4).count();
+    assert!(texts(&items)
+        .iter()
+        .any(|r| r.text.starts_with("An eighteenth") && r.text.ends_with('…')));
+    let values = texts(&items)
+        .iter()
+        .filter(|r| r.text.ends_with('%') && r.text.len() <= 4)
+        .count();
     assert!(values >= 18, "{values}");
 }
 
@@ -331,16 +395,32 @@ fn backend_maps_units_colours_and_rotation() {
         filled: false,
         stroke_width: 5,
     };
-    da.draw(&PathElement::new(vec![(1.25f32, 2.5f32), (10.0, 20.0)], half_red)).unwrap();
+    da.draw(&PathElement::new(
+        vec![(1.25f32, 2.5f32), (10.0, 20.0)],
+        half_red,
+    ))
+    .unwrap();
     let up = text_style(10.0, Color::rgb(0, 0, 0), true, HPos::Left, VPos::Top);
-    da.draw(&Text::new("Up", (20.0f32, 30.0f32), up.transform(FontTransform::Rotate270))).unwrap();
+    da.draw(&Text::new(
+        "Up",
+        (20.0f32, 30.0f32),
+        up.transform(FontTransform::Rotate270),
+    ))
+    .unwrap();
     let down = text_style(10.0, Color::rgb(0, 0, 0), false, HPos::Left, VPos::Top);
-    da.draw(&Text::new("Down", (20.0f32, 10.0f32), down.transform(FontTransform::Rotate90))).unwrap();
+    da.draw(&Text::new(
+        "Down",
+        (20.0f32, 10.0f32),
+        down.transform(FontTransform::Rotate90),
+    ))
+    .unwrap();
     drop(da);
     let items = canvas.finish();
     match &items[0] {
         Item::Shape(s) => {
-            let Shape::Path { points, .. } = &s.shape else { panic!() };
+            let Shape::Path { points, .. } = &s.shape else {
+                panic!()
+            };
             assert_eq!((points[0].x, points[0].y), (101.3, 202.5));
             let k = s.stroke.unwrap();
             assert_eq!(k.color, Color::rgb(255, 128, 128));
@@ -352,8 +432,13 @@ fn backend_maps_units_colours_and_rotation() {
     assert_eq!((up.font, up.rotation), (FontId::BOLD, 90.0));
     // Reading upwards with its top at the anchor: the baseline is one ascent to the right.
     let asc = fonts.get(FontId::BOLD).ascender * 10.0;
-    assert!((up.x - (120.0 + asc)).abs() < 1e-3 && (up.y - 230.0).abs() < 1e-3, "{up:?}");
-    let Item::Text(down) = &items[2] else { panic!() };
+    assert!(
+        (up.x - (120.0 + asc)).abs() < 1e-3 && (up.y - 230.0).abs() < 1e-3,
+        "{up:?}"
+    );
+    let Item::Text(down) = &items[2] else {
+        panic!()
+    };
     assert_eq!(down.rotation, -90.0);
     let asc = fonts.get(FontId::REGULAR).ascender * 10.0;
     assert!((down.x - (120.0 - asc)).abs() < 1e-3, "{down:?}");
@@ -364,7 +449,10 @@ fn estimated_text_size_is_the_real_advance() {
     let fonts = FontSet::builtin();
     let canvas = Canvas::new(Rect::new(0.0, 0.0, 100.0, 100.0), &fonts);
     let style = text_style(8.0, Color::rgb(0, 0, 0), false, HPos::Left, VPos::Top);
-    let (w, _) = canvas.root().estimate_text_size("Wide MMM", &style).unwrap();
+    let (w, _) = canvas
+        .root()
+        .estimate_text_size("Wide MMM", &style)
+        .unwrap();
     let want = fonts.measure(FontId::REGULAR, "Wide MMM", 8.0) * 10.0;
     assert!((w as f32 - want).abs() <= 1.0, "{w} vs {want}");
 }
@@ -379,7 +467,12 @@ fn chart_preview() {
     let fonts = FontSet::builtin();
     let theme = ChartTheme::default();
     let mut pages = Vec::new();
-    let cases = [("backend-developer", 0), ("backend-developer", 1), ("ux-designer", 2), ("it-support-specialist", 3)];
+    let cases = [
+        ("backend-developer", 0),
+        ("backend-developer", 1),
+        ("ux-designer", 2),
+        ("it-support-specialist", 3),
+    ];
     for (role, which) in cases {
         let (who, audit) = audits(&catalog, role).remove(which);
         let a = assess(&audit, &catalog).unwrap();
@@ -428,4 +521,14 @@ fn chart_preview() {
     let bytes = crate::pdf::write(&doc, &fonts).unwrap();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/target/chart-preview.pdf");
     std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn fonts_have_the_signs_charts_write() {
+    let fonts = FontSet::builtin();
+    for ch in ['–', '…', '×', '%', '+'] {
+        for id in [FontId::REGULAR, FontId::BOLD] {
+            assert!(fonts.get(id).has(ch), "{id:?} lacks {ch:?}");
+        }
+    }
 }

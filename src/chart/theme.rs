@@ -85,7 +85,7 @@ impl ChartTheme {
         }
     }
 
-    /// Ink for rises, the green for falls: a score going up is bad news.
+    /// Red for rises, green for falls: a score going up is bad news.
     pub fn up(&self) -> Color {
         self.band[3]
     }

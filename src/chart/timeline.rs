@@ -41,7 +41,7 @@ pub fn roadmap(
     let year_w = t.width("2030", ls, false);
     let (x0, x1) = (label_w + 10.0, area.w - year_w / 2.0 - 1.0);
     let axis_h = t.line(ls) + 4.0;
-    let row_h = ((area.h - axis_h) / phases.len() as f32).min(44.0);
+    let row_h = ((area.h - axis_h) / phases.len() as f32).min(60.0);
     let title_h = t.line(ls) + 2.0;
     let bar_h = (row_h - title_h - 6.0).min(18.0);
     if bar_h < t.line(vs) {
@@ -50,14 +50,21 @@ pub fn roadmap(
     }
     let xs = Scale::new(0.0, span, x0, x1);
     let y_bottom = row_h * phases.len() as f32;
-    let step = if (x1 - x0) / span as f32 >= year_w + 6.0 { 1 } else { 2 };
+    let step = if (x1 - x0) / span as f32 >= year_w + 6.0 {
+        1
+    } else {
+        2
+    };
 
     let canvas = Canvas::new(area, fonts);
     let da = canvas.local();
     for k in (0..=span as i32).step_by(step) {
         let x = xs.at(k as f64);
         let c = if k == 0 { theme.muted } else { theme.grid };
-        da.draw(&PathElement::new(vec![(x, 0.5), (x, y_bottom)], line(c, 0.5)))?;
+        da.draw(&PathElement::new(
+            vec![(x, 0.5), (x, y_bottom)],
+            line(c, 0.5),
+        ))?;
         label(
             &da,
             &(year0 + k).to_string(),
@@ -69,12 +76,25 @@ pub fn roadmap(
             VPos::Top,
         )?;
     }
-    let colors = [theme.accent.tint(0.45), theme.accent.tint(0.2), theme.accent];
+    let colors = [
+        theme.accent.tint(0.45),
+        theme.accent.tint(0.2),
+        theme.accent,
+    ];
     for (i, (p, name)) in phases.iter().zip(&names).enumerate() {
         let row_top = row_h * i as f32;
         let bar_top = row_top + 2.0 + title_h;
         let cy = bar_top + bar_h / 2.0;
-        label(&da, name, (0.0, cy), ls, theme.ink, true, HPos::Left, VPos::Center)?;
+        label(
+            &da,
+            name,
+            (0.0, cy),
+            ls,
+            theme.ink,
+            true,
+            HPos::Left,
+            VPos::Center,
+        )?;
         let (bx0, bx1) = (xs.at(p.start_year), xs.at(p.end_year.min(span)));
         let color = colors[i % colors.len()];
         rect(&da, bx0, bar_top, bx1, bar_top + bar_h, color)?;
@@ -99,9 +119,22 @@ pub fn roadmap(
         } else if w <= area.w - 1.0 - x0 {
             (p.title.clone(), area.w - 1.0, HPos::Right)
         } else {
-            (t.fit(&p.title, ls, false, area.w - 1.0 - x0), x0, HPos::Left)
+            (
+                t.fit(&p.title, ls, false, area.w - 1.0 - x0),
+                x0,
+                HPos::Left,
+            )
         };
-        label(&da, &text, (at, baseline_top), ls, theme.ink, false, h, VPos::Top)?;
+        label(
+            &da,
+            &text,
+            (at, baseline_top),
+            ls,
+            theme.ink,
+            false,
+            h,
+            VPos::Top,
+        )?;
     }
     drop(da);
     Ok(canvas.finish())

@@ -25,16 +25,29 @@ pub enum Command {
     #[command(after_help = "Example:\n  riskreport validate input/audits.csv")]
     Validate(ValidateArgs),
     /// Score every valid audit and print one line per audit, audit_id first
-    #[command(after_help = "Examples:\n  riskreport score input/audits.csv\n  riskreport score input/audits.csv --format json --out /tmp/run")]
+    #[command(
+        after_help = "Examples:\n  riskreport score input/audits.csv\n  riskreport score input/audits.csv --format json --out /tmp/run"
+    )]
     Score(ScoreArgs),
     /// Render the 24-page PDF report of every valid row into DIR/reports/
-    #[command(after_help = "Examples:\n  riskreport run input/audits.csv\n  riskreport run input/audits.csv --out /srv/reports --font-dir /usr/share/fonts/truetype/noto")]
+    #[command(
+        after_help = "Examples:\n  riskreport run input/audits.csv\n  riskreport run input/audits.csv --out /srv/reports --font-dir /usr/share/fonts/truetype/noto"
+    )]
     Run(RunArgs),
     /// Render the reports of chosen audit ids only
-    #[command(after_help = "Examples:\n  riskreport render input/audits.csv --id a-2026-11-00042\n  riskreport render input/audits.csv --id a-1 -o /tmp/a-1.pdf")]
+    #[command(
+        after_help = "Examples:\n  riskreport render input/audits.csv --id a-2026-11-00042\n  riskreport render input/audits.csv --id a-1 -o /tmp/a-1.pdf"
+    )]
     Render(RenderArgs),
+    /// Measure rendering throughput (reports/s on 1 and all cores, ms per phase, peak RSS)
+    #[command(
+        after_help = "Example:\n  cargo run --release -- bench input/audits.csv --rows 200 --runs 5"
+    )]
+    Bench(BenchArgs),
     /// Write a deterministic sample of realistic audits as CSV
-    #[command(after_help = "Example:\n  riskreport sample --rows 500 --seed 2026 > input/audits.csv")]
+    #[command(
+        after_help = "Example:\n  riskreport sample --rows 500 --seed 2026 > input/audits.csv"
+    )]
     Sample(SampleArgs),
 }
 
@@ -113,6 +126,20 @@ pub struct RenderArgs {
     /// Output directory when -o is not given (reports/<id>.pdf)
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub render: RenderOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// The audit CSV to take rows from
+    pub file: PathBuf,
+    /// How many valid rows to render per run
+    #[arg(long, default_value_t = 200)]
+    pub rows: usize,
+    /// Runs per configuration; medians are reported
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
     #[command(flatten)]
     pub render: RenderOptions,
 }

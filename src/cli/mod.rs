@@ -2,6 +2,7 @@
 //! Exit status: 0 all done, 1 done with rejected rows or failures, 2 could not run.
 
 mod args;
+mod bench_cmd;
 mod run_cmd;
 mod sample_cmd;
 mod score_cmd;
@@ -26,7 +27,10 @@ pub fn main() -> ExitCode {
         Ok(Outcome::WithRejects) => ExitCode::from(1),
         Err(e) => {
             // A closed pipe (e.g. `| head`) is the reader's choice, not a failure.
-            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {e:#}");
@@ -45,6 +49,10 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let renderer = renderer(catalog, &a.render)?;
             run_cmd::run(&renderer, a)
         }
+        Command::Bench(a) => {
+            let renderer = renderer(catalog, &a.render)?;
+            bench_cmd::run(&renderer, a)
+        }
         Command::Render(a) => {
             let renderer = renderer(catalog, &a.render)?;
             run_cmd::render(&renderer, a)
@@ -55,11 +63,15 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
 fn load_catalog(dir: Option<&std::path::Path>) -> anyhow::Result<Catalog> {
     match dir {
         None => Ok(Catalog::builtin()),
-        Some(d) => Catalog::from_dir(d).with_context(|| format!("the catalog in {} is refused", d.display())),
+        Some(d) => Catalog::from_dir(d)
+            .with_context(|| format!("the catalog in {} is refused", d.display())),
     }
 }
 
-fn renderer(catalog: Catalog, opts: &args::RenderOptions) -> anyhow::Result<crate::batch::Renderer> {
+fn renderer(
+    catalog: Catalog,
+    opts: &args::RenderOptions,
+) -> anyhow::Result<crate::batch::Renderer> {
     let fonts = match &opts.font_dir {
         Some(d) => crate::fonts::FontSet::with_fallback_dir(d).map_err(anyhow::Error::msg)?,
         None => crate::fonts::FontSet::builtin(),
@@ -68,7 +80,11 @@ fn renderer(catalog: Catalog, opts: &args::RenderOptions) -> anyhow::Result<crat
         Some(d) => crate::report::Layouts::from_dir(d)?,
         None => crate::report::Layouts::builtin(),
     };
-    Ok(crate::batch::Renderer { catalog, layouts, fonts })
+    Ok(crate::batch::Renderer {
+        catalog,
+        layouts,
+        fonts,
+    })
 }
 
 /// Prints the reader's file-level warnings once, on stderr.

@@ -14,14 +14,16 @@ use std::time::Instant;
 fn write_pdf(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let mut f = AtomicFile::create(path)?;
     f.write_all(bytes)?;
-    f.commit().with_context(|| format!("cannot write {}", path.display()))
+    f.commit()
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 pub fn run(renderer: &Renderer, args: RunArgs) -> anyhow::Result<Outcome> {
     let reader = input::open(&args.file, &renderer.catalog)?;
     print_warnings(&reader);
     let reports = args.out.join("reports");
-    std::fs::create_dir_all(&reports).with_context(|| format!("cannot create {}", reports.display()))?;
+    std::fs::create_dir_all(&reports)
+        .with_context(|| format!("cannot create {}", reports.display()))?;
     let rejects_path = args.out.join("rejects.csv");
     let mut rejects = RejectWriter::new(AtomicFile::create(&rejects_path)?)?;
     let started = Instant::now();
@@ -38,7 +40,10 @@ pub fn run(renderer: &Renderer, args: RunArgs) -> anyhow::Result<Outcome> {
                 }
                 Err(e) => {
                     failed += 1;
-                    eprintln!("error: line {} (audit_id {}): {e:#}", audit.line, audit.audit_id);
+                    eprintln!(
+                        "error: line {} (audit_id {}): {e:#}",
+                        audit.line, audit.audit_id
+                    );
                 }
             },
             Err(r) => {
@@ -57,7 +62,11 @@ pub fn run(renderer: &Renderer, args: RunArgs) -> anyhow::Result<Outcome> {
         if rejected == 1 { "" } else { "s" },
         rejects_path.display()
     );
-    Ok(if rejected + failed > 0 { Outcome::WithRejects } else { Outcome::Clean })
+    Ok(if rejected + failed > 0 {
+        Outcome::WithRejects
+    } else {
+        Outcome::Clean
+    })
 }
 
 pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> {
@@ -72,7 +81,9 @@ pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> 
             Ok(audit) => (audit.audit_id.clone(), Ok(audit)),
             Err(r) => (r.audit_id.clone(), Err(r)),
         };
-        let Some(pos) = wanted.iter().position(|w| *w == id) else { continue };
+        let Some(pos) = wanted.iter().position(|w| *w == id) else {
+            continue;
+        };
         wanted.remove(pos);
         match result {
             Ok(audit) => {
@@ -102,7 +113,14 @@ pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> 
     }
     for id in &wanted {
         failures += 1;
-        eprintln!("error: no row with audit_id `{id}` in {}", args.file.display());
+        eprintln!(
+            "error: no row with audit_id `{id}` in {}",
+            args.file.display()
+        );
     }
-    Ok(if failures > 0 { Outcome::WithRejects } else { Outcome::Clean })
+    Ok(if failures > 0 {
+        Outcome::WithRejects
+    } else {
+        Outcome::Clean
+    })
 }

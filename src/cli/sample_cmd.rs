@@ -8,10 +8,21 @@ use anyhow::Context;
 pub fn run(catalog: &Catalog, args: SampleArgs) -> anyhow::Result<Outcome> {
     match &args.output {
         Some(path) => {
-            let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-            crate::sample::write_sample(catalog, args.rows, args.seed, std::io::BufWriter::new(file))?;
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            crate::sample::write_sample(
+                catalog,
+                args.rows,
+                args.seed,
+                std::io::BufWriter::new(file),
+            )?;
         }
-        None => crate::sample::write_sample(catalog, args.rows, args.seed, std::io::BufWriter::new(std::io::stdout().lock()))?,
+        None => crate::sample::write_sample(
+            catalog,
+            args.rows,
+            args.seed,
+            std::io::BufWriter::new(std::io::stdout().lock()),
+        )?,
     }
     Ok(Outcome::Clean)
 }

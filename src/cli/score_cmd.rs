@@ -5,8 +5,8 @@ use super::args::{Format, ScoreArgs};
 use super::{print_warnings, Outcome};
 use crate::catalog::Catalog;
 use crate::input::{self, RejectWriter};
-use crate::score::{assess, Assessment};
 use crate::output::AtomicFile;
+use crate::score::{assess, Assessment};
 use serde::Serialize;
 use std::io::Write;
 
@@ -52,7 +52,7 @@ pub fn run(catalog: &Catalog, args: ScoreArgs) -> anyhow::Result<Outcome> {
     let mut rejects = RejectWriter::new(AtomicFile::create(&rejects_path)?)?;
     let out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut sink = match args.format {
-        Format::Csv => Sink::Csv(csv::Writer::from_writer(out)),
+        Format::Csv => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
         Format::Json => Sink::Json(out, 0),
     };
     let (mut scored, mut rejected) = (0u64, 0u64);
@@ -71,13 +71,21 @@ pub fn run(catalog: &Catalog, args: ScoreArgs) -> anyhow::Result<Outcome> {
     }
     sink.finish()?;
     rejects.finish()?.commit()?;
-    eprintln!("scored {scored} audit{}, rejected {rejected} (reasons in {})", if scored == 1 { "" } else { "s" }, rejects_path.display());
-    Ok(if rejected > 0 { Outcome::WithRejects } else { Outcome::Clean })
+    eprintln!(
+        "scored {scored} audit{}, rejected {rejected} (reasons in {})",
+        if scored == 1 { "" } else { "s" },
+        rejects_path.display()
+    );
+    Ok(if rejected > 0 {
+        Outcome::WithRejects
+    } else {
+        Outcome::Clean
+    })
 }
 
 /// Standard output in the chosen format; JSON is one array, streamed element by element.
 enum Sink<W: Write> {
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
     Json(W, u64),
 }
 

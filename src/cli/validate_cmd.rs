@@ -11,7 +11,9 @@ pub fn run(catalog: &Catalog, args: ValidateArgs) -> anyhow::Result<Outcome> {
     let reader = input::open(&args.file, catalog)?;
     print_warnings(&reader);
     let mut rejects_out = match &args.rejects {
-        Some(p) => Some(RejectWriter::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?)?),
+        Some(p) => Some(RejectWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )?),
         None => None,
     };
     let stdout = std::io::stdout();
@@ -32,12 +34,21 @@ pub fn run(catalog: &Catalog, args: ValidateArgs) -> anyhow::Result<Outcome> {
     if let Some(w) = rejects_out {
         w.finish()?;
     }
-    writeln!(out, "{}: {valid} valid row{}, {rejected} rejected", args.file.display(), plural(valid), )?;
+    writeln!(
+        out,
+        "{}: {valid} valid row{}, {rejected} rejected",
+        args.file.display(),
+        plural(valid),
+    )?;
     if valid + rejected == 0 {
         writeln!(out, "note: the file has a header but no audit rows")?;
     }
     out.flush()?;
-    Ok(if rejected > 0 { Outcome::WithRejects } else { Outcome::Clean })
+    Ok(if rejected > 0 {
+        Outcome::WithRejects
+    } else {
+        Outcome::Clean
+    })
 }
 
 fn plural(n: u64) -> &'static str {

@@ -1,6 +1,15 @@
 //! The audit CSV's columns: which are required, and where each sits in this file's header.
 
-pub const REQUIRED: [&str; 8] = ["audit_id", "submitted_at", "email", "full_name", "job_title", "years_experience", "tasks", "consent_email"];
+pub const REQUIRED: [&str; 8] = [
+    "audit_id",
+    "submitted_at",
+    "email",
+    "full_name",
+    "job_title",
+    "years_experience",
+    "tasks",
+    "consent_email",
+];
 pub const OPTIONAL: [&str; 5] = ["role", "industry", "ai_tools", "ai_usage", "country"];
 
 /// Index of each known column in the file's header (`None` for an absent optional column).
@@ -30,10 +39,16 @@ impl Columns {
         let mut seen = std::collections::HashSet::new();
         for n in &names {
             if !n.is_empty() && !seen.insert(n) {
-                return Err(format!("the header names column `{n}` twice; remove one of them"));
+                return Err(format!(
+                    "the header names column `{n}` twice; remove one of them"
+                ));
             }
         }
-        let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| find(c).is_none()).collect();
+        let missing: Vec<&str> = REQUIRED
+            .iter()
+            .copied()
+            .filter(|c| find(c).is_none())
+            .collect();
         if missing.len() == REQUIRED.len() {
             return Err(format!(
                 "the first line is not a header: none of the expected column names was found. Add a header row: {}",
@@ -48,8 +63,20 @@ impl Columns {
                 names.join(", ")
             ));
         }
-        let unknown: Vec<&str> = names.iter().map(String::as_str).filter(|n| !REQUIRED.contains(n) && !OPTIONAL.contains(n)).collect();
-        let warnings = if unknown.is_empty() { vec![] } else { vec![format!("ignoring unknown column{}: {}", if unknown.len() > 1 { "s" } else { "" }, unknown.join(", "))] };
+        let unknown: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !REQUIRED.contains(n) && !OPTIONAL.contains(n))
+            .collect();
+        let warnings = if unknown.is_empty() {
+            vec![]
+        } else {
+            vec![format!(
+                "ignoring unknown column{}: {}",
+                if unknown.len() > 1 { "s" } else { "" },
+                unknown.join(", ")
+            )]
+        };
         let req = |n: &str| find(n).expect("checked above");
         Ok((
             Columns {

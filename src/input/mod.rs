@@ -10,6 +10,5 @@ mod suggest;
 mod validate;
 
 pub use audit::{Audit, TaskShare};
-pub use columns::{OPTIONAL, REQUIRED};
-pub use reader::{open, AuditReader, InputError};
-pub use reject::{Problem, Reject, RejectWriter};
+pub use reader::{open, AuditReader};
+pub use reject::RejectWriter;

@@ -16,7 +16,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     #[error("cannot open {path}")]
-    Open { path: PathBuf, source: std::io::Error },
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path} is empty: expected a header row naming the columns ({})", REQUIRED.join(", "))]
     Empty { path: PathBuf },
     #[error("{path} looks like a binary file (a NUL byte at offset {offset}), not a CSV export: export the audits as CSV (UTF-8)")]
@@ -26,30 +29,46 @@ pub enum InputError {
     #[error("{path}: {message}")]
     Header { path: PathBuf, message: String },
     #[error("{path}: cannot read")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Checks the whole file is UTF-8 text before any row is processed, in constant memory, so a
 /// wrongly encoded export stops the run instead of rejecting half its rows.
 fn prescan(path: &Path) -> Result<(), InputError> {
-    let file = File::open(path).map_err(|source| InputError::Open { path: path.into(), source })?;
+    let file = File::open(path).map_err(|source| InputError::Open {
+        path: path.into(),
+        source,
+    })?;
     let mut reader = BufReader::with_capacity(1 << 16, file);
     let mut buf = vec![0u8; 1 << 16];
     let mut carry: Vec<u8> = Vec::new();
     let (mut line, mut offset, mut total) = (1u64, 0u64, 0u64);
     loop {
-        let n = reader.read(&mut buf).map_err(|source| InputError::Read { path: path.into(), source })?;
+        let n = reader.read(&mut buf).map_err(|source| InputError::Read {
+            path: path.into(),
+            source,
+        })?;
         total += n as u64;
         if n == 0 {
             if !carry.is_empty() {
-                return Err(InputError::NotUtf8 { path: path.into(), line, byte: carry[0] });
+                return Err(InputError::NotUtf8 {
+                    path: path.into(),
+                    line,
+                    byte: carry[0],
+                });
             }
             break;
         }
         let mut chunk = std::mem::take(&mut carry);
         chunk.extend_from_slice(&buf[..n]);
         if let Some(pos) = chunk.iter().position(|&b| b == 0) {
-            return Err(InputError::Binary { path: path.into(), offset: offset + pos as u64 });
+            return Err(InputError::Binary {
+                path: path.into(),
+                offset: offset + pos as u64,
+            });
         }
         let valid_up_to = match std::str::from_utf8(&chunk) {
             Ok(_) => chunk.len(),
@@ -57,14 +76,23 @@ fn prescan(path: &Path) -> Result<(), InputError> {
             Err(e) => {
                 let bad = e.valid_up_to();
                 line += chunk[..bad].iter().filter(|&&b| b == b'\n').count() as u64;
-                return Err(InputError::NotUtf8 { path: path.into(), line, byte: chunk[bad] });
+                return Err(InputError::NotUtf8 {
+                    path: path.into(),
+                    line,
+                    byte: chunk[bad],
+                });
             }
         };
         line += chunk[..valid_up_to].iter().filter(|&&b| b == b'\n').count() as u64;
         offset += valid_up_to as u64;
         carry = chunk[valid_up_to..].to_vec();
     }
-    if total == 0 || (total == 3 && std::fs::read(path).map(|b| b == [0xEF, 0xBB, 0xBF]).unwrap_or(false)) {
+    if total == 0
+        || (total == 3
+            && std::fs::read(path)
+                .map(|b| b == [0xEF, 0xBB, 0xBF])
+                .unwrap_or(false))
+    {
         return Err(InputError::Empty { path: path.into() });
     }
     Ok(())
@@ -72,10 +100,16 @@ fn prescan(path: &Path) -> Result<(), InputError> {
 
 /// Picks `;` when the header line has more semicolons than commas outside quotes.
 fn sniff_delimiter(path: &Path) -> Result<u8, InputError> {
-    let file = File::open(path).map_err(|source| InputError::Open { path: path.into(), source })?;
+    let file = File::open(path).map_err(|source| InputError::Open {
+        path: path.into(),
+        source,
+    })?;
     let mut first = Vec::new();
     for byte in BufReader::new(file).bytes() {
-        let b = byte.map_err(|source| InputError::Read { path: path.into(), source })?;
+        let b = byte.map_err(|source| InputError::Read {
+            path: path.into(),
+            source,
+        })?;
         if b == b'\n' || first.len() > 1 << 16 {
             break;
         }
@@ -104,7 +138,10 @@ struct LfOnly<R> {
 
 impl<R: Read> LfOnly<R> {
     fn new(inner: R) -> Self {
-        LfOnly { inner, after_cr: false }
+        LfOnly {
+            inner,
+            after_cr: false,
+        }
     }
 }
 
@@ -142,21 +179,41 @@ pub struct AuditReader<'c> {
     path: PathBuf,
     /// Non-fatal notes about the file (unknown columns), to show once.
     pub warnings: Vec<String>,
-    pub delimiter: u8,
 }
 
 pub fn open<'c>(path: &Path, catalog: &'c Catalog) -> Result<AuditReader<'c>, InputError> {
     prescan(path)?;
     let delimiter = sniff_delimiter(path)?;
-    let file = File::open(path).map_err(|source| InputError::Open { path: path.into(), source })?;
+    let file = File::open(path).map_err(|source| InputError::Open {
+        path: path.into(),
+        source,
+    })?;
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
         .from_reader(LfOnly::new(BufReader::with_capacity(1 << 16, file)));
-    let header = csv.headers().map_err(|e| InputError::Header { path: path.into(), message: format!("cannot read the header row: {e}") })?.clone();
-    let (columns, warnings) = Columns::from_header(&header).map_err(|message| InputError::Header { path: path.into(), message })?;
-    Ok(AuditReader { csv, columns, catalog, seen: Seen::default(), record: csv::StringRecord::new(), path: path.into(), warnings, delimiter })
+    let header = csv
+        .headers()
+        .map_err(|e| InputError::Header {
+            path: path.into(),
+            message: format!("cannot read the header row: {e}"),
+        })?
+        .clone();
+    let (columns, warnings) =
+        Columns::from_header(&header).map_err(|message| InputError::Header {
+            path: path.into(),
+            message,
+        })?;
+    Ok(AuditReader {
+        csv,
+        columns,
+        catalog,
+        seen: Seen::default(),
+        record: csv::StringRecord::new(),
+        path: path.into(),
+        warnings,
+    })
 }
 
 impl AuditReader<'_> {
@@ -178,12 +235,25 @@ impl Iterator for AuditReader<'_> {
                         continue;
                     }
                     let line = self.record.position().map(|p| p.line()).unwrap_or(0);
-                    return Some(validate_row(&self.record, line, &self.columns, self.catalog, &mut self.seen));
+                    return Some(validate_row(
+                        &self.record,
+                        line,
+                        &self.columns,
+                        self.catalog,
+                        &mut self.seen,
+                    ));
                 }
                 Err(e) => {
                     let line = e.position().map(|p| p.line()).unwrap_or(0);
                     let reason = format!("the row cannot be read as CSV ({e}); check its quoting");
-                    return Some(Err(Reject { line, audit_id: String::new(), problems: vec![Problem { column: "(row)".into(), reason }] }));
+                    return Some(Err(Reject {
+                        line,
+                        audit_id: String::new(),
+                        problems: vec![Problem {
+                            column: "(row)".into(),
+                            reason,
+                        }],
+                    }));
                 }
             }
         }
@@ -199,7 +269,9 @@ mod tests {
 
     impl Read for Trickle<'_> {
         fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-            let Some((&b, rest)) = self.0.split_first() else { return Ok(0) };
+            let Some((&b, rest)) = self.0.split_first() else {
+                return Ok(0);
+            };
             out[0] = b;
             self.0 = rest;
             Ok(1)
@@ -209,7 +281,9 @@ mod tests {
     #[test]
     fn line_ends_become_lf_even_when_split_across_reads() {
         let mut out = String::new();
-        LfOnly::new(Trickle(b"a\r\nb\rc\n\r\n\"x\r\ny\"\r")).read_to_string(&mut out).unwrap();
+        LfOnly::new(Trickle(b"a\r\nb\rc\n\r\n\"x\r\ny\"\r"))
+            .read_to_string(&mut out)
+            .unwrap();
         assert_eq!(out, "a\nb\nc\n\n\"x\ny\"\n");
     }
 }

@@ -26,8 +26,16 @@ impl fmt::Display for Reject {
             if i > 0 {
                 writeln!(f)?;
             }
-            let id = if self.audit_id.is_empty() { String::new() } else { format!(" (audit_id {})", printable(&self.audit_id, 64)) };
-            write!(f, "line {}{id}, column {}: {}", self.line, p.column, p.reason)?;
+            let id = if self.audit_id.is_empty() {
+                String::new()
+            } else {
+                format!(" (audit_id {})", printable(&self.audit_id, 64))
+            };
+            write!(
+                f,
+                "line {}{id}, column {}: {}",
+                self.line, p.column, p.reason
+            )?;
         }
         Ok(())
     }
@@ -35,7 +43,17 @@ impl fmt::Display for Reject {
 
 /// Shortens and makes control characters visible so a message stays one readable line.
 pub fn printable(s: &str, max_chars: usize) -> String {
-    let mut out: String = s.chars().take(max_chars).flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect();
+    let mut out: String = s
+        .chars()
+        .take(max_chars)
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
     if s.chars().count() > max_chars {
         out.push('…');
     }
@@ -58,7 +76,8 @@ impl<W: Write> RejectWriter<W> {
         let line = r.line.to_string();
         let id = defuse(&printable(&r.audit_id, 64));
         for p in &r.problems {
-            self.csv.write_record([line.as_str(), &id, &defuse(&p.column), &defuse(&p.reason)])?;
+            self.csv
+                .write_record([line.as_str(), &id, &defuse(&p.column), &defuse(&p.reason)])?;
         }
         Ok(())
     }
@@ -87,8 +106,14 @@ mod tests {
             line: 4,
             audit_id: "=HYPERLINK(\"x\")".into(),
             problems: vec![
-                Problem { column: "email".into(), reason: "bad".into() },
-                Problem { column: "tasks".into(), reason: "@sum".into() },
+                Problem {
+                    column: "email".into(),
+                    reason: "bad".into(),
+                },
+                Problem {
+                    column: "tasks".into(),
+                    reason: "@sum".into(),
+                },
             ],
         };
         let mut w = RejectWriter::new(Vec::new()).unwrap();

@@ -1,12 +1,22 @@
 //! "Did you mean" for unknown keys: the closest valid keys by string similarity.
 
 /// Up to `n` candidates most similar to `wrong`, best first.
-pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+pub fn closest<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
     let wrong = wrong.to_lowercase();
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()
         .map(|c| {
-            let sim = strsim::jaro_winkler(&wrong, c).max(if c.contains(wrong.as_str()) || wrong.contains(c) { 0.9 } else { 0.0 });
+            let sim = strsim::jaro_winkler(&wrong, c).max(
+                if c.contains(wrong.as_str()) || wrong.contains(c) {
+                    0.9
+                } else {
+                    0.0
+                },
+            );
             (sim, c)
         })
         .collect();

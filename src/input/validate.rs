@@ -44,19 +44,42 @@ impl<'r> Row<'r> {
     }
 
     fn problem(&mut self, column: &str, reason: impl Into<String>) {
-        self.problems.push(Problem { column: column.into(), reason: reason.into() });
+        self.problems.push(Problem {
+            column: column.into(),
+            reason: reason.into(),
+        });
     }
 }
 
-pub fn validate_row(record: &csv::StringRecord, line: u64, cols: &Columns, catalog: &Catalog, seen: &mut Seen) -> Result<Audit, Reject> {
-    let mut row = Row { record, problems: Vec::new() };
+pub fn validate_row(
+    record: &csv::StringRecord,
+    line: u64,
+    cols: &Columns,
+    catalog: &Catalog,
+    seen: &mut Seen,
+) -> Result<Audit, Reject> {
+    let mut row = Row {
+        record,
+        problems: Vec::new(),
+    };
     let raw_id = row.get(Some(cols.audit_id)).trim().to_string();
 
     if record.len() != cols.names.len() {
         let (n, m) = (record.len(), cols.names.len());
-        let hint = if n > m { "a value probably contains the delimiter without quotes: put that value in double quotes" } else { "the row is cut short: fill the missing values or add empty ones" };
-        row.problem("(row)", format!("the row has {n} fields but the header has {m}; {hint}"));
-        return Err(Reject { line, audit_id: raw_id, problems: row.problems });
+        let hint = if n > m {
+            "a value probably contains the delimiter without quotes: put that value in double quotes"
+        } else {
+            "the row is cut short: fill the missing values or add empty ones"
+        };
+        row.problem(
+            "(row)",
+            format!("the row has {n} fields but the header has {m}; {hint}"),
+        );
+        return Err(Reject {
+            line,
+            audit_id: raw_id,
+            problems: row.problems,
+        });
     }
     for (i, cell) in record.iter().enumerate() {
         if cell.len() > MAX_CELL_BYTES {
@@ -65,8 +88,16 @@ pub fn validate_row(record: &csv::StringRecord, line: u64, cols: &Columns, catal
         }
     }
     if !row.problems.is_empty() {
-        let audit_id = if raw_id.len() > MAX_CELL_BYTES { String::new() } else { raw_id };
-        return Err(Reject { line, audit_id, problems: row.problems });
+        let audit_id = if raw_id.len() > MAX_CELL_BYTES {
+            String::new()
+        } else {
+            raw_id
+        };
+        return Err(Reject {
+            line,
+            audit_id,
+            problems: row.problems,
+        });
     }
 
     let cell = |idx: Option<usize>| idx.and_then(|i| record.get(i)).unwrap_or("");
@@ -84,8 +115,24 @@ pub fn validate_row(record: &csv::StringRecord, line: u64, cols: &Columns, catal
     let country = check_country(&mut row, cell(cols.country));
     let consent = check_consent(&mut row, cell(Some(cols.consent_email)));
 
-    match (row.problems.is_empty(), submitted_at, role, years, tasks, ai_usage, consent) {
-        (true, Some(submitted_at), Some(role), Some(years_experience), Some(tasks), Some(ai_usage), Some(consent_email)) => Ok(Audit {
+    match (
+        row.problems.is_empty(),
+        submitted_at,
+        role,
+        years,
+        tasks,
+        ai_usage,
+        consent,
+    ) {
+        (
+            true,
+            Some(submitted_at),
+            Some(role),
+            Some(years_experience),
+            Some(tasks),
+            Some(ai_usage),
+            Some(consent_email),
+        ) => Ok(Audit {
             line,
             audit_id,
             submitted_at,
@@ -101,7 +148,11 @@ pub fn validate_row(record: &csv::StringRecord, line: u64, cols: &Columns, catal
             country,
             consent_email,
         }),
-        _ => Err(Reject { line, audit_id: raw_id, problems: row.problems }),
+        _ => Err(Reject {
+            line,
+            audit_id: raw_id,
+            problems: row.problems,
+        }),
     }
 }
 
@@ -110,13 +161,28 @@ fn has_control(s: &str) -> bool {
 }
 
 fn check_audit_id(row: &mut Row, id: &str, line: u64, seen: &mut Seen) -> String {
-    let ok_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let ok_chars = id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if id.is_empty() {
-        row.problem("audit_id", "is empty; every row needs a unique id of letters, digits, '_' or '-'");
+        row.problem(
+            "audit_id",
+            "is empty; every row needs a unique id of letters, digits, '_' or '-'",
+        );
     } else if id.chars().count() > 64 {
-        row.problem("audit_id", format!("is {} characters long; the limit is 64 (it names the report file)", id.chars().count()));
+        row.problem(
+            "audit_id",
+            format!(
+                "is {} characters long; the limit is 64 (it names the report file)",
+                id.chars().count()
+            ),
+        );
     } else if !ok_chars {
-        let bad: String = id.chars().filter(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-')).take(5).collect();
+        let bad: String = id
+            .chars()
+            .filter(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+            .take(5)
+            .collect();
         row.problem("audit_id", format!("`{}` contains {:?}; use only letters A–Z, digits, '_' and '-' (it names the report file)", printable(id, 64), bad));
     } else if let Some(first) = seen.first_line(id, line) {
         row.problem("audit_id", format!("`{id}` is already used on line {first}; ids must be unique in the file — give this row its own id or remove the duplicate"));
@@ -129,7 +195,13 @@ fn check_submitted_at(row: &mut Row, cols: &Columns) -> Option<OffsetDateTime> {
     match OffsetDateTime::parse(v, &Rfc3339) {
         Ok(t) => Some(t),
         Err(_) => {
-            row.problem("submitted_at", format!("`{}` is not an RFC 3339 timestamp; write it like 2026-11-23T18:04:05Z", printable(v, 40)));
+            row.problem(
+                "submitted_at",
+                format!(
+                    "`{}` is not an RFC 3339 timestamp; write it like 2026-11-23T18:04:05Z",
+                    printable(v, 40)
+                ),
+            );
             None
         }
     }
@@ -143,11 +215,17 @@ fn check_email(row: &mut Row, raw: &str) -> String {
     } else if has_control(v) {
         Some("contains a line break or control character; write the bare address only".to_string())
     } else if v.contains('<') || v.contains('>') || v.contains(' ') {
-        Some(format!("`{}` has a display name or spaces; write the bare address only, e.g. ana@example.com", printable(v, 80)))
+        Some(format!(
+            "`{}` has a display name or spaces; write the bare address only, e.g. ana@example.com",
+            printable(v, 80)
+        ))
     } else if v.len() > 254 {
         Some("is longer than 254 characters".to_string())
     } else if !valid_mailbox(v) {
-        Some(format!("`{}` is not a valid email address; it must look like name@example.com", printable(v, 80)))
+        Some(format!(
+            "`{}` is not a valid email address; it must look like name@example.com",
+            printable(v, 80)
+        ))
     } else {
         None
     };
@@ -158,17 +236,35 @@ fn check_email(row: &mut Row, raw: &str) -> String {
 }
 
 fn valid_mailbox(v: &str) -> bool {
-    let Some((local, domain)) = v.rsplit_once('@') else { return false };
-    if local.is_empty() || local.len() > 64 || local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+    let Some((local, domain)) = v.rsplit_once('@') else {
+        return false;
+    };
+    if local.is_empty()
+        || local.len() > 64
+        || local.starts_with('.')
+        || local.ends_with('.')
+        || local.contains("..")
+    {
         return false;
     }
-    if !local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c)) {
+    if !local
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c))
+    {
         return false;
     }
     let labels: Vec<&str> = domain.split('.').collect();
     labels.len() >= 2
-        && labels.iter().all(|l| !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        && labels.last().is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()) && tld.len() >= 2)
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()) && tld.len() >= 2)
         && v.parse::<lettre::Address>().is_ok()
 }
 
@@ -176,11 +272,20 @@ fn check_name(row: &mut Row, raw: &str) -> String {
     let v = raw.trim();
     let n = v.chars().count();
     if v.is_empty() {
-        row.problem("full_name", "is empty or only spaces; the report is addressed to this name");
+        row.problem(
+            "full_name",
+            "is empty or only spaces; the report is addressed to this name",
+        );
     } else if n > 120 {
-        row.problem("full_name", format!("is {n} characters long; the limit is 120"));
+        row.problem(
+            "full_name",
+            format!("is {n} characters long; the limit is 120"),
+        );
     } else if has_control(v) {
-        row.problem("full_name", "contains a control character (line break, tab or similar); remove it");
+        row.problem(
+            "full_name",
+            "contains a control character (line break, tab or similar); remove it",
+        );
     }
     v.to_string()
 }
@@ -190,21 +295,42 @@ fn check_text(row: &mut Row, column: &str, raw: &str, max: usize) -> String {
     if v.is_empty() {
         row.problem(column, "is empty");
     } else if v.chars().count() > max {
-        row.problem(column, format!("is {} characters long; the limit is {max}", v.chars().count()));
+        row.problem(
+            column,
+            format!(
+                "is {} characters long; the limit is {max}",
+                v.chars().count()
+            ),
+        );
     } else if has_control(v) {
-        row.problem(column, "contains a control character (line break, tab or similar); remove it");
+        row.problem(
+            column,
+            "contains a control character (line break, tab or similar); remove it",
+        );
     }
     v.to_string()
 }
 
-fn check_role<'c>(row: &mut Row, cols: &Columns, catalog: &'c Catalog, title: &str) -> Option<&'c Role> {
+fn check_role<'c>(
+    row: &mut Row,
+    cols: &Columns,
+    catalog: &'c Catalog,
+    title: &str,
+) -> Option<&'c Role> {
     let keys = || catalog.roles.iter().map(|r| r.key.as_str());
     let given = row.get(cols.role).trim().to_lowercase();
     if !given.is_empty() {
         return match catalog.role(&given) {
             Some(r) => Some(r),
             None => {
-                row.problem("role", format!("`{}` is not a role of the catalog; did you mean {}?", printable(&given, 40), list(&closest(&given, keys(), 3))));
+                row.problem(
+                    "role",
+                    format!(
+                        "`{}` is not a role of the catalog; did you mean {}?",
+                        printable(&given, 40),
+                        list(&closest(&given, keys(), 3))
+                    ),
+                );
                 None
             }
         };
@@ -215,7 +341,11 @@ fn check_role<'c>(row: &mut Row, cols: &Columns, catalog: &'c Catalog, title: &s
     match catalog.match_title(title) {
         Some(r) => Some(r),
         None => {
-            let slug: String = title.to_lowercase().split_whitespace().collect::<Vec<_>>().join("-");
+            let slug: String = title
+                .to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join("-");
             row.problem(
                 "job_title",
                 format!("`{}` matches no role of the catalog; fill the role column with the closest key, e.g. {}", printable(title, 60), list(&closest(&slug, keys(), 3))),
@@ -232,25 +362,45 @@ fn check_industry(row: &mut Row, raw: &str, catalog: &Catalog) -> String {
     }
     if catalog.industry(&v).is_none() {
         let keys = catalog.industries.iter().map(|i| i.key.as_str());
-        row.problem("industry", format!("`{}` is not an industry of the catalog; use {} (or leave it empty for technology)", printable(&v, 40), list(&closest(&v, keys, 3))));
+        row.problem(
+            "industry",
+            format!(
+                "`{}` is not an industry of the catalog; use {} (or leave it empty for technology)",
+                printable(&v, 40),
+                list(&closest(&v, keys, 3))
+            ),
+        );
     }
     v
 }
 
 fn parse_number(v: &str) -> Option<f64> {
     // Semicolon exports from European locales write decimals with a comma.
-    v.trim().replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite())
+    v.trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
 }
 
 fn check_years(row: &mut Row, raw: &str) -> Option<f64> {
     match parse_number(raw) {
         Some(y) if (0.0..=60.0).contains(&y) => Some(y),
         Some(y) => {
-            row.problem("years_experience", format!("the value {y} is outside 0–60; give the years of professional experience"));
+            row.problem(
+                "years_experience",
+                format!("the value {y} is outside 0–60; give the years of professional experience"),
+            );
             None
         }
         None => {
-            row.problem("years_experience", format!("`{}` is not a number; write the years as a number such as 7 or 7.5", printable(raw.trim(), 40)));
+            row.problem(
+                "years_experience",
+                format!(
+                    "`{}` is not a number; write the years as a number such as 7 or 7.5",
+                    printable(raw.trim(), 40)
+                ),
+            );
             None
         }
     }
@@ -260,14 +410,31 @@ fn check_tasks(row: &mut Row, raw: &str, role: &Role) -> Option<Vec<TaskShare>> 
     let keys = || role.tasks.iter().map(|t| t.key.as_str());
     let mut shares: Vec<TaskShare> = Vec::new();
     let mut ok = true;
-    let parts: Vec<&str> = raw.split(';').map(str::trim).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = raw
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
     if parts.is_empty() {
-        row.problem("tasks", format!("is empty; list the tasks as key=percent pairs separated by ';', e.g. {}=60;{}=40", role.tasks[0].key, role.tasks[1].key));
+        row.problem(
+            "tasks",
+            format!(
+                "is empty; list the tasks as key=percent pairs separated by ';', e.g. {}=60;{}=40",
+                role.tasks[0].key, role.tasks[1].key
+            ),
+        );
         return None;
     }
     for part in parts {
         let Some((k, p)) = part.split_once('=') else {
-            row.problem("tasks", format!("`{}` is not a key=percent pair; write e.g. {}=30", printable(part, 40), role.tasks[0].key));
+            row.problem(
+                "tasks",
+                format!(
+                    "`{}` is not a key=percent pair; write e.g. {}=30",
+                    printable(part, 40),
+                    role.tasks[0].key
+                ),
+            );
             ok = false;
             continue;
         };
@@ -276,7 +443,13 @@ fn check_tasks(row: &mut Row, raw: &str, role: &Role) -> Option<Vec<TaskShare>> 
             let all: Vec<&str> = keys().collect();
             row.problem(
                 "tasks",
-                format!("`{}` is not a task of {}; did you mean {}? Valid keys: {}", printable(&k, 40), role.key, list(&closest(&k, keys(), 3)), all.join(", ")),
+                format!(
+                    "`{}` is not a task of {}; did you mean {}? Valid keys: {}",
+                    printable(&k, 40),
+                    role.key,
+                    list(&closest(&k, keys(), 3)),
+                    all.join(", ")
+                ),
             );
             ok = false;
             continue;
@@ -284,7 +457,10 @@ fn check_tasks(row: &mut Row, raw: &str, role: &Role) -> Option<Vec<TaskShare>> 
         match parse_number(p.trim_end_matches('%')) {
             Some(x) if x > 0.0 && x <= 100.0 => {
                 if shares.iter().any(|s| s.key == k) {
-                    row.problem("tasks", format!("`{k}` is listed twice; give each task once with its total share"));
+                    row.problem(
+                        "tasks",
+                        format!("`{k}` is listed twice; give each task once with its total share"),
+                    );
                     ok = false;
                 } else {
                     shares.push(TaskShare { key: k, share: x });
@@ -320,10 +496,21 @@ fn fmt_num(x: f64) -> String {
 
 fn check_tools(row: &mut Row, raw: &str, catalog: &Catalog) -> Vec<String> {
     let mut tools: Vec<String> = Vec::new();
-    for t in raw.split(';').map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) {
+    for t in raw
+        .split(';')
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+    {
         if catalog.tool(&t).is_none() {
             let keys = catalog.tools.iter().map(|t| t.key.as_str());
-            row.problem("ai_tools", format!("`{}` is not a tool of the catalog; did you mean {}?", printable(&t, 40), list(&closest(&t, keys, 3))));
+            row.problem(
+                "ai_tools",
+                format!(
+                    "`{}` is not a tool of the catalog; did you mean {}?",
+                    printable(&t, 40),
+                    list(&closest(&t, keys, 3))
+                ),
+            );
         } else if !tools.contains(&t) {
             tools.push(t);
         }
@@ -338,7 +525,13 @@ fn check_usage(row: &mut Row, raw: &str) -> Option<Usage> {
     }
     let u = Usage::parse(&v);
     if u.is_none() {
-        row.problem("ai_usage", format!("`{}` is not one of never, monthly, weekly, daily", printable(&v, 20)));
+        row.problem(
+            "ai_usage",
+            format!(
+                "`{}` is not one of never, monthly, weekly, daily",
+                printable(&v, 20)
+            ),
+        );
     }
     u
 }

@@ -2,7 +2,7 @@
 //! reading, computed once per report. Templates never compute figures themselves, so every
 //! number in the copy is the same number the charts show.
 
-use crate::catalog::{Catalog, Level, TaskClass, Usage};
+use crate::catalog::{Basis, Catalog, Level, TaskClass, Usage};
 use crate::score::{Assessment, Band};
 use serde::Serialize;
 
@@ -57,6 +57,9 @@ pub struct Person {
     pub industry: String,
     pub industry_key: String,
     pub industry_offset: i32,
+    /// Why the industry moves the score, and whether that is sourced or assumed.
+    pub industry_note: String,
+    pub industry_basis: &'static str,
     /// e.g. "20 November 2026"
     pub submitted: String,
     pub year: i32,
@@ -81,6 +84,8 @@ pub struct RoleCtx {
     pub assumptions: Vec<String>,
     pub exposure_sources: Vec<crate::catalog::ExposureSource>,
     pub baseline_note: String,
+    /// "sourced" or "editorial"
+    pub baseline_basis: &'static str,
 }
 
 #[derive(Serialize)]
@@ -203,6 +208,17 @@ pub struct MetaCtx {
     pub usage_weight: f64,
     pub tool_cap: u32,
     pub technology_average_note: String,
+    pub technology_average_method: String,
+    pub catalog_published: String,
+}
+
+fn basis_label(b: Basis) -> &'static str {
+    match b {
+        Basis::Onet => "O*NET task labels",
+        Basis::Sourced => "sourced",
+        Basis::Editorial => "editorial",
+        Basis::Assumption => "model assumption",
+    }
 }
 
 fn usage_label(u: Usage) -> &'static str {
@@ -235,7 +251,11 @@ fn pct(x: f64) -> i32 {
 }
 
 fn fmt_years(y: f64) -> String {
-    let n = if y.fract() == 0.0 { format!("{y:.0}") } else { format!("{y:.1}") };
+    let n = if y.fract() == 0.0 {
+        format!("{y:.0}")
+    } else {
+        format!("{y:.1}")
+    };
     if y == 1.0 {
         format!("{n} year")
     } else {
@@ -243,7 +263,20 @@ fn fmt_years(y: f64) -> String {
     }
 }
 
-const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
     let audit = a.audit;
@@ -262,22 +295,49 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
             typical_share_pct: pct(l.task.typical_share),
             exposure_pct: pct(100.0 * l.task.exposure),
             tools: l.tools.iter().map(|(t, _, _)| t.name.clone()).collect(),
-            tools_used: l.tools.iter().filter(|(_, _, used)| *used).map(|(t, _, _)| t.name.clone()).collect(),
+            tools_used: l
+                .tools
+                .iter()
+                .filter(|(_, _, used)| *used)
+                .map(|(t, _, _)| t.name.clone())
+                .collect(),
             skill: l.task.skill.clone(),
         })
         .collect();
-    let by_class = |c: TaskClass| tasks.iter().filter(|t| t.class == class_key(c)).cloned().collect::<Vec<_>>();
+    let by_class = |c: TaskClass| {
+        tasks
+            .iter()
+            .filter(|t| t.class == class_key(c))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
     let by_exposure = |best: bool| {
         let mut v = tasks.clone();
-        v.sort_by(|x, y| if best { y.exposure_pct.cmp(&x.exposure_pct) } else { x.exposure_pct.cmp(&y.exposure_pct) });
-        v.into_iter().next().expect("an audit has at least one task")
+        v.sort_by(|x, y| {
+            if best {
+                y.exposure_pct.cmp(&x.exposure_pct)
+            } else {
+                x.exposure_pct.cmp(&y.exposure_pct)
+            }
+        });
+        v.into_iter()
+            .next()
+            .expect("an audit has at least one task")
     };
 
     let share_on_skill = |name: &str, person: bool| -> f64 {
         if person {
-            a.tasks.iter().filter(|l| l.task.skill == name).map(|l| 100.0 * l.share).sum()
+            a.tasks
+                .iter()
+                .filter(|l| l.task.skill == name)
+                .map(|l| 100.0 * l.share)
+                .sum()
         } else {
-            role.tasks.iter().filter(|t| t.skill == name).map(|t| t.typical_share).sum()
+            role.tasks
+                .iter()
+                .filter(|t| t.skill == name)
+                .map(|t| t.typical_share)
+                .sum()
         }
     };
     let mut skills: Vec<SkillCtx> = role
@@ -293,8 +353,16 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
         })
         .collect();
     skills.sort_by(|x, y| x.resilience.cmp(&y.resilience).then(x.name.cmp(&y.name)));
-    let mut skill_gaps: Vec<SkillCtx> = skills.iter().filter(|s| s.your_share_pct < s.typical_share_pct && s.resilience >= 60).cloned().collect();
-    skill_gaps.sort_by(|x, y| y.resilience.cmp(&x.resilience).then((x.your_share_pct - x.typical_share_pct).cmp(&(y.your_share_pct - y.typical_share_pct))));
+    let mut skill_gaps: Vec<SkillCtx> = skills
+        .iter()
+        .filter(|s| s.your_share_pct < s.typical_share_pct && s.resilience >= 60)
+        .cloned()
+        .collect();
+    skill_gaps.sort_by(|x, y| {
+        y.resilience.cmp(&x.resilience).then(
+            (x.your_share_pct - x.typical_share_pct).cmp(&(y.your_share_pct - y.typical_share_pct)),
+        )
+    });
 
     let person_task_keys: Vec<&str> = audit.tasks.iter().map(|t| t.key.as_str()).collect();
     let tools: Vec<ToolCtx> = role
@@ -309,48 +377,102 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
                 category: t.category.clone(),
                 description: t.description.clone(),
                 automates: rt.automates.clone(),
-                your_tasks: role.tasks.iter().filter(|task| rt.tasks.contains(&task.key) && person_task_keys.contains(&task.key.as_str())).map(|task| task.label.clone()).collect(),
+                your_tasks: role
+                    .tasks
+                    .iter()
+                    .filter(|task| {
+                        rt.tasks.contains(&task.key)
+                            && person_task_keys.contains(&task.key.as_str())
+                    })
+                    .map(|task| task.label.clone())
+                    .collect(),
                 used: audit.ai_tools.contains(&rt.key),
                 level: rt.level.label(),
                 why: rt.why.clone(),
             })
         })
         .collect();
-    let mut tools_to_learn: Vec<ToolCtx> = tools.iter().filter(|t| !t.used && !t.your_tasks.is_empty()).cloned().collect();
-    let level_rank = |l: &str| [Level::Beginner, Level::Intermediate, Level::Advanced].iter().position(|x| x.label() == l).unwrap_or(3);
-    tools_to_learn.sort_by(|x, y| level_rank(x.level).cmp(&level_rank(y.level)).then(y.your_tasks.len().cmp(&x.your_tasks.len())));
+    let mut tools_to_learn: Vec<ToolCtx> = tools
+        .iter()
+        .filter(|t| !t.used && !t.your_tasks.is_empty())
+        .cloned()
+        .collect();
+    let level_rank = |l: &str| {
+        [Level::Beginner, Level::Intermediate, Level::Advanced]
+            .iter()
+            .position(|x| x.label() == l)
+            .unwrap_or(3)
+    };
+    tools_to_learn.sort_by(|x, y| {
+        level_rank(x.level)
+            .cmp(&level_rank(y.level))
+            .then(y.your_tasks.len().cmp(&x.your_tasks.len()))
+    });
     tools_to_learn.truncate(5);
     let tools_used: Vec<ToolCtx> = audit
         .ai_tools
         .iter()
         .filter_map(|k| catalog.tool(k))
         .map(|t| {
-            tools.iter().find(|x| x.key == t.key).cloned().unwrap_or_else(|| ToolCtx {
-                key: t.key.clone(),
-                name: t.name.clone(),
-                vendor: t.vendor.clone(),
-                category: t.category.clone(),
-                description: t.description.clone(),
-                automates: vec![],
-                your_tasks: vec![],
-                used: true,
-                level: "",
-                why: String::new(),
-            })
+            tools
+                .iter()
+                .find(|x| x.key == t.key)
+                .cloned()
+                .unwrap_or_else(|| ToolCtx {
+                    key: t.key.clone(),
+                    name: t.name.clone(),
+                    vendor: t.vendor.clone(),
+                    category: t.category.clone(),
+                    description: t.description.clone(),
+                    automates: vec![],
+                    your_tasks: vec![],
+                    used: true,
+                    level: "",
+                    why: String::new(),
+                })
         })
         .collect();
 
     let c = a.components;
     let mut components = vec![
-        ComponentCtx { key: "task-mix", name: "Your task mix", points: c.task_mix, signed: signed(c.task_mix) },
-        ComponentCtx { key: "experience", name: "Your experience", points: c.experience, signed: signed(c.experience) },
-        ComponentCtx { key: "ai-fluency", name: "Your AI fluency", points: c.ai_fluency, signed: signed(c.ai_fluency) },
-        ComponentCtx { key: "industry", name: "Your industry", points: c.industry, signed: signed(c.industry) },
+        ComponentCtx {
+            key: "task-mix",
+            name: "Your task mix",
+            points: c.task_mix,
+            signed: signed(c.task_mix),
+        },
+        ComponentCtx {
+            key: "experience",
+            name: "Your experience",
+            points: c.experience,
+            signed: signed(c.experience),
+        },
+        ComponentCtx {
+            key: "ai-fluency",
+            name: "Your AI fluency",
+            points: c.ai_fluency,
+            signed: signed(c.ai_fluency),
+        },
+        ComponentCtx {
+            key: "industry",
+            name: "Your industry",
+            points: c.industry,
+            signed: signed(c.industry),
+        },
     ];
     if c.clamp != 0 {
-        components.push(ComponentCtx { key: "clamp", name: "Scale limit (1–99)", points: c.clamp, signed: signed(c.clamp) });
+        components.push(ComponentCtx {
+            key: "clamp",
+            name: "Scale limit (1–99)",
+            points: c.clamp,
+            signed: signed(c.clamp),
+        });
     }
-    let biggest_mover = components.iter().filter(|x| x.points != 0 && x.key != "clamp").max_by_key(|x| x.points.abs()).cloned();
+    let biggest_mover = components
+        .iter()
+        .filter(|x| x.points != 0 && x.key != "clamp")
+        .max_by_key(|x| x.points.abs())
+        .cloned();
 
     let experience_level = match audit.years_experience {
         y if y < 3.0 => "early",
@@ -376,7 +498,14 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
             industry: a.industry.name.clone(),
             industry_key: a.industry.key.clone(),
             industry_offset: a.industry.offset,
-            submitted: format!("{} {} {}", d.day(), MONTHS[d.month() as usize - 1], d.year()),
+            industry_note: a.industry.note.clone(),
+            industry_basis: basis_label(a.industry.basis),
+            submitted: format!(
+                "{} {} {}",
+                d.day(),
+                MONTHS[d.month() as usize - 1],
+                d.year()
+            ),
             year,
         },
         role: RoleCtx {
@@ -397,6 +526,7 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
             assumptions: role.assumptions.clone(),
             exposure_sources: role.exposure_sources.clone(),
             baseline_note: role.baseline_note.clone(),
+            baseline_basis: basis_label(role.baseline_basis),
         },
         score: ScoreCtx {
             value: a.score,
@@ -418,7 +548,10 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
         },
         components,
         biggest_mover,
-        split: SplitCtx { you: a.split_person.map(pct), role: a.split_role.map(pct) },
+        split: SplitCtx {
+            you: a.split_person.map(pct),
+            role: a.split_role.map(pct),
+        },
         automated: by_class(TaskClass::Automated),
         assisted: by_class(TaskClass::Assisted),
         human_safe: by_class(TaskClass::HumanSafe),
@@ -431,8 +564,19 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
         tools,
         tools_to_learn,
         tools_used,
-        outlook: a.outlook.iter().map(|p| OutlookCtx { year: p.year, person: pct(p.person), role: pct(p.role) }).collect(),
-        salary: SalaryCtx { role_premium: pct(a.salary_premium_role), your_premium: pct(a.salary_premium_person) },
+        outlook: a
+            .outlook
+            .iter()
+            .map(|p| OutlookCtx {
+                year: p.year,
+                person: pct(p.person),
+                role: pct(p.role),
+            })
+            .collect(),
+        salary: SalaryCtx {
+            role_premium: pct(a.salary_premium_role),
+            your_premium: pct(a.salary_premium_person),
+        },
         roadmap: role
             .roadmap
             .iter()
@@ -450,7 +594,13 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
             .related_roles
             .iter()
             .filter_map(|k| catalog.role(k))
-            .map(|r| RelatedCtx { key: r.key.clone(), name: r.name.clone(), baseline: r.baseline, band: Band::of(r.baseline).label(), delta: r.baseline - a.score })
+            .map(|r| RelatedCtx {
+                key: r.key.clone(),
+                name: r.name.clone(),
+                baseline: r.baseline,
+                band: Band::of(r.baseline).label(),
+                delta: r.baseline - a.score,
+            })
             .collect(),
         meta: MetaCtx {
             catalog_version: catalog.meta.version.clone(),
@@ -461,7 +611,8 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
             usage_weight: catalog.meta.model.usage_weight,
             tool_cap: catalog.meta.model.tool_cap,
             technology_average_note: catalog.meta.technology_average.note.clone(),
+            technology_average_method: catalog.meta.technology_average.method.clone(),
+            catalog_published: catalog.meta.published.clone(),
         },
     }
 }
-

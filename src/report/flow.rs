@@ -17,23 +17,50 @@ pub struct Flow<'e, 'a> {
     pub bottom: f32,
     pub items: Vec<Item>,
     pub missing: &'e mut Missing,
+    /// Time spent drawing charts, for the benchmark's per-phase figures.
+    pub chart_time: &'e mut std::time::Duration,
 }
 
 pub fn rect(r: Rect, fill: Option<Color>, stroke: Option<Stroke>) -> Item {
-    Item::Shape(ShapeItem { shape: Shape::Rect(r), fill, stroke })
+    Item::Shape(ShapeItem {
+        shape: Shape::Rect(r),
+        fill,
+        stroke,
+    })
 }
 
 pub fn hline(x0: f32, x1: f32, y: f32, color: Color, width: f32) -> Item {
-    Item::Shape(ShapeItem { shape: Shape::Path { points: vec![Point { x: x0, y }, Point { x: x1, y }], closed: false }, fill: None, stroke: Some(Stroke::solid(color, width)) })
+    Item::Shape(ShapeItem {
+        shape: Shape::Path {
+            points: vec![Point { x: x0, y }, Point { x: x1, y }],
+            closed: false,
+        },
+        fill: None,
+        stroke: Some(Stroke::solid(color, width)),
+    })
 }
 
 impl<'e, 'a> Flow<'e, 'a> {
     pub fn style(&self, size: f32, color: Color, align: Align) -> TextStyle {
-        TextStyle { font: FontId::REGULAR, bold: FontId::BOLD, size, leading: self.env.style.type_.body_leading, color, align }
+        TextStyle {
+            font: FontId::REGULAR,
+            bold: FontId::BOLD,
+            size,
+            leading: self.env.style.type_.body_leading,
+            color,
+            align,
+        }
     }
 
     fn bold(&self, size: f32, color: Color) -> TextStyle {
-        TextStyle { font: FontId::BOLD, bold: FontId::BOLD, size, leading: 1.25, color, align: Align::Left }
+        TextStyle {
+            font: FontId::BOLD,
+            bold: FontId::BOLD,
+            size,
+            leading: 1.25,
+            color,
+            align: Align::Left,
+        }
     }
 
     /// Sets text at the cursor across `width` from `x` and advances the cursor.
@@ -51,7 +78,11 @@ impl<'e, 'a> Flow<'e, 'a> {
 
     fn check(&self, what: &str) -> Result<(), LayoutError> {
         if self.y > self.bottom + 0.5 {
-            return Err(LayoutError::Overflow { page: self.page + 1, block: what.chars().take(60).collect(), by: self.y - self.bottom });
+            return Err(LayoutError::Overflow {
+                page: self.page + 1,
+                block: what.chars().take(60).collect(),
+                by: self.y - self.bottom,
+            });
         }
         Ok(())
     }
@@ -92,11 +123,16 @@ impl<'e, 'a> Flow<'e, 'a> {
                 self.text(t, &style);
                 self.y += 5.0;
                 let band = c.band(env.a.band);
-                self.items.push(rect(Rect::new(self.x, self.y, 36.0, 3.0), Some(band), None));
+                self.items
+                    .push(rect(Rect::new(self.x, self.y, 36.0, 3.0), Some(band), None));
                 self.y += 9.0;
             }
             Block::Heading { level, text } => {
-                let (size, color) = if *level == 2 { (st.type_.h2, c.accent) } else { (st.type_.h3, c.ink) };
+                let (size, color) = if *level == 2 {
+                    (st.type_.h2, c.accent)
+                } else {
+                    (st.type_.h3, c.ink)
+                };
                 let style = self.bold(size, color);
                 self.text(text, &style);
                 self.y += st.space.heading_after;
@@ -118,12 +154,19 @@ impl<'e, 'a> Flow<'e, 'a> {
             Block::Numbered(items) => self.list(items, |i| format!("{}.", i + 1), c.accent),
             Block::Checklist(items) => self.checklist(items),
             Block::Callout { tone, text } => self.callout(tone, text),
-            Block::Kpis => self.kpis(),
+            Block::Kpis => self.kpis()?,
             Block::Toc => super::furniture::toc(self),
             Block::Chart { name, height } => {
                 let area = Rect::new(self.x, self.y, self.width, *height);
-                let items = crate::chart::draw(name, area, env.fonts, &env.theme, env.a, env.catalog)
-                    .map_err(|e| LayoutError::Chart { page: self.page + 1, chart: name.clone(), message: e.to_string() })?;
+                let started = std::time::Instant::now();
+                let items =
+                    crate::chart::draw(name, area, env.fonts, &env.theme, env.a, env.catalog)
+                        .map_err(|e| LayoutError::Chart {
+                            page: self.page + 1,
+                            chart: name.clone(),
+                            message: e.to_string(),
+                        })?;
+                *self.chart_time += started.elapsed();
                 self.items.extend(items);
                 self.y += height;
             }
@@ -145,7 +188,13 @@ impl<'e, 'a> Flow<'e, 'a> {
             }
             Block::Space(h) => self.y += h,
             Block::Rule => {
-                self.items.push(hline(self.x, self.x + self.width, self.y + 0.5, c.faint, 0.8));
+                self.items.push(hline(
+                    self.x,
+                    self.x + self.width,
+                    self.y + 0.5,
+                    c.faint,
+                    0.8,
+                ));
                 self.y += 1.0;
             }
         }
@@ -181,7 +230,11 @@ impl<'e, 'a> Flow<'e, 'a> {
             let top = self.y;
             let box_size = size * 0.9;
             let line_h = size * st.type_.body_leading;
-            self.items.push(rect(Rect::new(self.x, top + (line_h - box_size) / 2.0, box_size, box_size), None, Some(Stroke::solid(st.colors.accent, 0.9))));
+            self.items.push(rect(
+                Rect::new(self.x, top + (line_h - box_size) / 2.0, box_size, box_size),
+                None,
+                Some(Stroke::solid(st.colors.accent, 0.9)),
+            ));
             let style = self.style(size, st.colors.ink, Align::Left);
             self.text_at(item, self.x + indent, self.width - indent, &style);
         }
@@ -198,44 +251,130 @@ impl<'e, 'a> Flow<'e, 'a> {
         };
         let pad = 9.0;
         let style = self.style(st.type_.body, c.ink, Align::Left);
-        let set = text::set(text, self.width - 2.0 * pad - 4.0, &style, self.env.fonts, self.missing);
+        let set = text::set(
+            text,
+            self.width - 2.0 * pad - 4.0,
+            &style,
+            self.env.fonts,
+            self.missing,
+        );
         let h = set.height + 2.0 * pad;
-        self.items.push(rect(Rect::new(self.x, self.y, self.width, h), Some(color.tint(0.88)), None));
-        self.items.push(rect(Rect::new(self.x, self.y, 3.0, h), Some(color), None));
-        self.items.extend(set.placed(self.x + pad + 4.0, self.y + pad));
+        self.items.push(rect(
+            Rect::new(self.x, self.y, self.width, h),
+            Some(color.tint(0.88)),
+            None,
+        ));
+        self.items
+            .push(rect(Rect::new(self.x, self.y, 3.0, h), Some(color), None));
+        self.items
+            .extend(set.placed(self.x + pad + 4.0, self.y + pad));
         self.y += h;
     }
 
-    fn kpis(&mut self) {
+    fn kpis(&mut self) -> Result<(), LayoutError> {
         let env = self.env;
         let st = &env.style;
         let c = &st.colors;
         let a = env.a;
         let gap = 10.0;
         let w = (self.width - 3.0 * gap) / 4.0;
-        let h = 78.0;
+        let h = 84.0;
         let tiles = [
-            (format!("{}%", a.automation_pct), "Automation", format!("of your time is on tasks AI can already do; typical {}: {}%", env.ctx.role.name, env.ctx.role.automation_pct)),
-            (a.horizon.label(), "Horizon", "until AI changes the daily work substantially".to_string()),
-            (format!("{}/10", a.resilience), "Resilience", format!("{} of 10 for a typical {}", resilience_of(a.role.baseline), env.ctx.role.name)),
-            (a.adaptability.label().to_string(), "Adaptability", format!("AI use {} with {} tool{} on your tasks", env.ctx.person.usage_label, a.tools_on_own_tasks.len(), if a.tools_on_own_tasks.len() == 1 { "" } else { "s" })),
+            (
+                format!("{}%", a.automation_pct),
+                "Automation",
+                format!(
+                    "of your time is on tasks AI can already do (typical: {}%)",
+                    env.ctx.role.automation_pct
+                ),
+            ),
+            (
+                a.horizon.label(),
+                "Horizon",
+                "until AI changes the daily work substantially".to_string(),
+            ),
+            (
+                format!("{}/10", a.resilience),
+                "Resilience",
+                format!(
+                    "{} of 10 for a typical {}",
+                    resilience_of(a.role.baseline),
+                    env.ctx.role.name
+                ),
+            ),
+            (
+                a.adaptability.label().to_string(),
+                "Adaptability",
+                format!(
+                    "AI use {} with {} tool{} on your tasks",
+                    env.ctx.person.usage_label,
+                    a.tools_on_own_tasks.len(),
+                    if a.tools_on_own_tasks.len() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    }
+                ),
+            ),
         ];
         let top = self.y;
         let band = c.band(a.band);
         for (i, (value, label, sub)) in tiles.iter().enumerate() {
             let x = self.x + i as f32 * (w + gap);
-            self.items.push(rect(Rect::new(x, top, w, h), Some(c.accent.tint(0.93)), None));
-            self.items.push(rect(Rect::new(x, top, w, 3.0), Some(band), None));
-            let lstyle = TextStyle { font: FontId::BOLD, bold: FontId::BOLD, size: st.type_.kicker, leading: 1.2, color: c.muted, align: Align::Left };
-            let l = text::set(&label.to_uppercase(), w - 16.0, &lstyle, env.fonts, self.missing);
+            self.items.push(rect(
+                Rect::new(x, top, w, h),
+                Some(c.accent.tint(0.93)),
+                None,
+            ));
+            self.items
+                .push(rect(Rect::new(x, top, w, 3.0), Some(band), None));
+            let lstyle = TextStyle {
+                font: FontId::BOLD,
+                bold: FontId::BOLD,
+                size: st.type_.kicker,
+                leading: 1.2,
+                color: c.muted,
+                align: Align::Left,
+            };
+            let l = text::set(
+                &label.to_uppercase(),
+                w - 16.0,
+                &lstyle,
+                env.fonts,
+                self.missing,
+            );
             self.items.extend(l.placed(x + 8.0, top + 9.0));
             let (v, vsize) = text::fit_line(value, w - 16.0, FontId::BOLD, 19.0, 11.0, env.fonts);
-            self.items.push(Item::Text(TextRun { x: x + 8.0, y: top + 40.0, font: FontId::BOLD, size: vsize, color: c.ink, text: v, word_gap: 0.0, rotation: 0.0 }));
-            let sstyle = TextStyle { font: FontId::REGULAR, bold: FontId::BOLD, size: st.type_.small, leading: 1.25, color: c.muted, align: Align::Left };
+            self.items.push(Item::Text(TextRun {
+                x: x + 8.0,
+                y: top + 40.0,
+                font: FontId::BOLD,
+                size: vsize,
+                color: c.ink,
+                text: v,
+                word_gap: 0.0,
+                rotation: 0.0,
+            }));
+            let sstyle = TextStyle {
+                font: FontId::REGULAR,
+                bold: FontId::BOLD,
+                size: st.type_.small,
+                leading: 1.25,
+                color: c.muted,
+                align: Align::Left,
+            };
             let s = text::set(sub, w - 16.0, &sstyle, env.fonts, self.missing);
+            if 47.0 + s.height > h - 4.0 {
+                return Err(LayoutError::Overflow {
+                    page: self.page + 1,
+                    block: format!("KPI tile {label}"),
+                    by: 47.0 + s.height - (h - 4.0),
+                });
+            }
             self.items.extend(s.placed(x + 8.0, top + 47.0));
         }
         self.y = top + h;
+        Ok(())
     }
 }
 
@@ -245,12 +384,18 @@ fn resilience_of(score: i32) -> usize {
 
 fn describe(b: &Block) -> String {
     match b {
-        Block::Title(t) | Block::Paragraph(t) | Block::Lead(t) | Block::Small(t) | Block::Kicker(t) => t.clone(),
+        Block::Title(t)
+        | Block::Paragraph(t)
+        | Block::Lead(t)
+        | Block::Small(t)
+        | Block::Kicker(t) => t.clone(),
         Block::Heading { text, .. } => text.clone(),
         Block::Callout { text, .. } => format!("callout: {text}"),
         Block::Chart { name, .. } => format!("chart {name}"),
         Block::Table(n) => format!("table {n}"),
-        Block::Bullets(i) | Block::Numbered(i) | Block::Checklist(i) => format!("list: {}", i.first().cloned().unwrap_or_default()),
+        Block::Bullets(i) | Block::Numbered(i) | Block::Checklist(i) => {
+            format!("list: {}", i.first().cloned().unwrap_or_default())
+        }
         other => format!("{other:?}"),
     }
 }

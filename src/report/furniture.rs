@@ -9,7 +9,16 @@ use crate::fonts::FontId;
 use crate::page::{Item, LinkTarget, Rect, TextRun};
 
 fn run(x: f32, y: f32, font: FontId, size: f32, color: crate::page::Color, text: String) -> Item {
-    Item::Text(TextRun { x, y, font, size, color, text, word_gap: 0.0, rotation: 0.0 })
+    Item::Text(TextRun {
+        x,
+        y,
+        font,
+        size,
+        color,
+        text,
+        word_gap: 0.0,
+        rotation: 0.0,
+    })
 }
 
 /// Header (not on the cover) and footer of page `index` of `total`.
@@ -22,23 +31,58 @@ pub fn header_footer(env: &Env, index: usize, total: usize, items: &mut Vec<Item
     if index > 0 {
         let y = p.margin_top - 34.0;
         let label = "AI Career Risk Report";
-        items.push(run(content.x, y, FontId::BOLD, size, c.accent, label.to_uppercase()));
+        items.push(run(
+            content.x,
+            y,
+            FontId::BOLD,
+            size,
+            c.accent,
+            label.to_uppercase(),
+        ));
         let label_w = env.fonts.measure(FontId::BOLD, &label.to_uppercase(), size);
         let room = content.w - label_w - 24.0;
-        let (name, s) = fit_line(&env.ctx.person.full_name, room, FontId::REGULAR, size, 5.5, env.fonts);
+        let (name, s) = fit_line(
+            &env.ctx.person.full_name,
+            room,
+            FontId::REGULAR,
+            size,
+            5.5,
+            env.fonts,
+        );
         let w = env.fonts.measure(FontId::REGULAR, &name, s);
-        items.push(run(content.right() - w, y, FontId::REGULAR, s, c.muted, name));
+        items.push(run(
+            content.right() - w,
+            y,
+            FontId::REGULAR,
+            s,
+            c.muted,
+            name,
+        ));
         items.push(hline(content.x, content.right(), y + 8.0, c.faint, 0.7));
     }
     let y = p.height - p.margin_bottom + 34.0;
     let fsize = st.type_.footer;
     items.push(hline(content.x, content.right(), y - 12.0, c.faint, 0.7));
     let left = format!("{} · {}", env.ctx.role.name, env.ctx.person.submitted);
-    let (left, ls) = fit_line(&left, content.w * 0.6, FontId::REGULAR, fsize, 5.5, env.fonts);
+    let (left, ls) = fit_line(
+        &left,
+        content.w * 0.6,
+        FontId::REGULAR,
+        fsize,
+        5.5,
+        env.fonts,
+    );
     items.push(run(content.x, y, FontId::REGULAR, ls, c.muted, left));
     let page = format!("Page {} of {}", index + 1, total);
     let w = env.fonts.measure(FontId::REGULAR, &page, fsize);
-    items.push(run(content.right() - w, y, FontId::REGULAR, fsize, c.muted, page));
+    items.push(run(
+        content.right() - w,
+        y,
+        FontId::REGULAR,
+        fsize,
+        c.muted,
+        page,
+    ));
 }
 
 /// The cover: a full-width band with the kicker, title, the reader's name and job title; the
@@ -48,33 +92,117 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
     let st = env.style;
     let c = &st.colors;
     let band_h = 300.0;
-    flow.items.push(rect(Rect::new(0.0, 0.0, st.page.width, band_h), Some(c.accent), None));
-    flow.items.push(rect(Rect::new(0.0, band_h, st.page.width, 6.0), Some(c.band(env.a.band)), None));
+    flow.items.push(rect(
+        Rect::new(0.0, 0.0, st.page.width, band_h),
+        Some(c.accent),
+        None,
+    ));
+    flow.items.push(rect(
+        Rect::new(0.0, band_h, st.page.width, 6.0),
+        Some(c.band(env.a.band)),
+        None,
+    ));
     let x = flow.x;
     let w = flow.width;
     flow.y = 70.0;
-    let kicker = blocks.iter().find_map(|b| if let Block::Kicker(k) = b { Some(k.clone()) } else { None }).unwrap_or_default();
-    let title = blocks.iter().find_map(|b| if let Block::Title(t) = b { Some(t.clone()) } else { None }).unwrap_or_default();
+    let kicker = blocks
+        .iter()
+        .find_map(|b| {
+            if let Block::Kicker(k) = b {
+                Some(k.clone())
+            } else {
+                None
+            }
+        })
+        .unwrap_or_default();
+    let title = blocks
+        .iter()
+        .find_map(|b| {
+            if let Block::Title(t) = b {
+                Some(t.clone())
+            } else {
+                None
+            }
+        })
+        .unwrap_or_default();
     let white = c.paper;
-    let ks = TextStyle { font: FontId::BOLD, bold: FontId::BOLD, size: st.type_.kicker + 1.0, leading: 1.3, color: c.accent2.tint(0.35), align: Align::Left };
+    let ks = TextStyle {
+        font: FontId::BOLD,
+        bold: FontId::BOLD,
+        size: st.type_.kicker + 1.0,
+        leading: 1.3,
+        color: c.accent2.tint(0.35),
+        align: Align::Left,
+    };
     flow.text_at(&kicker.to_uppercase(), x, w, &ks);
     flow.y += 10.0;
-    let ts = TextStyle { font: FontId::BOLD, bold: FontId::BOLD, size: 30.0, leading: 1.15, color: white, align: Align::Left };
+    let ts = TextStyle {
+        font: FontId::BOLD,
+        bold: FontId::BOLD,
+        size: 30.0,
+        leading: 1.15,
+        color: white,
+        align: Align::Left,
+    };
     flow.text_at(&title, x, w, &ts);
     flow.y += 26.0;
-    let (name, size) = fit_line(&env.ctx.person.full_name, w, FontId::BOLD, 20.0, 9.0, env.fonts);
-    let set = text::set(&name, w + 1.0, &TextStyle { font: FontId::BOLD, bold: FontId::BOLD, size, leading: 1.2, color: white, align: Align::Left }, env.fonts, flow.missing);
+    let (name, size) = fit_line(
+        &env.ctx.person.full_name,
+        w,
+        FontId::BOLD,
+        20.0,
+        9.0,
+        env.fonts,
+    );
+    let set = text::set(
+        &name,
+        w + 1.0,
+        &TextStyle {
+            font: FontId::BOLD,
+            bold: FontId::BOLD,
+            size,
+            leading: 1.2,
+            color: white,
+            align: Align::Left,
+        },
+        env.fonts,
+        flow.missing,
+    );
     flow.items.extend(set.placed(x, flow.y));
     flow.y += size * 1.2 + 4.0;
-    let sub = format!("{} · {} · {}", env.ctx.person.job_title, env.ctx.person.industry, env.ctx.person.submitted);
+    let sub = format!(
+        "{} · {} · {}",
+        env.ctx.person.job_title, env.ctx.person.industry, env.ctx.person.submitted
+    );
     let (sub, ss) = fit_line(&sub, w, FontId::REGULAR, 11.0, 7.0, env.fonts);
-    let set = text::set(&sub, w + 1.0, &TextStyle { font: FontId::REGULAR, bold: FontId::BOLD, size: ss, leading: 1.3, color: white.tint(0.0), align: Align::Left }, env.fonts, flow.missing);
+    let set = text::set(
+        &sub,
+        w + 1.0,
+        &TextStyle {
+            font: FontId::REGULAR,
+            bold: FontId::BOLD,
+            size: ss,
+            leading: 1.3,
+            color: white.tint(0.0),
+            align: Align::Left,
+        },
+        env.fonts,
+        flow.missing,
+    );
     flow.items.extend(set.placed(x, flow.y));
     if flow.y + 20.0 > band_h {
-        return Err(LayoutError::Overflow { page: 1, block: "cover title band".into(), by: flow.y + 20.0 - band_h });
+        return Err(LayoutError::Overflow {
+            page: 1,
+            block: "cover title band".into(),
+            by: flow.y + 20.0 - band_h,
+        });
     }
     flow.y = band_h + 30.0;
-    let rest: Vec<Block> = blocks.iter().filter(|b| !matches!(b, Block::Kicker(_) | Block::Title(_))).cloned().collect();
+    let rest: Vec<Block> = blocks
+        .iter()
+        .filter(|b| !matches!(b, Block::Kicker(_) | Block::Title(_)))
+        .cloned()
+        .collect();
     flow.blocks(&rest)
 }
 
@@ -89,23 +217,58 @@ pub fn toc(flow: &mut Flow) {
         let y = flow.y;
         let base = y + 13.0;
         let num = format!("{:02}", page + 1);
-        flow.items.push(run(flow.x, base, FontId::BOLD, size, c.accent2, num));
-        let (t, ts) = fit_line(title, flow.width - 80.0, FontId::REGULAR, size, 6.0, env.fonts);
+        flow.items
+            .push(run(flow.x, base, FontId::BOLD, size, c.accent2, num));
+        let (t, ts) = fit_line(
+            title,
+            flow.width - 80.0,
+            FontId::REGULAR,
+            size,
+            6.0,
+            env.fonts,
+        );
         let tw = env.fonts.measure(FontId::REGULAR, &t, ts);
-        flow.items.push(run(flow.x + 28.0, base, FontId::REGULAR, ts, c.ink, t));
+        flow.items
+            .push(run(flow.x + 28.0, base, FontId::REGULAR, ts, c.ink, t));
         let pn = format!("{}", page + 1);
         let pw = env.fonts.measure(FontId::REGULAR, &pn, size);
-        flow.items.push(run(flow.x + flow.width - pw, base, FontId::REGULAR, size, c.muted, pn));
+        flow.items.push(run(
+            flow.x + flow.width - pw,
+            base,
+            FontId::REGULAR,
+            size,
+            c.muted,
+            pn,
+        ));
         let dots_from = flow.x + 28.0 + tw + 6.0;
         let dots_to = flow.x + flow.width - pw - 6.0;
         if dots_to > dots_from {
             flow.items.push(Item::Shape(crate::page::ShapeItem {
-                shape: crate::page::Shape::Path { points: vec![crate::page::Point { x: dots_from, y: base }, crate::page::Point { x: dots_to, y: base }], closed: false },
+                shape: crate::page::Shape::Path {
+                    points: vec![
+                        crate::page::Point {
+                            x: dots_from,
+                            y: base,
+                        },
+                        crate::page::Point {
+                            x: dots_to,
+                            y: base,
+                        },
+                    ],
+                    closed: false,
+                },
                 fill: None,
-                stroke: Some(crate::page::Stroke { color: c.faint, width: 0.8, dash: Some((1.0, 2.5)) }),
+                stroke: Some(crate::page::Stroke {
+                    color: c.faint,
+                    width: 0.8,
+                    dash: Some((1.0, 2.5)),
+                }),
             }));
         }
-        flow.items.push(Item::Link { rect: Rect::new(flow.x, y, flow.width, line_h), target: LinkTarget::Page(*page) });
+        flow.items.push(Item::Link {
+            rect: Rect::new(flow.x, y, flow.width, line_h),
+            target: LinkTarget::Page(*page),
+        });
         flow.y += line_h;
     }
 }

@@ -45,7 +45,10 @@ pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
 }
 
 fn err(line: usize, message: impl Into<String>) -> MarkupError {
-    MarkupError { line: line + 1, message: message.into() }
+    MarkupError {
+        line: line + 1,
+        message: message.into(),
+    }
 }
 
 /// Parses blocks until the end, or (inside columns) until `::next` / `::end`, which it leaves.
@@ -65,7 +68,10 @@ fn parse_until(lines: &[&str], i: &mut usize, in_columns: bool) -> Result<Vec<Bl
             return Err(err(*i, format!("`{line}` without `::columns`")));
         }
         if let Some(rest) = line.strip_prefix("::") {
-            let (cmd, arg) = rest.split_once(' ').map(|(c, a)| (c, a.trim())).unwrap_or((rest, ""));
+            let (cmd, arg) = rest
+                .split_once(' ')
+                .map(|(c, a)| (c, a.trim()))
+                .unwrap_or((rest, ""));
             *i += 1;
             blocks.push(match cmd {
                 "kicker" => Block::Kicker(arg.to_string()),
@@ -75,17 +81,30 @@ fn parse_until(lines: &[&str], i: &mut usize, in_columns: bool) -> Result<Vec<Bl
                 "toc" => Block::Toc,
                 "rule" => Block::Rule,
                 "table" if !arg.is_empty() => Block::Table(arg.to_string()),
-                "space" => Block::Space(arg.parse().map_err(|_| err(*i - 1, format!("`::space {arg}` needs a number of points")))?),
+                "space" => Block::Space(arg.parse().map_err(|_| {
+                    err(*i - 1, format!("`::space {arg}` needs a number of points"))
+                })?),
                 "chart" => {
                     let mut parts = arg.split_whitespace();
-                    let name = parts.next().ok_or_else(|| err(*i - 1, "`::chart` needs a name and a height"))?;
-                    let height = parts.next().and_then(|h| h.parse().ok()).ok_or_else(|| err(*i - 1, "`::chart NAME HEIGHT`: height in points"))?;
-                    Block::Chart { name: name.to_string(), height }
+                    let name = parts
+                        .next()
+                        .ok_or_else(|| err(*i - 1, "`::chart` needs a name and a height"))?;
+                    let height = parts
+                        .next()
+                        .and_then(|h| h.parse().ok())
+                        .ok_or_else(|| err(*i - 1, "`::chart NAME HEIGHT`: height in points"))?;
+                    Block::Chart {
+                        name: name.to_string(),
+                        height,
+                    }
                 }
                 "columns" => {
                     let left = parse_until(lines, i, true)?;
                     if lines.get(*i).map(|l| l.trim()) != Some("::next") {
-                        return Err(err(*i, "`::columns` needs `::next` between the two columns"));
+                        return Err(err(
+                            *i,
+                            "`::columns` needs `::next` between the two columns",
+                        ));
                     }
                     *i += 1;
                     let right = parse_until(lines, i, true)?;
@@ -100,18 +119,28 @@ fn parse_until(lines: &[&str], i: &mut usize, in_columns: bool) -> Result<Vec<Bl
             continue;
         }
         if let Some(h) = line.strip_prefix("### ") {
-            blocks.push(Block::Heading { level: 3, text: h.trim().into() });
+            blocks.push(Block::Heading {
+                level: 3,
+                text: h.trim().into(),
+            });
             *i += 1;
         } else if let Some(h) = line.strip_prefix("## ") {
-            blocks.push(Block::Heading { level: 2, text: h.trim().into() });
+            blocks.push(Block::Heading {
+                level: 2,
+                text: h.trim().into(),
+            });
             *i += 1;
         } else if let Some(h) = line.strip_prefix("# ") {
             blocks.push(Block::Title(h.trim().into()));
             *i += 1;
         } else if line.starts_with("- ") {
-            blocks.push(Block::Bullets(list_items(lines, i, |l| l.strip_prefix("- "))));
+            blocks.push(Block::Bullets(list_items(lines, i, |l| {
+                l.strip_prefix("- ")
+            })));
         } else if line.starts_with("[ ] ") {
-            blocks.push(Block::Checklist(list_items(lines, i, |l| l.strip_prefix("[ ] "))));
+            blocks.push(Block::Checklist(list_items(lines, i, |l| {
+                l.strip_prefix("[ ] ")
+            })));
         } else if numbered(line).is_some() {
             blocks.push(Block::Numbered(list_items(lines, i, numbered)));
         } else if let Some(rest) = line.strip_prefix('>') {
@@ -123,7 +152,14 @@ fn parse_until(lines: &[&str], i: &mut usize, in_columns: bool) -> Result<Vec<Bl
                         "good" => Tone::Good,
                         "warn" => Tone::Warn,
                         "risk" => Tone::Risk,
-                        other => return Err(err(*i, format!("unknown callout tone `{other}`; use info, good, warn or risk"))),
+                        other => {
+                            return Err(err(
+                                *i,
+                                format!(
+                                    "unknown callout tone `{other}`; use info, good, warn or risk"
+                                ),
+                            ))
+                        }
                     },
                     text.trim(),
                 ),
@@ -153,7 +189,7 @@ fn parse_until(lines: &[&str], i: &mut usize, in_columns: bool) -> Result<Vec<Bl
         }
     }
     if in_columns {
-        return Err(err(lines.len().saturating_sub(1), "`::columns` is not closed with `::end`"));
+        return Err(err(lines.len().saturating_sub(1), "`::columns` is not closed: it needs `::next` between the columns and `::end` after them"));
     }
     Ok(blocks)
 }
@@ -167,7 +203,14 @@ fn numbered(l: &str) -> Option<&str> {
 }
 
 fn starts_block(l: &str) -> bool {
-    l.starts_with("::") || l.starts_with("# ") || l.starts_with("## ") || l.starts_with("### ") || l.starts_with("- ") || l.starts_with("[ ] ") || l.starts_with('>') || numbered(l).is_some()
+    l.starts_with("::")
+        || l.starts_with("# ")
+        || l.starts_with("## ")
+        || l.starts_with("### ")
+        || l.starts_with("- ")
+        || l.starts_with("[ ] ")
+        || l.starts_with('>')
+        || numbered(l).is_some()
 }
 
 /// Consecutive items with the same marker; an indented line continues the previous item.
@@ -203,8 +246,20 @@ mod tests {
         assert_eq!(b[3], Block::Bullets(vec!["a".into(), "b continued".into()]));
         assert_eq!(b[4], Block::Numbered(vec!["one".into(), "two".into()]));
         assert_eq!(b[5], Block::Checklist(vec!["box".into()]));
-        assert_eq!(b[6], Block::Callout { tone: Tone::Warn, text: "careful more".into() });
-        assert_eq!(b[7], Block::Chart { name: "gauge".into(), height: 200.0 });
+        assert_eq!(
+            b[6],
+            Block::Callout {
+                tone: Tone::Warn,
+                text: "careful more".into()
+            }
+        );
+        assert_eq!(
+            b[7],
+            Block::Chart {
+                name: "gauge".into(),
+                height: 200.0
+            }
+        );
         assert!(matches!(&b[8], Block::Columns(l, r) if l.len() == 1 && r.len() == 1));
         assert_eq!(b[9], Block::Space(12.0));
     }

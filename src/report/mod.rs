@@ -34,7 +34,11 @@ pub enum LayoutError {
     #[error("page {page}: content overflows the page by {by:.0} pt at \"{block}\"")]
     Overflow { page: usize, block: String, by: f32 },
     #[error("page {page}: chart `{chart}`: {message}")]
-    Chart { page: usize, chart: String, message: String },
+    Chart {
+        page: usize,
+        chart: String,
+        message: String,
+    },
     #[error("the layouts have {0} pages; the report has exactly 24")]
     PageCount(usize),
 }
@@ -55,9 +59,16 @@ pub struct Env<'a> {
 pub struct Rendered {
     pub document: Document,
     pub missing: BTreeSet<char>,
+    /// Of the layout time, how much went into charts.
+    pub chart_time: std::time::Duration,
 }
 
-pub fn render(a: &Assessment, catalog: &Catalog, layouts: &Layouts, fonts: &FontSet) -> Result<Rendered, LayoutError> {
+pub fn render(
+    a: &Assessment,
+    catalog: &Catalog,
+    layouts: &Layouts,
+    fonts: &FontSet,
+) -> Result<Rendered, LayoutError> {
     let ctx = context::build(a, catalog);
     let pages: Vec<Vec<Block>> = layouts.render_pages(&ctx)?;
     if pages.len() != PAGES {
@@ -67,17 +78,42 @@ pub fn render(a: &Assessment, catalog: &Catalog, layouts: &Layouts, fonts: &Font
         .iter()
         .enumerate()
         .map(|(i, blocks)| {
-            let title = blocks.iter().find_map(|b| if let Block::Title(t) = b { Some(t.clone()) } else { None });
+            let title = blocks.iter().find_map(|b| {
+                if let Block::Title(t) = b {
+                    Some(t.clone())
+                } else {
+                    None
+                }
+            });
             (title.unwrap_or_else(|| format!("Page {}", i + 1)), i)
         })
         .collect();
     let style = &layouts.style;
-    let env = Env { style, fonts, a, ctx: &ctx, catalog, theme: style.chart_theme(), toc };
+    let env = Env {
+        style,
+        fonts,
+        a,
+        ctx: &ctx,
+        catalog,
+        theme: style.chart_theme(),
+        toc,
+    };
     let mut missing = text::Missing::default();
+    let mut chart_time = std::time::Duration::ZERO;
     let content = style.content();
     let mut doc_pages = Vec::with_capacity(PAGES);
     for (i, blocks) in pages.iter().enumerate() {
-        let mut f = flow::Flow { env: &env, page: i, x: content.x, width: content.w, y: content.y, bottom: content.bottom(), items: Vec::new(), missing: &mut missing };
+        let mut f = flow::Flow {
+            env: &env,
+            page: i,
+            x: content.x,
+            width: content.w,
+            y: content.y,
+            bottom: content.bottom(),
+            items: Vec::new(),
+            missing: &mut missing,
+            chart_time: &mut chart_time,
+        };
         if i == 0 {
             furniture::cover(&mut f, blocks)?;
         } else {
@@ -92,16 +128,44 @@ pub fn render(a: &Assessment, catalog: &Catalog, layouts: &Layouts, fonts: &Font
         width: style.page.width,
         height: style.page.height,
         pages: doc_pages,
-        outline: env.toc.iter().map(|(title, page)| OutlineEntry { title: title.clone(), page: *page }).collect(),
+        outline: env
+            .toc
+            .iter()
+            .map(|(title, page)| OutlineEntry {
+                title: title.clone(),
+                page: *page,
+            })
+            .collect(),
         metadata: Metadata {
             title: format!("AI Career Risk Report — {}", person.full_name),
             author: "riskreport".into(),
-            subject: format!("Personalised AI displacement risk analysis for {}, {}", person.full_name, person.job_title),
-            keywords: vec!["AI career risk".into(), ctx.role.name.clone(), format!("{} risk", ctx.score.band), "career roadmap".into()],
+            subject: format!(
+                "Personalised AI displacement risk analysis for {}, {}",
+                person.full_name, person.job_title
+            ),
+            keywords: vec![
+                "AI career risk".into(),
+                ctx.role.name.clone(),
+                format!("{} risk", ctx.score.band),
+                "career roadmap".into(),
+            ],
             language: "en-GB".into(),
             created: a.audit.submitted_at,
-            creator: format!("riskreport {} (catalog {})", env!("CARGO_PKG_VERSION"), catalog.meta.version),
+            creator: format!(
+                "riskreport {} (catalog {} {}, layouts {})",
+                env!("CARGO_PKG_VERSION"),
+                catalog.meta.version,
+                &catalog.fingerprint[..12],
+                &layouts.fingerprint[..12]
+            ),
         },
     };
-    Ok(Rendered { document, missing: missing.0 })
+    Ok(Rendered {
+        document,
+        missing: missing.0,
+        chart_time,
+    })
 }
+
+#[cfg(test)]
+mod tests;

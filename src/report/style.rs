@@ -74,12 +74,6 @@ pub struct Colors {
     pub high: Color,
     #[serde(with = "hex")]
     pub very_high: Color,
-    #[serde(with = "hex")]
-    pub automated: Color,
-    #[serde(with = "hex")]
-    pub assisted: Color,
-    #[serde(with = "hex")]
-    pub human_safe: Color,
 }
 
 mod hex {
@@ -88,7 +82,8 @@ mod hex {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Color, D::Error> {
         let s = String::deserialize(d)?;
-        Color::hex(&s).ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a #rrggbb colour")))
+        Color::hex(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a #rrggbb colour")))
     }
 }
 
@@ -107,7 +102,12 @@ impl Style {
     /// The area between the margins, where page content flows.
     pub fn content(&self) -> Rect {
         let p = &self.page;
-        Rect::new(p.margin_left, p.margin_top, p.width - p.margin_left - p.margin_right, p.height - p.margin_top - p.margin_bottom)
+        Rect::new(
+            p.margin_left,
+            p.margin_top,
+            p.width - p.margin_left - p.margin_right,
+            p.height - p.margin_top - p.margin_bottom,
+        )
     }
 
     pub fn chart_theme(&self) -> crate::chart::ChartTheme {

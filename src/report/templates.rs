@@ -7,8 +7,30 @@ use super::{Context, LayoutError};
 use std::path::Path;
 
 pub const PAGE_NAMES: [&str; 24] = [
-    "01-cover", "02-contents", "03-summary", "04-score", "05-benchmark", "06-battleground", "07-inventory", "08-automated", "09-assisted", "10-human-safe", "11-skills", "12-skill-gaps", "13-tools-landscape",
-    "14-tools-to-learn", "15-outlook", "16-salary", "17-demand", "18-roadmap", "19-phase-1", "20-phase-2", "21-phase-3", "22-quick-wins", "23-related-roles", "24-methodology",
+    "01-cover",
+    "02-contents",
+    "03-summary",
+    "04-score",
+    "05-benchmark",
+    "06-battleground",
+    "07-inventory",
+    "08-automated",
+    "09-assisted",
+    "10-human-safe",
+    "11-skills",
+    "12-skill-gaps",
+    "13-tools-landscape",
+    "14-tools-to-learn",
+    "15-outlook",
+    "16-salary",
+    "17-demand",
+    "18-roadmap",
+    "19-phase-1",
+    "20-phase-2",
+    "21-phase-3",
+    "22-quick-wins",
+    "23-related-roles",
+    "24-methodology",
 ];
 
 macro_rules! builtin_pages {
@@ -18,10 +40,32 @@ macro_rules! builtin_pages {
 }
 
 const BUILTIN_PAGES: [(&str, &str); 24] = builtin_pages!(
-    "01-cover", "02-contents", "03-summary", "04-score", "05-benchmark", "06-battleground", "07-inventory", "08-automated", "09-assisted", "10-human-safe", "11-skills", "12-skill-gaps", "13-tools-landscape",
-    "14-tools-to-learn", "15-outlook", "16-salary", "17-demand", "18-roadmap", "19-phase-1", "20-phase-2", "21-phase-3", "22-quick-wins", "23-related-roles", "24-methodology"
+    "01-cover",
+    "02-contents",
+    "03-summary",
+    "04-score",
+    "05-benchmark",
+    "06-battleground",
+    "07-inventory",
+    "08-automated",
+    "09-assisted",
+    "10-human-safe",
+    "11-skills",
+    "12-skill-gaps",
+    "13-tools-landscape",
+    "14-tools-to-learn",
+    "15-outlook",
+    "16-salary",
+    "17-demand",
+    "18-roadmap",
+    "19-phase-1",
+    "20-phase-2",
+    "21-phase-3",
+    "22-quick-wins",
+    "23-related-roles",
+    "24-methodology"
 );
-const BUILTIN_STYLE: &str = include_str!("../../layouts/style.toml");
+pub(crate) const BUILTIN_STYLE: &str = include_str!("../../layouts/style.toml");
 
 pub struct Layouts {
     env: minijinja::Environment<'static>,
@@ -32,13 +76,20 @@ pub struct Layouts {
 
 impl Layouts {
     pub fn builtin() -> Layouts {
-        let pages = BUILTIN_PAGES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
-        Layouts::new(pages, BUILTIN_STYLE.to_string()).expect("built-in layouts are checked by the test suite")
+        let pages = BUILTIN_PAGES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        Layouts::new(pages, BUILTIN_STYLE.to_string())
+            .expect("built-in layouts are checked by the test suite")
     }
 
     /// Reads `style.toml` and `pages/NN-name.j2` from `dir`.
     pub fn from_dir(dir: &Path) -> anyhow::Result<Layouts> {
-        let read = |rel: String| std::fs::read_to_string(dir.join(&rel)).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dir.join(rel).display()));
+        let read = |rel: String| {
+            std::fs::read_to_string(dir.join(&rel))
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dir.join(rel).display()))
+        };
         let style = read("style.toml".into())?;
         let mut pages = Vec::new();
         for name in PAGE_NAMES {
@@ -47,11 +98,12 @@ impl Layouts {
         Layouts::new(pages, style)
     }
 
-    fn new(pages: Vec<(String, String)>, style: String) -> anyhow::Result<Layouts> {
+    pub(crate) fn new(pages: Vec<(String, String)>, style: String) -> anyhow::Result<Layouts> {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         h.update(style.as_bytes());
-        let style: Style = toml::from_str(&style).map_err(|e| anyhow::anyhow!("layouts/style.toml: {}", e.message()))?;
+        let style: Style = toml::from_str(&style)
+            .map_err(|e| anyhow::anyhow!("layouts/style.toml: {}", e.message()))?;
         let mut env = minijinja::Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.set_trim_blocks(true);
@@ -59,10 +111,15 @@ impl Layouts {
         for (name, text) in pages {
             h.update(name.as_bytes());
             h.update(text.as_bytes());
-            env.add_template_owned(name.clone(), text).map_err(|e| anyhow::anyhow!("layouts/pages/{name}.j2: {e}"))?;
+            env.add_template_owned(name.clone(), text)
+                .map_err(|e| anyhow::anyhow!("layouts/pages/{name}.j2: {e}"))?;
         }
         let fingerprint = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        Ok(Layouts { env, style, fingerprint })
+        Ok(Layouts {
+            env,
+            style,
+            fingerprint,
+        })
     }
 
     /// Renders every page template with the context and parses the markup.
@@ -72,9 +129,21 @@ impl Layouts {
             .iter()
             .enumerate()
             .map(|(i, name)| {
-                let tmpl = self.env.get_template(name).map_err(|e| LayoutError::Template { page: i + 1, message: e.to_string() })?;
-                let text = tmpl.render(&value).map_err(|e| LayoutError::Template { page: i + 1, message: format!("{e:#}") })?;
-                markup::parse(&text).map_err(|e| LayoutError::Markup { page: i + 1, message: format!("{name}.j2 output {e}") })
+                let tmpl = self
+                    .env
+                    .get_template(name)
+                    .map_err(|e| LayoutError::Template {
+                        page: i + 1,
+                        message: e.to_string(),
+                    })?;
+                let text = tmpl.render(&value).map_err(|e| LayoutError::Template {
+                    page: i + 1,
+                    message: format!("{e:#}"),
+                })?;
+                markup::parse(&text).map_err(|e| LayoutError::Markup {
+                    page: i + 1,
+                    message: format!("{name}.j2 output {e}"),
+                })
             })
             .collect()
     }

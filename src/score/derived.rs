@@ -41,16 +41,6 @@ impl Band {
             Band::VeryHigh => "very-high",
         }
     }
-
-    /// Score range of the band, inclusive.
-    pub fn bounds(self) -> (i32, i32) {
-        match self {
-            Band::Low => (1, 24),
-            Band::Moderate => (25, 49),
-            Band::High => (50, 74),
-            Band::VeryHigh => (75, 99),
-        }
-    }
 }
 
 /// When AI is expected to change the job substantially, in years from now.

@@ -61,8 +61,7 @@ pub struct Assessment<'c> {
     pub components: Components,
     pub score: i32,
     pub band: Band,
-    /// E_p and E_r of scoring.md, 0–1.
-    pub exposure_person: f64,
+    /// E_r of scoring.md, 0–1 (E_p shows as `automation_pct`).
     pub exposure_role: f64,
     pub automation_pct: i32,
     pub horizon: Horizon,
@@ -90,11 +89,11 @@ pub struct Assessment<'c> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScoreError {
     #[error("role `{0}` is not in the catalog")]
-    UnknownRole(String),
+    Role(String),
     #[error("industry `{0}` is not in the catalog")]
-    UnknownIndustry(String),
+    Industry(String),
     #[error("task `{0}` is not a task of role `{1}`")]
-    UnknownTask(String, String),
+    Task(String, String),
 }
 
 /// Typical-profile exposure of a role: Σ typical_share × exposure.
@@ -125,10 +124,10 @@ pub fn class_index(c: TaskClass) -> usize {
 pub fn assess<'c>(audit: &'c Audit, catalog: &'c Catalog) -> Result<Assessment<'c>, ScoreError> {
     let role = catalog
         .role(&audit.role)
-        .ok_or_else(|| ScoreError::UnknownRole(audit.role.clone()))?;
+        .ok_or_else(|| ScoreError::Role(audit.role.clone()))?;
     let industry = catalog
         .industry(&audit.industry)
-        .ok_or_else(|| ScoreError::UnknownIndustry(audit.industry.clone()))?;
+        .ok_or_else(|| ScoreError::Industry(audit.industry.clone()))?;
     let m = &catalog.meta.model;
 
     let mut tasks = Vec::with_capacity(audit.tasks.len());
@@ -137,11 +136,11 @@ pub fn assess<'c>(audit: &'c Audit, catalog: &'c Catalog) -> Result<Assessment<'
             .tasks
             .iter()
             .find(|t| t.key == ts.key)
-            .ok_or_else(|| ScoreError::UnknownTask(ts.key.clone(), role.key.clone()))?;
+            .ok_or_else(|| ScoreError::Task(ts.key.clone(), role.key.clone()))?;
         let tools = role
             .tools
             .iter()
-            .filter(|rt| rt.tasks.iter().any(|k| *k == task.key))
+            .filter(|rt| rt.tasks.contains(&task.key))
             .filter_map(|rt| {
                 catalog
                     .tool(&rt.key)
@@ -240,14 +239,14 @@ pub fn assess<'c>(audit: &'c Audit, catalog: &'c Catalog) -> Result<Assessment<'
         components,
         score,
         band: Band::of(score),
-        exposure_person,
         exposure_role,
         automation_pct: round_i(100.0 * exposure_person),
         horizon,
         resilience: derived::resilience(score),
         adaptability: Adaptability::of(audit.ai_usage, tools_on_own_tasks.len()),
         // Never "0%" or "100%": a normal model cannot claim certainty about every peer.
-        peers_safer_pct: round_i(100.0 * phi((score as f64 - role.peer_mean) / role.peer_sd)).clamp(1, 99),
+        peers_safer_pct: round_i(100.0 * phi((score as f64 - role.peer_mean) / role.peer_sd))
+            .clamp(1, 99),
         range,
         split_person,
         split_role: role_split(role),

@@ -7,13 +7,22 @@ use std::path::Path;
 use std::process::Command;
 
 fn page_count(path: &Path) -> usize {
-    let doc = lopdf::Document::load(path).unwrap_or_else(|e| panic!("lopdf cannot parse {}: {e}", path.display()));
+    let doc = lopdf::Document::load(path)
+        .unwrap_or_else(|e| panic!("lopdf cannot parse {}: {e}", path.display()));
     doc.get_pages().len()
 }
 
 fn tool(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name).args(args).output().unwrap_or_else(|e| panic!("{name} is needed by the tests (Debian poppler-utils / qpdf; .ci/run installs it): {e}"));
-    assert!(out.status.success(), "{name} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!(
+            "{name} is needed by the tests (Debian poppler-utils / qpdf; .ci/run installs it): {e}"
+        )
+    });
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -26,7 +35,11 @@ fn squash(s: &str) -> String {
 fn expectations(file: &str) -> Vec<(String, String, String)> {
     let scored = run(&["score", &fixture(file), "--format", "csv"]);
     let mut csv = csv::Reader::from_path(fixture(file)).unwrap();
-    let names: Vec<(String, String)> = csv.records().map(|r| r.unwrap()).map(|r| (r[0].to_string(), r[3].trim().to_string())).collect();
+    let names: Vec<(String, String)> = csv
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[0].to_string(), r[3].trim().to_string()))
+        .collect();
     scored
         .scored_ids()
         .iter()
@@ -44,18 +57,35 @@ fn extreme_rows_give_24_valid_pages_each_with_name_score_and_fonts() {
     let r = run(&["run", &fixture("extremes.csv"), "--out", "out"]);
     assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
     // The CJK name is drawn with a visible replacement and reported, not failed.
-    assert!(r.stderr.contains("x-cjk-name") && r.stderr.contains("--font-dir"), "stderr:\n{}", r.stderr);
+    assert!(
+        r.stderr.contains("x-cjk-name") && r.stderr.contains("--font-dir"),
+        "stderr:\n{}",
+        r.stderr
+    );
     for (id, name, score) in expectations("extremes.csv") {
         let pdf = r.dir.path().join("out/reports").join(format!("{id}.pdf"));
         assert_eq!(page_count(&pdf), 24, "{id}");
         let p = pdf.to_str().unwrap();
         let text = squash(&tool("pdftotext", &["-enc", "UTF-8", p, "-"]));
-        let visible_name: String = name.chars().filter(|c| !('\u{4e00}'..='\u{9fff}').contains(c)).collect();
-        let probe = squash(&visible_name).split(' ').next_back().unwrap().to_string();
-        assert!(text.contains(&probe), "{id}: name part {probe:?} not in the text layer");
+        let visible_name: String = name
+            .chars()
+            .filter(|c| !('\u{4e00}'..='\u{9fff}').contains(c))
+            .collect();
+        let probe = squash(&visible_name)
+            .split(' ')
+            .next_back()
+            .unwrap()
+            .to_string();
+        assert!(
+            text.contains(&probe),
+            "{id}: name part {probe:?} not in the text layer"
+        );
         assert!(text.contains("Page 24 of 24"), "{id}: footer");
         assert!(text.contains(&score), "{id}: score {score}");
-        assert!(text.contains("Informational analysis only"), "{id}: disclaimer");
+        assert!(
+            text.contains("Informational analysis only"),
+            "{id}: disclaimer"
+        );
         tool("qpdf", &["--check", p]);
         let fonts = tool("pdffonts", &[p]);
         let rows: Vec<&str> = fonts.lines().skip(2).collect();
@@ -64,7 +94,11 @@ fn extreme_rows_give_24_valid_pages_each_with_name_score_and_fonts() {
             let cols: Vec<&str> = row.split_whitespace().collect();
             assert!(row.contains('+'), "{id}: font not subset: {row}");
             let n = cols.len();
-            assert_eq!((cols[n - 5], cols[n - 4]), ("yes", "yes"), "{id}: font not embedded and subset: {row}");
+            assert_eq!(
+                (cols[n - 5], cols[n - 4]),
+                ("yes", "yes"),
+                "{id}: font not embedded and subset: {row}"
+            );
         }
     }
 }
@@ -81,7 +115,14 @@ fn every_sample_row_gives_exactly_24_pages_and_the_same_bytes_twice() {
         n += 1;
     }
     assert_eq!(n, 500);
-    let again = run(&["render", &fixture("../../input/audits.csv"), "--id", "a-2026-11-00007", "-o", "again.pdf"]);
+    let again = run(&[
+        "render",
+        &fixture("../../input/audits.csv"),
+        "--id",
+        "a-2026-11-00007",
+        "-o",
+        "again.pdf",
+    ]);
     assert_eq!(again.code, 0, "stderr:\n{}", again.stderr);
     let a = std::fs::read(dir.join("a-2026-11-00007.pdf")).unwrap();
     let b = std::fs::read(again.dir.path().join("again.pdf")).unwrap();
@@ -90,8 +131,19 @@ fn every_sample_row_gives_exactly_24_pages_and_the_same_bytes_twice() {
 
 #[test]
 fn render_explains_unknown_and_rejected_ids() {
-    let r = run(&["render", &fixture("duplicate_id.csv"), "--id", "nope", "--id", "be-001"]);
+    let r = run(&[
+        "render",
+        &fixture("duplicate_id.csv"),
+        "--id",
+        "nope",
+        "--id",
+        "be-001",
+    ]);
     assert_eq!(r.code, 1, "stderr:\n{}", r.stderr);
-    assert!(r.stderr.contains("no row with audit_id `nope`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no row with audit_id `nope`"),
+        "{}",
+        r.stderr
+    );
     assert!(r.dir.path().join("output/reports/be-001.pdf").exists());
 }

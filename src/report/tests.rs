@@ -1,0 +1,149 @@
+//! The layout stage without files: page count, geometry and overflow detection.
+
+use super::templates::{BUILTIN_STYLE, PAGE_NAMES};
+use super::*;
+use crate::catalog::Catalog;
+use crate::input::{Audit, TaskShare};
+use crate::page::Item;
+
+fn audit(catalog: &Catalog, name: &str) -> Audit {
+    let role = catalog.role("backend-developer").unwrap();
+    Audit {
+        line: 2,
+        audit_id: "t-1".into(),
+        submitted_at: time::macros::datetime!(2026-11-20 09:30 UTC),
+        email: "t@example.com".into(),
+        full_name: name.into(),
+        job_title: "Senior Backend Engineer".into(),
+        role: role.key.clone(),
+        industry: "technology".into(),
+        years_experience: 6.0,
+        tasks: role
+            .tasks
+            .iter()
+            .map(|t| TaskShare {
+                key: t.key.clone(),
+                share: t.typical_share / 100.0,
+            })
+            .collect(),
+        ai_tools: vec!["copilot".into(), "chatgpt".into()],
+        ai_usage: crate::catalog::Usage::Weekly,
+        country: None,
+        consent_email: true,
+    }
+}
+
+fn text_of(doc: &Document) -> String {
+    doc.pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| {
+            if let Item::Text(t) = i {
+                Some(t.text.as_str())
+            } else {
+                None
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn a_typical_report_has_24_pages_inside_the_paper_with_a_linked_contents() {
+    let catalog = Catalog::builtin();
+    let fonts = FontSet::builtin();
+    let layouts = Layouts::builtin();
+    let audit = audit(&catalog, "Łukasz Wójcik");
+    let a = crate::score::assess(&audit, &catalog).unwrap();
+    let r = render(&a, &catalog, &layouts, &fonts).unwrap();
+    let doc = &r.document;
+    assert_eq!(doc.pages.len(), PAGES);
+    assert_eq!(doc.outline.len(), PAGES);
+    assert!(r.missing.is_empty());
+    for (i, page) in doc.pages.iter().enumerate() {
+        for item in &page.items {
+            if let Item::Text(t) = item {
+                let w = fonts.measure(t.font, &t.text, t.size);
+                if t.rotation == 0.0 {
+                    assert!(
+                        t.x >= 0.0 && t.x + w <= doc.width + 0.5 && t.y <= doc.height,
+                        "page {}: {:?} leaves the paper",
+                        i + 1,
+                        t.text
+                    );
+                }
+            }
+        }
+    }
+    let links = doc.pages[1]
+        .items
+        .iter()
+        .filter(|i| matches!(i, Item::Link { .. }))
+        .count();
+    assert_eq!(links, PAGES - 2, "one contents link per section page");
+    let text = text_of(doc);
+    for needle in [
+        "Łukasz Wójcik",
+        "Page 24 of 24",
+        "35",
+        "Informational analysis only",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing");
+    }
+    assert_eq!(doc.metadata.created, audit.submitted_at);
+}
+
+#[test]
+fn the_same_assessment_gives_the_same_page_model() {
+    let catalog = Catalog::builtin();
+    let fonts = FontSet::builtin();
+    let layouts = Layouts::builtin();
+    let audit = audit(&catalog, "Anna Smirnova");
+    let a = crate::score::assess(&audit, &catalog).unwrap();
+    let one = render(&a, &catalog, &layouts, &fonts).unwrap().document;
+    let two = render(&a, &catalog, &layouts, &fonts).unwrap().document;
+    assert!(one == two);
+}
+
+#[test]
+fn overflowing_copy_is_an_error_naming_the_page() {
+    let catalog = Catalog::builtin();
+    let fonts = FontSet::builtin();
+    let long = "This sentence is far too long for one page. ".repeat(400);
+    let pages = PAGE_NAMES
+        .iter()
+        .map(|n| {
+            (
+                n.to_string(),
+                if *n == "05-benchmark" {
+                    format!("# Too long\n\n{long}\n")
+                } else {
+                    format!("# {n}\n\nShort.\n")
+                },
+            )
+        })
+        .collect();
+    let layouts = Layouts::new(pages, BUILTIN_STYLE.to_string()).unwrap();
+    let audit = audit(&catalog, "Ana");
+    let a = crate::score::assess(&audit, &catalog).unwrap();
+    match render(&a, &catalog, &layouts, &fonts) {
+        Err(LayoutError::Overflow { page, by, .. }) => {
+            assert_eq!(page, 5);
+            assert!(by > 100.0);
+        }
+        Err(e) => panic!("wrong error: {e}"),
+        Ok(_) => panic!("overflow not detected"),
+    }
+}
+
+#[test]
+fn a_name_in_an_unsupported_script_is_replaced_and_reported() {
+    let catalog = Catalog::builtin();
+    let fonts = FontSet::builtin();
+    let layouts = Layouts::builtin();
+    let audit = audit(&catalog, "王小明");
+    let a = crate::score::assess(&audit, &catalog).unwrap();
+    let r = render(&a, &catalog, &layouts, &fonts).unwrap();
+    assert_eq!(r.missing.iter().collect::<String>(), "小明王");
+    assert!(text_of(&r.document).contains(crate::fonts::REPLACEMENT));
+}
