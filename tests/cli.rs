@@ -7,6 +7,8 @@ mod util;
 
 #[path = "cli/bad_input.rs"]
 mod bad_input;
+#[path = "cli/batch.rs"]
+mod batch;
 #[path = "cli/quirks.rs"]
 mod quirks;
 #[path = "cli/report.rs"]

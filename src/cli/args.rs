@@ -15,8 +15,26 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "RISKREPORT_CATALOG")]
     pub catalog: Option<PathBuf>,
 
+    /// Only warnings and errors (no progress)
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// More detail in the log (-v per report, -vv debug)
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Log format on standard error
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -34,6 +52,9 @@ pub enum Command {
         after_help = "Examples:\n  riskreport run input/audits.csv\n  riskreport run input/audits.csv --out /srv/reports --font-dir /usr/share/fonts/truetype/noto"
     )]
     Run(RunArgs),
+    /// Summarise the ledger of an output directory: reports, email states, last run
+    #[command(after_help = "Example:\n  riskreport status --out output")]
+    Status(StatusArgs),
     /// Render the reports of chosen audit ids only
     #[command(
         after_help = "Examples:\n  riskreport render input/audits.csv --id a-2026-11-00042\n  riskreport render input/audits.csv --id a-1 -o /tmp/a-1.pdf"
@@ -106,11 +127,41 @@ pub struct RenderOptions {
 pub struct RunArgs {
     /// The audit CSV export
     pub file: PathBuf,
-    /// Output directory (reports/, rejects.csv)
+    /// Output directory (reports/, rejects.csv, summary.json, ledger.sqlite)
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
+    /// Render threads (default: all cores)
+    #[arg(long, short, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Render every row again, even when its report is up to date
+    #[arg(long)]
+    pub force: bool,
+    /// Take only shard K of N (0-based), by a hash of audit_id; also read from
+    /// JOB_COMPLETION_INDEX / JOB_COMPLETIONS (Kubernetes Indexed Job)
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::batch::shard::Shard>,
+    /// Plain log lines instead of a progress bar, even on a terminal
+    #[arg(long)]
+    pub no_progress: bool,
     #[command(flatten)]
     pub render: RenderOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct StatusArgs {
+    /// Output directory holding ledger.sqlite
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    pub format: StatusFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum StatusFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 #[derive(Args, Debug)]
@@ -118,8 +169,11 @@ pub struct RenderArgs {
     /// The audit CSV export
     pub file: PathBuf,
     /// audit_id to render (repeatable)
-    #[arg(long = "id", value_name = "ID", required = true)]
+    #[arg(long = "id", value_name = "ID", required_unless_present = "ids_from")]
     pub ids: Vec<String>,
+    /// File with one audit_id per line (blank lines and # comments ignored)
+    #[arg(long, value_name = "FILE")]
+    pub ids_from: Option<PathBuf>,
     /// Write the PDF here (with exactly one --id)
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,

@@ -4,7 +4,7 @@
 
 use super::args::BenchArgs;
 use super::Outcome;
-use crate::batch::{Renderer, Timings};
+use crate::batch::{peak_rss_kib, Renderer, Timings};
 use crate::input;
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -12,15 +12,6 @@ use std::time::{Duration, Instant};
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
-}
-
-/// Peak resident set size of this process, from /proc (Linux); None elsewhere.
-pub fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 pub fn run(renderer: &Renderer, args: BenchArgs) -> anyhow::Result<Outcome> {

@@ -6,6 +6,7 @@ mod bench_cmd;
 mod run_cmd;
 mod sample_cmd;
 mod score_cmd;
+mod status_cmd;
 mod validate_cmd;
 
 use crate::catalog::Catalog;
@@ -22,6 +23,7 @@ pub enum Outcome {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging(&cli);
     match run(cli) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::WithRejects) => ExitCode::from(1),
@@ -39,15 +41,42 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Logs go to standard error: warnings only with --quiet, per-report lines with -v.
+fn init_logging(cli: &Cli) {
+    use tracing_subscriber::EnvFilter;
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "warn",
+        (false, 0) => "info",
+        (false, 1) => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_env("RISKREPORT_LOG")
+        .unwrap_or_else(|_| EnvFilter::new(format!("riskreport={level},progress={level}")));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    let _ = match cli.log_format {
+        args::LogFormat::Json => builder.json().try_init(),
+        args::LogFormat::Text => builder.without_time().try_init(),
+    };
+}
+
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    if let Command::Status(a) = cli.command {
+        return status_cmd::run(a);
+    }
+    let quiet = cli.quiet;
     let catalog = load_catalog(cli.catalog.as_deref())?;
     match cli.command {
+        Command::Status(_) => unreachable!("handled above"),
         Command::Validate(a) => validate_cmd::run(&catalog, a),
         Command::Score(a) => score_cmd::run(&catalog, a),
         Command::Sample(a) => sample_cmd::run(&catalog, a),
         Command::Run(a) => {
             let renderer = renderer(catalog, &a.render)?;
-            run_cmd::run(&renderer, a)
+            run_cmd::run(&renderer, a, quiet)
         }
         Command::Bench(a) => {
             let renderer = renderer(catalog, &a.render)?;

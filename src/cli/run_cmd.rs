@@ -1,80 +1,118 @@
-//! `riskreport run` (every valid row) and `riskreport render` (chosen ids): PDFs written
-//! atomically to `DIR/reports/<audit_id>.pdf`, rejects to `DIR/rejects.csv`.
+//! `riskreport run` (the batch over a whole file) and `riskreport render` (chosen ids): both
+//! write PDFs atomically to `DIR/reports/<audit_id>.pdf` and record them in the ledger.
 
 use super::args::{RenderArgs, RunArgs};
-use super::{print_warnings, Outcome};
+use super::Outcome;
+use crate::batch::ledger::Ledger;
+use crate::batch::lock::RunLock;
+use crate::batch::pipeline::{self, Options};
+use crate::batch::progress::Mode;
+use crate::batch::shard::Shard;
 use crate::batch::{missing_warning, Renderer};
-use crate::input::{self, RejectWriter};
-use crate::output::AtomicFile;
+use crate::input;
 use anyhow::{bail, Context};
-use std::io::Write;
-use std::path::Path;
-use std::time::Instant;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
-fn write_pdf(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let mut f = AtomicFile::create(path)?;
-    f.write_all(bytes)?;
-    f.commit()
-        .with_context(|| format!("cannot write {}", path.display()))
+/// SIGINT/SIGTERM set the flag (finish what is in flight); a second SIGINT ends the process.
+fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [SIGINT, SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(sig, 130, Arc::clone(&stop))?;
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+    }
+    Ok(stop)
 }
 
-pub fn run(renderer: &Renderer, args: RunArgs) -> anyhow::Result<Outcome> {
-    let reader = input::open(&args.file, &renderer.catalog)?;
-    print_warnings(&reader);
-    let reports = args.out.join("reports");
-    std::fs::create_dir_all(&reports)
-        .with_context(|| format!("cannot create {}", reports.display()))?;
-    let rejects_path = args.out.join("rejects.csv");
-    let mut rejects = RejectWriter::new(AtomicFile::create(&rejects_path)?)?;
-    let started = Instant::now();
-    let (mut done, mut rejected, mut failed) = (0u64, 0u64, 0u64);
-    for item in reader {
-        match item {
-            Ok(audit) => match renderer.render(&audit) {
-                Ok(r) => {
-                    write_pdf(&reports.join(format!("{}.pdf", audit.audit_id)), &r.pdf)?;
-                    if let Some(w) = missing_warning(&audit, &r.missing) {
-                        eprintln!("warning: {w}");
-                    }
-                    done += 1;
-                }
-                Err(e) => {
-                    failed += 1;
-                    eprintln!(
-                        "error: line {} (audit_id {}): {e:#}",
-                        audit.line, audit.audit_id
-                    );
-                }
-            },
-            Err(r) => {
-                rejected += 1;
-                rejects.write(&r)?;
-            }
+pub fn run(renderer: &Renderer, args: RunArgs, quiet: bool) -> anyhow::Result<Outcome> {
+    let shard = match args.shard {
+        Some(s) => s,
+        None => Shard::from_env()?.unwrap_or(Shard::ALL),
+    };
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let progress = if quiet {
+        Mode::Quiet
+    } else if args.no_progress {
+        Mode::Lines
+    } else {
+        Mode::Auto
+    };
+    let opts = Options {
+        out: args.out.clone(),
+        jobs,
+        force: args.force,
+        shard,
+        progress,
+    };
+    let stop = stop_flag()?;
+    let s = pipeline::run(renderer, &args.file, &opts, &stop)?;
+    let line = format!(
+        "{} rows: {} rendered, {} unchanged, {} rejected, {} failed{} in {:.1} s ({:.1} reports/s, {} job{}); summary in {}/summary.json",
+        s.rows,
+        s.rendered,
+        s.unchanged,
+        s.rejected,
+        s.failed,
+        if s.other_shard > 0 { format!(", {} in other shards", s.other_shard) } else { String::new() },
+        s.seconds,
+        s.reports_per_second,
+        s.jobs,
+        if s.jobs == 1 { "" } else { "s" },
+        args.out.display()
+    );
+    if !quiet {
+        eprintln!("{line}");
+        if s.rendered == 0 && s.unchanged > 0 && s.status != "interrupted" {
+            eprintln!("nothing to render: every report is up to date (use --force to render them all again)");
+        }
+        if s.rejected > 0 {
+            eprintln!("rejected rows and the reasons: {}", s.rejects_csv);
         }
     }
-    rejects.finish()?.commit()?;
-    let secs = started.elapsed().as_secs_f64();
-    eprintln!(
-        "{done} report{} written to {} in {secs:.1} s ({:.0}/s); {rejected} row{} rejected (see {}); {failed} failed",
-        if done == 1 { "" } else { "s" },
-        reports.display(),
-        done as f64 / secs.max(1e-9),
-        if rejected == 1 { "" } else { "s" },
-        rejects_path.display()
-    );
-    Ok(if rejected + failed > 0 {
-        Outcome::WithRejects
-    } else {
+    if s.status == "interrupted" {
+        eprintln!("interrupted: the reports in flight were finished and recorded. Run the same command again to resume; finished reports are skipped.");
+    }
+    Ok(if s.status == "ok" {
         Outcome::Clean
+    } else {
+        Outcome::WithRejects
     })
 }
 
+fn wanted_ids(args: &RenderArgs) -> anyhow::Result<Vec<String>> {
+    let mut ids = args.ids.clone();
+    if let Some(p) = &args.ids_from {
+        let text =
+            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+        ids.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(String::from),
+        );
+    }
+    if ids.is_empty() {
+        bail!("no audit ids given: use --id ID or --ids-from FILE");
+    }
+    Ok(ids)
+}
+
 pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> {
-    if args.output.is_some() && args.ids.len() != 1 {
+    let ids = wanted_ids(&args)?;
+    if args.output.is_some() && ids.len() != 1 {
         bail!("-o names one file; give exactly one --id with it, or use --out DIR for several");
     }
     let reader = input::open(&args.file, &renderer.catalog)?;
-    let mut wanted: Vec<&str> = args.ids.iter().map(String::as_str).collect();
+    // -o writes a loose copy outside the output directory: no lock, no ledger entry.
+    let ledger_dir = args.output.is_none().then_some(&args.out);
+    let _lock = ledger_dir.map(|d| RunLock::acquire(d)).transpose()?;
+    let mut ledger = ledger_dir.map(|d| Ledger::open(d)).transpose()?;
+    let mut wanted: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut failures = 0;
     for item in reader {
         let (id, result) = match item {
@@ -87,7 +125,6 @@ pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> 
         wanted.remove(pos);
         match result {
             Ok(audit) => {
-                let r = renderer.render(&audit)?;
                 let path = match &args.output {
                     Some(p) => p.clone(),
                     None => {
@@ -96,15 +133,30 @@ pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> 
                         dir.join(format!("{id}.pdf"))
                     }
                 };
-                write_pdf(&path, &r.pdf)?;
-                if let Some(w) = missing_warning(&audit, &r.missing) {
-                    eprintln!("warning: {w}");
+                let fp = pipeline::fingerprint(renderer, &audit);
+                match pipeline::render_to_file(renderer, &audit, fp, &path) {
+                    Ok((record, missing)) => {
+                        if let Some(l) = ledger.as_mut() {
+                            l.record_render(&record)?;
+                        }
+                        if let Some(w) = missing_warning(&audit, &missing) {
+                            eprintln!("warning: {w}");
+                        }
+                        eprintln!(
+                            "{id}: score {} → {}",
+                            record.score.unwrap_or_default(),
+                            path.display()
+                        );
+                    }
+                    Err(e) => {
+                        failures += 1;
+                        eprintln!("error: line {} (audit_id {id}): {e:#}", audit.line);
+                    }
                 }
-                eprintln!("{id}: score {} → {}", r.score, path.display());
             }
             Err(r) => {
                 failures += 1;
-                eprintln!("error: {id} was rejected, so it has no report:\n{r}");
+                eprintln!("error: `{id}` was rejected, so it has no report; fix the row and render again:\n{r}");
             }
         }
         if wanted.is_empty() {

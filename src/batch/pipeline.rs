@@ -1,0 +1,424 @@
+//! The nightly batch: read → validate → (shard) → skip unchanged → render on N workers → write
+//! atomically → record in the ledger. At most `window` rows are in flight, so memory stays flat
+//! whatever the file size. A stop request (SIGINT/SIGTERM) stops reading, lets the reports in
+//! flight finish and records them; a kill at any point leaves only whole PDFs behind.
+
+use super::ledger::{self, Ledger, RenderRecord, RunCounts};
+use super::lock::RunLock;
+use super::progress::{Counts, Mode, Progress};
+use super::shard::Shard;
+use super::Renderer;
+use crate::input::{self, Audit, RejectWriter};
+use crate::output::AtomicFile;
+use anyhow::Context;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
+use std::time::Instant;
+use time::OffsetDateTime;
+
+pub struct Options {
+    pub out: PathBuf,
+    pub jobs: usize,
+    pub force: bool,
+    pub shard: Shard,
+    pub progress: Mode,
+}
+
+/// A row whose report could not be made (layout or write error), for the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub line: u64,
+    pub audit_id: String,
+    pub error: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub input: String,
+    pub out: String,
+    pub reports_dir: String,
+    pub rejects_csv: String,
+    pub ledger: String,
+    pub started_at: String,
+    pub finished_at: String,
+    pub seconds: f64,
+    pub jobs: usize,
+    pub shard: String,
+    pub rows: u64,
+    pub rendered: u64,
+    pub unchanged: u64,
+    pub other_shard: u64,
+    pub rejected: u64,
+    pub failed: u64,
+    pub reports_per_second: f64,
+    /// ok | partial (rejects or failures) | interrupted
+    pub status: &'static str,
+    pub failures: Vec<Failure>,
+    pub warnings: Vec<String>,
+    pub peak_rss_mib: Option<f64>,
+}
+
+/// The same audit always gives the same bytes here, whatever its line or column order.
+fn canonical(a: &Audit) -> Vec<u8> {
+    let tasks: Vec<String> = a
+        .tasks
+        .iter()
+        .map(|t| format!("{}={:.6}", t.key, t.share))
+        .collect();
+    format!(
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
+        a.audit_id,
+        a.submitted_at,
+        a.email,
+        a.full_name,
+        a.job_title,
+        a.role,
+        a.industry,
+        a.years_experience,
+        tasks.join(";"),
+        a.ai_tools.join(";"),
+        a.ai_usage,
+        a.country,
+        a.consent_email
+    )
+    .into_bytes()
+}
+
+pub fn fingerprint(renderer: &Renderer, a: &Audit) -> String {
+    ledger::fingerprint(
+        &canonical(a),
+        &renderer.catalog.fingerprint,
+        &renderer.layouts.fingerprint,
+        env!("CARGO_PKG_VERSION"),
+    )
+}
+
+struct Job {
+    audit: Audit,
+    fingerprint: String,
+}
+
+/// What a worker hands back: the record to commit, or why not.
+enum Done {
+    Ok {
+        record: RenderRecord,
+        missing: BTreeSet<char>,
+        line: u64,
+    },
+    Failed(Failure),
+}
+
+/// Renders one audit and puts its PDF in place (temporary file, fsync, rename).
+pub fn render_to_file(
+    renderer: &Renderer,
+    audit: &Audit,
+    fingerprint: String,
+    path: &Path,
+) -> anyhow::Result<(RenderRecord, BTreeSet<char>)> {
+    let r = renderer.render(audit)?;
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(&r.pdf)?;
+    f.commit()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let record = RenderRecord {
+        audit_id: audit.audit_id.clone(),
+        fingerprint,
+        pdf_path: path.to_path_buf(),
+        pdf_sha256: ledger::sha256_hex(&r.pdf),
+        pdf_bytes: r.pdf.len() as u64,
+        score: Some(r.score),
+        rendered_at: audit.submitted_at,
+        email: Some(audit.email.clone()),
+        consent: audit.consent_email,
+    };
+    Ok((record, r.missing))
+}
+
+/// Temporary files of a killed run; only whole PDFs ever carry the `.pdf` name.
+fn remove_leftovers(reports: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(reports) else {
+        return 0;
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            n.starts_with('.') && n.ends_with(".tmp")
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
+/// Rough row count from the file's line count, for the progress estimate.
+fn estimate_rows(path: &Path) -> u64 {
+    use std::io::Read;
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return 0;
+    };
+    let mut buf = vec![0u8; 1 << 16];
+    let mut lines = 0u64;
+    while let Ok(n) = f.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+    }
+    lines.saturating_sub(1)
+}
+
+pub fn run(
+    renderer: &Renderer,
+    input_path: &Path,
+    opts: &Options,
+    stop: &AtomicBool,
+) -> anyhow::Result<Summary> {
+    let started_clock = OffsetDateTime::now_utc();
+    let started = Instant::now();
+    let lock = RunLock::acquire(&opts.out)?;
+    let mut warnings = Vec::new();
+    if let Some(dead) = &lock.cleared_stale {
+        warnings.push(format!(
+            "cleared a stale lock left by process {} (started {})",
+            dead.pid, dead.since
+        ));
+    }
+    let reports = opts.out.join("reports");
+    std::fs::create_dir_all(&reports)
+        .with_context(|| format!("cannot create {}", reports.display()))?;
+    let leftovers = remove_leftovers(&reports);
+    if leftovers > 0 {
+        warnings.push(format!(
+            "removed {leftovers} temporary file(s) of an interrupted run"
+        ));
+    }
+    let reader = input::open(input_path, &renderer.catalog)?;
+    for w in &reader.warnings {
+        warnings.push(format!("{}: {w}", input_path.display()));
+    }
+    let mut ledger = Ledger::open(&opts.out)?;
+    let run_id = ledger.begin_run(&input_path.display().to_string(), started_clock)?;
+    let rejects_path = opts.out.join("rejects.csv");
+    let mut rejects = RejectWriter::new(AtomicFile::create(&rejects_path)?)?;
+
+    let mut progress = Progress::new(opts.progress, estimate_rows(input_path));
+    for w in &warnings {
+        progress.println(&format!("warning: {w}"));
+    }
+    let mut c = Counts::default();
+    let mut failures: Vec<Failure> = Vec::new();
+    let mut interrupted = false;
+    let jobs = opts.jobs.max(1);
+    let window = jobs * 4;
+
+    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(window);
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
+    let job_rx = Mutex::new(job_rx);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        for _ in 0..jobs {
+            let done_tx = done_tx.clone();
+            let job_rx = &job_rx;
+            let reports = &reports;
+            scope.spawn(move || loop {
+                let job = match job_rx
+                    .lock()
+                    .expect("no worker panics holding the lock")
+                    .recv()
+                {
+                    Ok(j) => j,
+                    Err(_) => return,
+                };
+                let path = reports.join(format!("{}.pdf", job.audit.audit_id));
+                let line = job.audit.line;
+                let done = match render_to_file(renderer, &job.audit, job.fingerprint, &path) {
+                    Ok((record, missing)) => Done::Ok {
+                        record,
+                        missing,
+                        line,
+                    },
+                    Err(e) => Done::Failed(Failure {
+                        line,
+                        audit_id: job.audit.audit_id.clone(),
+                        error: format!("{e:#}"),
+                    }),
+                };
+                if done_tx.send(done).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(done_tx);
+
+        let mut settle = |done: Done,
+                          ledger: &mut Ledger,
+                          c: &mut Counts,
+                          progress: &mut Progress,
+                          warnings: &mut Vec<String>|
+         -> anyhow::Result<()> {
+            match done {
+                Done::Ok {
+                    record,
+                    missing,
+                    line,
+                } => {
+                    // Recorded only after the rename: a crash in between re-renders, never trusts a missing file.
+                    ledger.record_render(&record)?;
+                    c.rendered += 1;
+                    if !missing.is_empty() {
+                        let chars: String = missing.iter().collect();
+                        let w = format!("line {line} (audit_id {}): no font has {chars}; shown as {} — add a font with --font-dir", record.audit_id, crate::fonts::REPLACEMENT);
+                        progress.println(&format!("warning: {w}"));
+                        warnings.push(w);
+                    }
+                    tracing::debug!(audit_id = %record.audit_id, bytes = record.pdf_bytes, "rendered");
+                }
+                Done::Failed(f) => {
+                    c.failed += 1;
+                    progress.println(&format!(
+                        "error: line {} (audit_id {}): {}",
+                        f.line, f.audit_id, f.error
+                    ));
+                    failures.push(f);
+                }
+            }
+            progress.update(c);
+            Ok(())
+        };
+
+        let mut in_flight = 0usize;
+        for item in reader {
+            if stop.load(Ordering::Relaxed) {
+                interrupted = true;
+                break;
+            }
+            c.rows += 1;
+            match item {
+                Err(r) => {
+                    c.rejected += 1;
+                    rejects.write(&r)?;
+                }
+                Ok(audit) if !opts.shard.owns(&audit.audit_id) => c.other_shard += 1,
+                Ok(audit) => {
+                    let fp = fingerprint(renderer, &audit);
+                    let path = reports.join(format!("{}.pdf", audit.audit_id));
+                    if !opts.force && !ledger.needs_render(&audit.audit_id, &fp, &path)? {
+                        c.unchanged += 1;
+                    } else {
+                        // Settle finished work first so the window, not the file, bounds memory.
+                        while in_flight >= window {
+                            let done = done_rx.recv().context("all render workers stopped")?;
+                            in_flight -= 1;
+                            settle(done, &mut ledger, &mut c, &mut progress, &mut warnings)?;
+                        }
+                        job_tx
+                            .send(Job {
+                                audit,
+                                fingerprint: fp,
+                            })
+                            .context("all render workers stopped")?;
+                        in_flight += 1;
+                    }
+                }
+            }
+            while let Ok(done) = done_rx.try_recv() {
+                in_flight -= 1;
+                settle(done, &mut ledger, &mut c, &mut progress, &mut warnings)?;
+            }
+            progress.update(&c);
+        }
+        drop(job_tx);
+        for done in done_rx {
+            settle(done, &mut ledger, &mut c, &mut progress, &mut warnings)?;
+        }
+        Ok(())
+    })?;
+    progress.finish();
+    rejects.finish()?.commit()?;
+
+    let status = if interrupted {
+        "interrupted"
+    } else if c.rejected + c.failed > 0 {
+        "partial"
+    } else {
+        "ok"
+    };
+    let counts = RunCounts {
+        rows: c.rows,
+        rendered: c.rendered,
+        skipped: c.unchanged + c.other_shard,
+        rejected: c.rejected,
+        failed: c.failed,
+    };
+    let finished_clock = OffsetDateTime::now_utc();
+    ledger.finish_run(run_id, &counts, status, finished_clock)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let summary = Summary {
+        input: input_path.display().to_string(),
+        out: opts.out.display().to_string(),
+        reports_dir: reports.display().to_string(),
+        rejects_csv: rejects_path.display().to_string(),
+        ledger: ledger.path().display().to_string(),
+        started_at: ledger::timestamp(started_clock)?,
+        finished_at: ledger::timestamp(finished_clock)?,
+        seconds,
+        jobs,
+        shard: format!("{}/{}", opts.shard.index, opts.shard.count),
+        rows: c.rows,
+        rendered: c.rendered,
+        unchanged: c.unchanged,
+        other_shard: c.other_shard,
+        rejected: c.rejected,
+        failed: c.failed,
+        reports_per_second: c.rendered as f64 / seconds.max(1e-9),
+        status,
+        failures,
+        warnings,
+        peak_rss_mib: super::peak_rss_kib().map(|k| k as f64 / 1024.0),
+    };
+    let mut f = AtomicFile::create(&opts.out.join("summary.json"))?;
+    serde_json::to_writer_pretty(&mut f, &summary)?;
+    f.write_all(b"\n")?;
+    f.commit()?;
+    drop(lock);
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fingerprint_ignores_the_line_and_follows_the_content() {
+        let renderer = Renderer {
+            catalog: crate::catalog::Catalog::builtin(),
+            layouts: crate::report::Layouts::builtin(),
+            fonts: crate::fonts::FontSet::builtin(),
+        };
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("input/audits.csv");
+        let audits: Vec<Audit> = input::open(&path, &renderer.catalog)
+            .unwrap()
+            .take(2)
+            .map(Result::unwrap)
+            .collect();
+        let mut moved = audits[0].clone();
+        moved.line += 10;
+        assert_eq!(
+            fingerprint(&renderer, &audits[0]),
+            fingerprint(&renderer, &moved)
+        );
+        assert_ne!(
+            fingerprint(&renderer, &audits[0]),
+            fingerprint(&renderer, &audits[1])
+        );
+        let mut renamed = audits[0].clone();
+        renamed.full_name.push('x');
+        assert_ne!(
+            fingerprint(&renderer, &audits[0]),
+            fingerprint(&renderer, &renamed)
+        );
+    }
+}
