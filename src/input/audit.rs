@@ -32,11 +32,55 @@ pub struct TaskShare {
 }
 
 impl Audit {
-    /// The first name, for salutations; the whole name when it has no space.
+    /// The given name, for salutations: the first word, or the last word where names are
+    /// written family name first (Vietnam, China, Taiwan, Hungary, Korea) — "Nguyễn Thị Hồng
+    /// Nhung" is greeted as Nhung. The whole name when it has no space.
     pub fn first_name(&self) -> &str {
-        self.full_name
-            .split_whitespace()
-            .next()
-            .unwrap_or(&self.full_name)
+        let family_first = matches!(
+            self.country.as_deref(),
+            Some("VN" | "CN" | "TW" | "HU" | "KR" | "KP")
+        );
+        let mut words = self.full_name.split_whitespace();
+        let word = if family_first {
+            words.next_back()
+        } else {
+            words.next()
+        };
+        word.unwrap_or(&self.full_name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(name: &str, country: Option<&str>) -> Audit {
+        Audit {
+            line: 2,
+            audit_id: "a".into(),
+            submitted_at: time::macros::datetime!(2026-11-20 09:30 UTC),
+            email: "a@example.com".into(),
+            full_name: name.into(),
+            job_title: "QA Engineer".into(),
+            role: "qa-engineer".into(),
+            industry: "technology".into(),
+            years_experience: 3.0,
+            tasks: vec![],
+            ai_tools: vec![],
+            ai_usage: Usage::Never,
+            country: country.map(String::from),
+            consent_email: true,
+        }
+    }
+
+    #[test]
+    fn salutations_use_the_given_name() {
+        assert_eq!(named("Łukasz Wójcik", Some("PL")).first_name(), "Łukasz");
+        assert_eq!(
+            named("Nguyễn Thị Hồng Nhung", Some("VN")).first_name(),
+            "Nhung"
+        );
+        assert_eq!(named("Szabó Zsófia", Some("HU")).first_name(), "Zsófia");
+        assert_eq!(named("Madonna", None).first_name(), "Madonna");
     }
 }
