@@ -242,19 +242,7 @@ pub fn demand(
     a: &Assessment<'_>,
 ) -> Result<Vec<Item>, ChartError> {
     require("demand", area, 240.0, 150.0)?;
-    let skills = &a.role.skills;
-    let mut current: Vec<_> = skills
-        .iter()
-        .filter(|s| a.tasks.iter().any(|l| l.task.skill == s.name))
-        .collect();
-    current.sort_by_key(|s| s.resilience);
-    current.truncate(3);
-    let mut recommended: Vec<_> = skills
-        .iter()
-        .filter(|s| !current.iter().any(|c| c.name == s.name))
-        .collect();
-    recommended.sort_by_key(|s| std::cmp::Reverse(s.resilience));
-    recommended.truncate(3);
+    let (current, recommended) = a.demand_skills();
     if current.is_empty() || recommended.is_empty() {
         return Err(ChartError::MissingData {
             chart: "demand",

@@ -27,6 +27,11 @@ pub struct Context {
     pub skills: Vec<SkillCtx>,
     /// Skills the person's time under-uses compared with the typical profile, most resilient first.
     pub skill_gaps: Vec<SkillCtx>,
+    /// The skills the demand chart plots: the person's weakest current ones and the recommended.
+    pub demand_current: Vec<SkillCtx>,
+    pub demand_recommended: Vec<SkillCtx>,
+    /// Every task of the role with its typical share (for comparisons and empty-class pages).
+    pub role_tasks: Vec<TaskCtx>,
     pub tools: Vec<ToolCtx>,
     /// Role tools touching the person's tasks that they do not use yet, most useful first (≤ 5).
     pub tools_to_learn: Vec<ToolCtx>,
@@ -104,6 +109,9 @@ pub struct ScoreCtx {
     pub peers_riskier_pct: i32,
     pub range_low: i32,
     pub range_high: i32,
+    /// The score with task exposures from the human annotators only, and from GPT-4 only.
+    pub human_only: i32,
+    pub gpt4_only: i32,
     /// score − role baseline
     pub delta: i32,
     pub technology_average: i32,
@@ -353,6 +361,30 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
         })
         .collect();
     skills.sort_by(|x, y| x.resilience.cmp(&y.resilience).then(x.name.cmp(&y.name)));
+    let (demand_current, demand_recommended) = {
+        let (cur, rec) = a.demand_skills();
+        let pick = |list: Vec<&crate::catalog::Skill>| list.iter().filter_map(|s| skills.iter().find(|c| c.name == s.name).cloned()).collect::<Vec<_>>();
+        (pick(cur), pick(rec))
+    };
+    let role_tasks: Vec<TaskCtx> = role
+        .tasks
+        .iter()
+        .map(|t| {
+            let tools: Vec<String> = role.tools.iter().filter(|rt| rt.tasks.contains(&t.key)).filter_map(|rt| catalog.tool(&rt.key)).map(|x| x.name.clone()).collect();
+            TaskCtx {
+                key: t.key.clone(),
+                label: t.label.clone(),
+                class: class_key(t.class),
+                class_label: t.class.label(),
+                share_pct: audit.tasks.iter().find(|s| s.key == t.key).map_or(0, |s| pct(100.0 * s.share)),
+                typical_share_pct: pct(t.typical_share),
+                exposure_pct: pct(100.0 * t.exposure),
+                tools_used: tools.iter().filter(|n| catalog.tools.iter().any(|x| &x.name == *n && audit.ai_tools.contains(&x.key))).cloned().collect(),
+                tools,
+                skill: t.skill.clone(),
+            }
+        })
+        .collect();
     let mut skill_gaps: Vec<SkillCtx> = skills
         .iter()
         .filter(|s| s.your_share_pct < s.typical_share_pct && s.resilience >= 60)
@@ -542,6 +574,8 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
             peers_riskier_pct: 100 - a.peers_safer_pct,
             range_low: a.range.0,
             range_high: a.range.1,
+            human_only: a.by_rater.0,
+            gpt4_only: a.by_rater.1,
             delta: a.score - role.baseline,
             technology_average: pct(a.technology_average),
             industry_average: (role.baseline + a.industry.offset).clamp(1, 99),
@@ -561,6 +595,9 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
         tasks,
         skills,
         skill_gaps,
+        demand_current,
+        demand_recommended,
+        role_tasks,
         tools,
         tools_to_learn,
         tools_used,

@@ -6,7 +6,7 @@ mod stats;
 
 pub use derived::{Adaptability, Band, Horizon};
 
-use crate::catalog::{Catalog, Industry, Role, RoleTool, Task, TaskClass, Tool};
+use crate::catalog::{Catalog, Industry, Role, RoleTool, Skill, Task, TaskClass, Tool};
 use crate::input::Audit;
 use serde::Serialize;
 use stats::{logistic, phi, round_i};
@@ -70,6 +70,8 @@ pub struct Assessment<'c> {
     pub peers_safer_pct: i32,
     /// Score recomputed with human-only and GPT-4-only task exposures: (low, high).
     pub range: (i32, i32),
+    /// The same two scores as (human raters only, GPT-4 only).
+    pub by_rater: (i32, i32),
     /// Share of time per class (Automated, AI-assisted, Human-safe), percent, person and role.
     pub split_person: [f64; 3],
     pub split_role: [f64; 3],
@@ -94,6 +96,22 @@ pub enum ScoreError {
     Industry(String),
     #[error("task `{0}` is not a task of role `{1}`")]
     Task(String, String),
+}
+
+impl<'c> Assessment<'c> {
+    /// The skills the demand page compares: the person's three least resilient skills (those
+    /// their tasks exercise) and up to three recommended ones — the most resilient others,
+    /// rising demand first — so the chart and the copy always name the same skills.
+    pub fn demand_skills(&self) -> (Vec<&'c Skill>, Vec<&'c Skill>) {
+        let skills = &self.role.skills;
+        let mut current: Vec<&Skill> = skills.iter().filter(|s| self.tasks.iter().any(|l| l.task.skill == s.name)).collect();
+        current.sort_by_key(|s| s.resilience);
+        current.truncate(3);
+        let mut recommended: Vec<&Skill> = skills.iter().filter(|s| !current.iter().any(|c| c.name == s.name)).collect();
+        recommended.sort_by(|x, y| (y.demand_growth > 0.0).cmp(&(x.demand_growth > 0.0)).then(y.resilience.cmp(&x.resilience)));
+        recommended.truncate(3);
+        (current, recommended)
+    }
 }
 
 /// Typical-profile exposure of a role: Σ typical_share × exposure.
@@ -195,11 +213,11 @@ pub fn assess<'c>(audit: &'c Audit, catalog: &'c Catalog) -> Result<Assessment<'
     };
     let components = score_for(exposure_person);
     let score = components.total();
-    let low_high = [
+    let by_rater = (
         score_for(exposure_with(|t| t.exposure_human)).total(),
         score_for(exposure_with(|t| t.exposure_gpt4)).total(),
-        score,
-    ];
+    );
+    let low_high = [by_rater.0, by_rater.1, score];
     let range = (
         *low_high.iter().min().unwrap(),
         *low_high.iter().max().unwrap(),
@@ -248,6 +266,7 @@ pub fn assess<'c>(audit: &'c Audit, catalog: &'c Catalog) -> Result<Assessment<'
         peers_safer_pct: round_i(100.0 * phi((score as f64 - role.peer_mean) / role.peer_sd))
             .clamp(1, 99),
         range,
+        by_rater,
         split_person,
         split_role: role_split(role),
         tasks,
