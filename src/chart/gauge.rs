@@ -30,7 +30,7 @@ pub fn gauge(
     let mut r = (area.w - 2.0 * PAD) / 2.0;
     let (mut over, mut band_size) = (0.0, 0.0);
     for _ in 0..4 {
-        over = (0.08 * r).clamp(4.0, 8.0);
+        over = (0.11 * r).clamp(6.0, 13.0);
         band_size = (0.16 * r).clamp(ls, 16.0);
         let below = 3.0 + t.line(band_size).max(t.line(ls));
         r = ((area.w - 2.0 * PAD) / 2.0 - over).min(area.h - 2.0 * PAD - over - below);
@@ -72,13 +72,14 @@ pub fn gauge(
         da.draw(&Polygon::new(pts, super::fill(theme.band_color(band))))?;
     }
 
-    // The pointer comes from outside and crosses the ring, so the figure in the middle stays free.
+    // The pointer sits outside the ring and points at it: the coloured segment stays whole and
+    // the figure in the middle stays free.
     let s = a.score.clamp(0, 100) as f32;
     let th = PI * (1.0 - s / 100.0);
     let (ux, uy) = (th.cos(), -th.sin());
     let (nx, ny) = (-uy, ux);
-    let half = over * 0.75;
-    let tip = (cx + (r_in - 2.0) * ux, cy + (r_in - 2.0) * uy);
+    let half = over * 0.55;
+    let tip = (cx + (r + 1.5) * ux, cy + (r + 1.5) * uy);
     let base = r + over;
     let b1 = (cx + base * ux + half * nx, cy + base * uy + half * ny);
     let b2 = (cx + base * ux - half * nx, cy + base * uy - half * ny);

@@ -220,6 +220,19 @@ pub struct MetaCtx {
     pub catalog_published: String,
 }
 
+fn sorted_related<'c>(
+    role: &crate::catalog::Role,
+    catalog: &'c Catalog,
+) -> Vec<&'c crate::catalog::Role> {
+    let mut v: Vec<&crate::catalog::Role> = role
+        .related_roles
+        .iter()
+        .filter_map(|k| catalog.role(k))
+        .collect();
+    v.sort_by(|x, y| x.baseline.cmp(&y.baseline).then(x.name.cmp(&y.name)));
+    v
+}
+
 fn basis_label(b: Basis) -> &'static str {
     match b {
         Basis::Onet => "O*NET task labels",
@@ -363,23 +376,46 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
     skills.sort_by(|x, y| x.resilience.cmp(&y.resilience).then(x.name.cmp(&y.name)));
     let (demand_current, demand_recommended) = {
         let (cur, rec) = a.demand_skills();
-        let pick = |list: Vec<&crate::catalog::Skill>| list.iter().filter_map(|s| skills.iter().find(|c| c.name == s.name).cloned()).collect::<Vec<_>>();
+        let pick = |list: Vec<&crate::catalog::Skill>| {
+            list.iter()
+                .filter_map(|s| skills.iter().find(|c| c.name == s.name).cloned())
+                .collect::<Vec<_>>()
+        };
         (pick(cur), pick(rec))
     };
     let role_tasks: Vec<TaskCtx> = role
         .tasks
         .iter()
         .map(|t| {
-            let tools: Vec<String> = role.tools.iter().filter(|rt| rt.tasks.contains(&t.key)).filter_map(|rt| catalog.tool(&rt.key)).map(|x| x.name.clone()).collect();
+            let tools: Vec<String> = role
+                .tools
+                .iter()
+                .filter(|rt| rt.tasks.contains(&t.key))
+                .filter_map(|rt| catalog.tool(&rt.key))
+                .map(|x| x.name.clone())
+                .collect();
             TaskCtx {
                 key: t.key.clone(),
                 label: t.label.clone(),
                 class: class_key(t.class),
                 class_label: t.class.label(),
-                share_pct: audit.tasks.iter().find(|s| s.key == t.key).map_or(0, |s| pct(100.0 * s.share)),
+                share_pct: audit
+                    .tasks
+                    .iter()
+                    .find(|s| s.key == t.key)
+                    .map_or(0, |s| pct(100.0 * s.share)),
                 typical_share_pct: pct(t.typical_share),
                 exposure_pct: pct(100.0 * t.exposure),
-                tools_used: tools.iter().filter(|n| catalog.tools.iter().any(|x| &x.name == *n && audit.ai_tools.contains(&x.key))).cloned().collect(),
+                tools_used: tools
+                    .iter()
+                    .filter(|n| {
+                        catalog
+                            .tools
+                            .iter()
+                            .any(|x| &x.name == *n && audit.ai_tools.contains(&x.key))
+                    })
+                    .cloned()
+                    .collect(),
                 tools,
                 skill: t.skill.clone(),
             }
@@ -627,10 +663,9 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
             })
             .collect(),
         quick_wins: role.quick_wins.clone(),
-        related: role
-            .related_roles
-            .iter()
-            .filter_map(|k| catalog.role(k))
+        // Least exposed first, the order the related-roles chart uses.
+        related: sorted_related(role, catalog)
+            .into_iter()
             .map(|r| RelatedCtx {
                 key: r.key.clone(),
                 name: r.name.clone(),

@@ -138,7 +138,13 @@ impl<'e, 'a> Flow<'e, 'a> {
                 self.y += st.space.heading_after;
             }
             Block::Paragraph(t) => {
-                let style = self.style(st.type_.body, c.ink, Align::Justify);
+                // Justified narrow columns open rivers of white; they are set ragged-right.
+                let align = if self.width < 300.0 {
+                    Align::Left
+                } else {
+                    Align::Justify
+                };
+                let style = self.style(st.type_.body, c.ink, align);
                 self.text(t, &style);
             }
             Block::Lead(t) => {
@@ -284,7 +290,7 @@ impl<'e, 'a> Flow<'e, 'a> {
                 format!("{}%", a.automation_pct),
                 "Automation",
                 format!(
-                    "of your time is on tasks AI can already do (typical: {}%)",
+                    "time-weighted share of your work AI can already do (typical {}%)",
                     env.ctx.role.automation_pct
                 ),
             ),
@@ -305,16 +311,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             (
                 a.adaptability.label().to_string(),
                 "Adaptability",
-                format!(
-                    "AI use {} with {} tool{} on your tasks",
-                    env.ctx.person.usage_label,
-                    a.tools_on_own_tasks.len(),
-                    if a.tools_on_own_tasks.len() == 1 {
-                        ""
-                    } else {
-                        "s"
-                    }
-                ),
+                adaptability_note(a.audit.ai_usage, a.tools_on_own_tasks.len()),
             ),
         ];
         let top = self.y;
@@ -375,6 +372,22 @@ impl<'e, 'a> Flow<'e, 'a> {
         }
         self.y = top + h;
         Ok(())
+    }
+}
+
+/// "Weekly AI use; 2 of your tools touch your tasks" — the facts behind the adaptability rating.
+fn adaptability_note(usage: crate::catalog::Usage, tools: usize) -> String {
+    use crate::catalog::Usage;
+    let usage = match usage {
+        Usage::Never => return "No AI use at work yet".into(),
+        Usage::Monthly => "Monthly",
+        Usage::Weekly => "Weekly",
+        Usage::Daily => "Daily",
+    };
+    match tools {
+        0 => format!("{usage} AI use; none of your tools touch your tasks"),
+        1 => format!("{usage} AI use; 1 of your tools touches your tasks"),
+        n => format!("{usage} AI use; {n} of your tools touch your tasks"),
     }
 }
 

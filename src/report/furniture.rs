@@ -46,7 +46,7 @@ pub fn header_footer(env: &Env, index: usize, total: usize, items: &mut Vec<Item
             room,
             FontId::REGULAR,
             size,
-            5.5,
+            7.0,
             env.fonts,
         );
         let w = env.fonts.measure(FontId::REGULAR, &name, s);
@@ -63,7 +63,10 @@ pub fn header_footer(env: &Env, index: usize, total: usize, items: &mut Vec<Item
     let y = p.height - p.margin_bottom + 34.0;
     let fsize = st.type_.footer;
     items.push(hline(content.x, content.right(), y - 12.0, c.faint, 0.7));
-    let left = format!("{} · {}", env.ctx.role.name, env.ctx.person.submitted);
+    let left = format!(
+        "Scored as {} · {}",
+        env.ctx.role.name, env.ctx.person.submitted
+    );
     let (left, ls) = fit_line(
         &left,
         content.w * 0.6,
@@ -146,30 +149,37 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
     };
     flow.text_at(&title, x, w, &ts);
     flow.y += 26.0;
-    let (name, size) = fit_line(
-        &env.ctx.person.full_name,
-        w,
-        FontId::BOLD,
-        20.0,
-        9.0,
-        env.fonts,
-    );
-    let set = text::set(
-        &name,
-        w + 1.0,
-        &TextStyle {
-            font: FontId::BOLD,
-            bold: FontId::BOLD,
-            size,
-            leading: 1.2,
-            color: white,
-            align: Align::Left,
-        },
-        env.fonts,
-        flow.missing,
-    );
+    // The name is the point of the cover: wrapped at a large size rather than shrunk or cut,
+    // down to three lines; only a name that still does not fit is ellipsised.
+    let name_style = |size: f32| TextStyle {
+        font: FontId::BOLD,
+        bold: FontId::BOLD,
+        size,
+        leading: 1.15,
+        color: white,
+        align: Align::Left,
+    };
+    let full = &env.ctx.person.full_name;
+    let mut scratch = text::Missing::default();
+    let fits = |size: f32, lines: f32, scratch: &mut text::Missing| {
+        text::set(full, w, &name_style(size), env.fonts, scratch).height
+            <= size * 1.15 * lines + 0.1
+    };
+    let size = [22.0, 18.0, 15.0]
+        .into_iter()
+        .zip([1.0, 2.0, 3.0])
+        .find(|(s, l)| fits(*s, *l, &mut scratch))
+        .map(|(s, _)| s);
+    let set = match size {
+        Some(s) => text::set(full, w, &name_style(s), env.fonts, flow.missing),
+        None => {
+            let (line, s) = fit_line(full, w * 3.0, FontId::BOLD, 15.0, 15.0, env.fonts);
+            text::set(&line, w, &name_style(s), env.fonts, flow.missing)
+        }
+    };
+    let h = set.height;
     flow.items.extend(set.placed(x, flow.y));
-    flow.y += size * 1.2 + 4.0;
+    flow.y += h + 4.0;
     let sub = format!(
         "{} · {} · {}",
         env.ctx.person.job_title, env.ctx.person.industry, env.ctx.person.submitted
@@ -216,9 +226,12 @@ pub fn toc(flow: &mut Flow) {
     for (title, page) in env.toc.iter().filter(|(_, p)| *p >= 2) {
         let y = flow.y;
         let base = y + 13.0;
-        let num = format!("{:02}", page + 1);
-        flow.items
-            .push(run(flow.x, base, FontId::BOLD, size, c.accent2, num));
+        // A marker, not a second page number: the number stands at the right.
+        flow.items.push(super::flow::rect(
+            Rect::new(flow.x, base - size * 0.45, 4.0, 4.0),
+            Some(c.accent2),
+            None,
+        ));
         let (t, ts) = fit_line(
             title,
             flow.width - 80.0,
@@ -229,7 +242,7 @@ pub fn toc(flow: &mut Flow) {
         );
         let tw = env.fonts.measure(FontId::REGULAR, &t, ts);
         flow.items
-            .push(run(flow.x + 28.0, base, FontId::REGULAR, ts, c.ink, t));
+            .push(run(flow.x + 14.0, base, FontId::REGULAR, ts, c.ink, t));
         let pn = format!("{}", page + 1);
         let pw = env.fonts.measure(FontId::REGULAR, &pn, size);
         flow.items.push(run(
@@ -240,7 +253,7 @@ pub fn toc(flow: &mut Flow) {
             c.muted,
             pn,
         ));
-        let dots_from = flow.x + 28.0 + tw + 6.0;
+        let dots_from = flow.x + 14.0 + tw + 6.0;
         let dots_to = flow.x + flow.width - pw - 6.0;
         if dots_to > dots_from {
             flow.items.push(Item::Shape(crate::page::ShapeItem {

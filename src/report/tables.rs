@@ -33,7 +33,7 @@ fn data(flow: &Flow, name: &str) -> Option<(Vec<Column>, Vec<Vec<String>>)> {
         "tasks" => (
             vec![
                 col("Task", 0.36, Align::Left),
-                col("Your time", 0.1, Align::Right),
+                col("Time", 0.1, Align::Right),
                 col("Class", 0.13, Align::Left),
                 col("Exposure", 0.11, Align::Right),
                 col("AI tools that touch it", 0.3, Align::Left),
@@ -91,10 +91,10 @@ fn data(flow: &Flow, name: &str) -> Option<(Vec<Column>, Vec<Vec<String>>)> {
         ),
         "learn" => (
             vec![
-                col("Tool", 0.2, Align::Left),
-                col("Level", 0.13, Align::Left),
-                col("Why it matters for you", 0.4, Align::Left),
-                col("Your tasks", 0.27, Align::Left),
+                col("Tool", 0.18, Align::Left),
+                col("Level", 0.12, Align::Left),
+                col("Why it matters for you", 0.36, Align::Left),
+                col("Your tasks", 0.34, Align::Left),
             ],
             ctx.tools_to_learn
                 .iter()
@@ -111,8 +111,8 @@ fn data(flow: &Flow, name: &str) -> Option<(Vec<Column>, Vec<Vec<String>>)> {
         "related" => (
             vec![
                 col("Role", 0.4, Align::Left),
-                col("Baseline risk", 0.2, Align::Right),
-                col("Band", 0.2, Align::Left),
+                col("Baseline", 0.16, Align::Right),
+                col("Band", 0.24, Align::Left),
                 col("vs your score", 0.2, Align::Right),
             ],
             ctx.related

@@ -288,8 +288,16 @@ pub fn fit_line(
     let mut chars: Vec<char> = text.chars().collect();
     while !chars.is_empty() {
         chars.pop();
-        let candidate: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
+        let kept: String = chars.iter().collect();
+        let candidate = kept.trim_end().to_string() + "…";
         if fonts.measure(font, &candidate, s) <= width {
+            // Cut at a word boundary when that keeps most of the text: "Maria de la…" reads
+            // better than "Maria de la Sant…".
+            if let Some(space) = kept.trim_end().rfind(' ') {
+                if space * 3 >= kept.len() * 2 {
+                    return (kept[..space].trim_end().to_string() + "…", s);
+                }
+            }
             return (candidate, s);
         }
     }

@@ -104,11 +104,21 @@ impl<'c> Assessment<'c> {
     /// rising demand first — so the chart and the copy always name the same skills.
     pub fn demand_skills(&self) -> (Vec<&'c Skill>, Vec<&'c Skill>) {
         let skills = &self.role.skills;
-        let mut current: Vec<&Skill> = skills.iter().filter(|s| self.tasks.iter().any(|l| l.task.skill == s.name)).collect();
+        let mut current: Vec<&Skill> = skills
+            .iter()
+            .filter(|s| self.tasks.iter().any(|l| l.task.skill == s.name))
+            .collect();
         current.sort_by_key(|s| s.resilience);
         current.truncate(3);
-        let mut recommended: Vec<&Skill> = skills.iter().filter(|s| !current.iter().any(|c| c.name == s.name)).collect();
-        recommended.sort_by(|x, y| (y.demand_growth > 0.0).cmp(&(x.demand_growth > 0.0)).then(y.resilience.cmp(&x.resilience)));
+        let mut recommended: Vec<&Skill> = skills
+            .iter()
+            .filter(|s| !current.iter().any(|c| c.name == s.name))
+            .collect();
+        recommended.sort_by(|x, y| {
+            (y.demand_growth > 0.0)
+                .cmp(&(x.demand_growth > 0.0))
+                .then(y.resilience.cmp(&x.resilience))
+        });
         recommended.truncate(3);
         (current, recommended)
     }
