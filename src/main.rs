@@ -6,6 +6,7 @@ mod chart;
 mod cli;
 mod fonts;
 mod input;
+mod mail;
 mod output;
 mod page;
 mod pdf;

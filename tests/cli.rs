@@ -9,6 +9,8 @@ mod util;
 mod bad_input;
 #[path = "cli/batch.rs"]
 mod batch;
+#[path = "cli/email.rs"]
+mod email;
 #[path = "cli/quirks.rs"]
 mod quirks;
 #[path = "cli/report.rs"]

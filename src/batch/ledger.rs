@@ -74,6 +74,9 @@ const MIGRATIONS: &[&str] = &[
         failed      INTEGER NOT NULL DEFAULT 0,
         status      TEXT NOT NULL
     );",
+    // 2: the person's name, for the email's salutation and attachment name (`riskreport send`
+    // has no input file). NULL for reports recorded before this step.
+    "ALTER TABLE reports ADD COLUMN full_name TEXT;",
 ];
 
 /// Where a report's email stands.
@@ -129,6 +132,8 @@ pub struct RenderRecord {
     pub rendered_at: OffsetDateTime,
     pub email: Option<String>,
     pub consent: bool,
+    /// The person's full name, for the email (None for reports recorded by an older version).
+    pub full_name: Option<String>,
 }
 
 /// One row of `reports`, as read back.
@@ -154,6 +159,10 @@ pub struct PendingEmail {
     pub state: EmailState,
     /// Attempts started so far (each `mark_queued` counts one).
     pub attempts: u32,
+    pub full_name: Option<String>,
+    pub score: Option<i32>,
+    /// When the report was rendered (the audit's submission time): the email's Date.
+    pub rendered_at: OffsetDateTime,
 }
 
 /// Counts of one run, written by `finish_run`.
@@ -287,7 +296,8 @@ fn to_i64(n: u64, what: &str) -> anyhow::Result<i64> {
 
 const REPORT_COLUMNS: &str =
     "audit_id, fingerprint, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at, email, consent, \
-     email_state, email_attempts, email_next_try, email_response, email_sent_at, message_id";
+     email_state, email_attempts, email_next_try, email_response, email_sent_at, message_id, \
+     full_name";
 
 fn report_from_row(r: &Row<'_>) -> rusqlite::Result<ReportEntry> {
     let state: String = r.get(9)?;
@@ -308,6 +318,7 @@ fn report_from_row(r: &Row<'_>) -> rusqlite::Result<ReportEntry> {
             rendered_at: parse_time(&r.get::<_, String>(6)?)?,
             email: r.get(7)?,
             consent: r.get(8)?,
+            full_name: r.get(15)?,
         },
         email_state: EmailState::parse(&state).ok_or_else(|| {
             rusqlite::Error::InvalidColumnType(
@@ -476,13 +487,14 @@ impl Ledger {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO reports (audit_id, fingerprint, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at, email, consent)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            "INSERT INTO reports (audit_id, fingerprint, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at, email, consent, full_name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (audit_id) DO UPDATE SET
                 fingerprint = excluded.fingerprint, pdf_path = excluded.pdf_path,
                 pdf_sha256 = excluded.pdf_sha256, pdf_bytes = excluded.pdf_bytes, score = excluded.score,
-                rendered_at = excluded.rendered_at, email = excluded.email, consent = excluded.consent",
-            params![entry.audit_id, entry.fingerprint, pdf_path, entry.pdf_sha256, pdf_bytes, entry.score, rendered_at, entry.email, entry.consent],
+                rendered_at = excluded.rendered_at, email = excluded.email, consent = excluded.consent,
+                full_name = excluded.full_name",
+            params![entry.audit_id, entry.fingerprint, pdf_path, entry.pdf_sha256, pdf_bytes, entry.score, rendered_at, entry.email, entry.consent, entry.full_name],
         )
         .with_context(|| format!("cannot record the report of {} in the ledger", entry.audit_id))?;
         tx.commit()?;
@@ -578,7 +590,7 @@ impl Ledger {
     pub fn pending_emails(&self, now: OffsetDateTime) -> anyhow::Result<Vec<PendingEmail>> {
         let now = timestamp(now)?;
         let mut stmt = self.conn.prepare(
-            "SELECT audit_id, email, pdf_path, pdf_sha256, fingerprint, email_state, email_attempts FROM reports
+            "SELECT audit_id, email, pdf_path, pdf_sha256, fingerprint, email_state, email_attempts, full_name, score, rendered_at FROM reports
              WHERE consent = 1 AND email IS NOT NULL AND email != ''
                AND (email_state IN ('none', 'queued')
                     OR (email_state = 'failed-transient' AND (email_next_try IS NULL OR email_next_try <= ?1)))
@@ -600,6 +612,9 @@ impl Ledger {
                     )
                 })?,
                 attempts: r.get::<_, i64>(6)?.clamp(0, u32::MAX as i64) as u32,
+                full_name: r.get(7)?,
+                score: r.get(8)?,
+                rendered_at: parse_time(&r.get::<_, String>(9)?)?,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -719,6 +734,7 @@ mod tests {
             rendered_at: T0,
             email: Some(format!("{id}@example.com")),
             consent: true,
+            full_name: Some(format!("Person {id}")),
         }
     }
 
@@ -802,6 +818,28 @@ mod tests {
         assert!(
             format!("{err:#}").contains("newer than this riskreport"),
             "{err:#}"
+        );
+    }
+
+    #[test]
+    fn a_version_1_ledger_gains_full_name_as_null() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO reports (audit_id, fingerprint, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at, email, consent)
+             VALUES ('old', 'fp', 'r/old.pdf', 'sha', 3, 40, '2026-03-01T02:00:00Z', 'old@example.com', 1)",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let l = Ledger::open(dir.path()).unwrap();
+        assert_eq!(l.entry("old").unwrap().unwrap().render.full_name, None);
+        let p = l.pending_emails(T0).unwrap();
+        assert_eq!(
+            (p[0].full_name.clone(), p[0].score, p[0].rendered_at),
+            (None, Some(40), T0)
         );
     }
 

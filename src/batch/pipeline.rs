@@ -134,6 +134,7 @@ pub fn render_to_file(
         rendered_at: audit.submitted_at,
         email: Some(audit.email.clone()),
         consent: audit.consent_email,
+        full_name: Some(audit.full_name.clone()),
     };
     Ok((record, r.missing))
 }

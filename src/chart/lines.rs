@@ -254,7 +254,7 @@ pub fn demand(
     let (first, last) = (2026, 2035);
     let index = |d0: f64, g: f64, year: i32| d0 * (1.0 + g / 100.0).powi(year - first);
     let warm = [theme.band[3], theme.band[2], shade_amber(theme)];
-    let cool = [theme.accent, theme.accent2, theme.band[0]];
+    let cool = [theme.accent, theme.accent2, theme.accent3];
 
     let mut entries = vec![LegendEntry {
         swatch: Swatch::None,

@@ -322,8 +322,18 @@ fn signed(v: i32) -> String {
     }
 }
 
+/// "+15%", or "+14.4%" when rounding would hide a visible difference between bars.
 fn signed_pct(v: f64) -> String {
-    format!("{}%", signed(v.round() as i32))
+    if (v - v.round()).abs() < 0.05 {
+        format!("{}%", signed(v.round() as i32))
+    } else {
+        let s = format!("{:.1}%", v.abs());
+        if v < 0.0 {
+            format!("\u{2013}{s}")
+        } else {
+            format!("+{s}")
+        }
+    }
 }
 
 fn pct(v: f64) -> String {

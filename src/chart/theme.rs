@@ -14,6 +14,8 @@ pub struct ChartTheme {
     pub grid: Color,
     pub accent: Color,
     pub accent2: Color,
+    /// A third series colour, far from the band hues and both accents.
+    pub accent3: Color,
     pub paper: Color,
     /// Axis labels, category labels and legends, in points.
     pub label_size: f32,
@@ -35,6 +37,7 @@ impl Default for ChartTheme {
             grid: Color::rgb(0xE4, 0xE7, 0xEE),
             accent: Color::rgb(0x1F, 0x3A, 0x68),
             accent2: Color::rgb(0x1B, 0x8A, 0x8F),
+            accent3: Color::rgb(0x7B, 0x4F, 0xB8),
             paper: Color::rgb(0xFF, 0xFF, 0xFF),
             label_size: 8.0,
             value_size: 8.0,

@@ -65,6 +65,11 @@ pub enum Command {
         after_help = "Example:\n  cargo run --release -- bench input/audits.csv --rows 200 --runs 5"
     )]
     Bench(BenchArgs),
+    /// Email the rendered reports of an output directory to the people who consented
+    #[command(
+        after_help = "Examples:\n  RISKREPORT_SMTP_URL=smtps://reports@mail.example.com RISKREPORT_SMTP_PASSWORD_FILE=/run/secrets/smtp \\\n    RISKREPORT_FROM='AI Career Risk <reports@example.com>' riskreport send --out output\n  riskreport send --out output --outbox /tmp/outbox          # dry run: .eml files, nothing sent\n  riskreport send --out output --resend --id a-2026-11-00042\n\nSettings: flags over RISKREPORT_* environment variables over riskreport.toml (--config).\nThe SMTP password only from RISKREPORT_SMTP_PASSWORD or RISKREPORT_SMTP_PASSWORD_FILE.\nExit status: 0 all sent, 1 some failed (permanently or for now), 2 could not run."
+    )]
+    Send(SendArgs),
     /// Write a deterministic sample of realistic audits as CSV
     #[command(
         after_help = "Example:\n  riskreport sample --rows 500 --seed 2026 > input/audits.csv"
@@ -145,6 +150,102 @@ pub struct RunArgs {
     pub no_progress: bool,
     #[command(flatten)]
     pub render: RenderOptions,
+    /// After rendering, email every consenting report of DIR not sent yet (see `send --help`)
+    #[arg(long)]
+    pub email: bool,
+    #[command(flatten)]
+    pub mail: MailOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct SendArgs {
+    /// Output directory holding ledger.sqlite and reports/
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub mail: MailOptions,
+}
+
+/// Email settings. Each also from the environment (RISKREPORT_*, named in brackets) and from
+/// the config file; a flag beats the environment, which beats the file.
+#[derive(Args, Debug, Default, PartialEq)]
+#[command(next_help_heading = "Email")]
+pub struct MailOptions {
+    /// Mail settings file [RISKREPORT_CONFIG] (default: ./riskreport.toml when present)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// SMTP server as smtp://[user@]host[:port] (STARTTLS) or smtps://… (implicit TLS); no password here [RISKREPORT_SMTP_URL]
+    #[arg(long, value_name = "URL")]
+    pub smtp_url: Option<String>,
+    /// SMTP host [RISKREPORT_SMTP_HOST]
+    #[arg(long, value_name = "HOST")]
+    pub smtp_host: Option<String>,
+    /// SMTP port (default 587 STARTTLS, 465 implicit, 25 plain) [RISKREPORT_SMTP_PORT]
+    #[arg(long, value_name = "PORT")]
+    pub smtp_port: Option<u16>,
+    /// starttls (default) or implicit [RISKREPORT_SMTP_TLS]
+    #[arg(long, value_name = "MODE")]
+    pub smtp_tls: Option<String>,
+    /// SMTP login; the password only from RISKREPORT_SMTP_PASSWORD or RISKREPORT_SMTP_PASSWORD_FILE [RISKREPORT_SMTP_USER]
+    #[arg(long, value_name = "USER")]
+    pub smtp_user: Option<String>,
+    /// Extra CA certificate (PEM) to trust for the server [RISKREPORT_SMTP_CA]
+    #[arg(long, value_name = "FILE")]
+    pub smtp_ca: Option<PathBuf>,
+    /// Plain SMTP without TLS; refused unless the host is loopback (127.0.0.1, ::1, localhost) [RISKREPORT_INSECURE_SMTP=1]
+    #[arg(long)]
+    pub insecure_smtp: bool,
+    /// Parallel SMTP connections (pooled; default 4) [RISKREPORT_SMTP_CONNECTIONS]
+    #[arg(long, value_name = "N")]
+    pub smtp_connections: Option<usize>,
+    /// SMTP timeout in seconds (default 30) [RISKREPORT_SMTP_TIMEOUT]
+    #[arg(long, value_name = "SECS")]
+    pub smtp_timeout: Option<u64>,
+    /// Sender, e.g. 'AI Career Risk <reports@example.com>' [RISKREPORT_FROM]
+    #[arg(long, value_name = "MAILBOX")]
+    pub from: Option<String>,
+    /// Reply-To address [RISKREPORT_REPLY_TO]
+    #[arg(long, value_name = "MAILBOX")]
+    pub reply_to: Option<String>,
+    /// One-click unsubscribe URL (https), with {audit_id} and {email} placeholders [RISKREPORT_UNSUBSCRIBE_URL]
+    #[arg(long, value_name = "URL")]
+    pub unsubscribe_url: Option<String>,
+    /// Address for mailto: unsubscribes (default: Reply-To, else From) [RISKREPORT_UNSUBSCRIBE_MAILTO]
+    #[arg(long, value_name = "ADDR")]
+    pub unsubscribe_mailto: Option<String>,
+    /// Directory with subject.j2, body.txt.j2, body.html.j2 instead of the built-in ones [RISKREPORT_EMAIL_TEMPLATES]
+    #[arg(long, value_name = "DIR")]
+    pub email_templates: Option<PathBuf>,
+    /// DKIM selector [RISKREPORT_DKIM_SELECTOR]
+    #[arg(long, value_name = "NAME")]
+    pub dkim_selector: Option<String>,
+    /// DKIM signing domain [RISKREPORT_DKIM_DOMAIN]
+    #[arg(long, value_name = "DOMAIN")]
+    pub dkim_domain: Option<String>,
+    /// DKIM private key: RSA PKCS#1 PEM, or base64 Ed25519 with RISKREPORT_DKIM_ALGORITHM=ed25519 [RISKREPORT_DKIM_KEY]
+    #[arg(long, value_name = "FILE")]
+    pub dkim_key: Option<PathBuf>,
+    /// Addresses never to email, one per line (unsubscribed, bounced) [RISKREPORT_SUPPRESS]
+    #[arg(long, value_name = "FILE")]
+    pub suppress: Option<PathBuf>,
+    /// At most this many messages a minute [RISKREPORT_MAX_PER_MINUTE]
+    #[arg(long, value_name = "N")]
+    pub max_per_minute: Option<u32>,
+    /// Retries of a 4xx or connection trouble within one run (default 3) [RISKREPORT_MAX_RETRIES]
+    #[arg(long, value_name = "N")]
+    pub max_retries: Option<u32>,
+    /// Dry run: write DIR/<audit_id>.eml instead of sending; the ledger is not changed [RISKREPORT_OUTBOX]
+    #[arg(long, value_name = "DIR")]
+    pub outbox: Option<PathBuf>,
+    /// Send every message to this one test address; the ledger is not changed [RISKREPORT_TO_OVERRIDE]
+    #[arg(long, value_name = "ADDR")]
+    pub to_override: Option<String>,
+    /// Send the reports given with --id again, even if sent or failed before
+    #[arg(long, requires = "resend_ids")]
+    pub resend: bool,
+    /// audit_id to resend (repeatable; with --resend)
+    #[arg(long = "id", value_name = "ID", requires = "resend")]
+    pub resend_ids: Vec<String>,
 }
 
 #[derive(Args, Debug)]

@@ -6,6 +6,7 @@ mod bench_cmd;
 mod run_cmd;
 mod sample_cmd;
 mod score_cmd;
+mod send_cmd;
 mod status_cmd;
 mod validate_cmd;
 
@@ -74,6 +75,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Validate(a) => validate_cmd::run(&catalog, a),
         Command::Score(a) => score_cmd::run(&catalog, a),
         Command::Sample(a) => sample_cmd::run(&catalog, a),
+        Command::Send(a) => send_cmd::run(a, quiet),
         Command::Run(a) => {
             let renderer = renderer(catalog, &a.render)?;
             run_cmd::run(&renderer, a, quiet)

@@ -15,7 +15,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 /// SIGINT/SIGTERM set the flag (finish what is in flight); a second SIGINT ends the process.
-fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
+pub(super) fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [SIGINT, SIGTERM] {
@@ -26,6 +26,15 @@ fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
 }
 
 pub fn run(renderer: &Renderer, args: RunArgs, quiet: bool) -> anyhow::Result<Outcome> {
+    // Mail settings are checked before the long render, so a mistake there costs nothing.
+    let mail = if args.email {
+        Some(super::send_cmd::settings(&args.mail)?)
+    } else {
+        if args.mail != super::args::MailOptions::default() {
+            eprintln!("warning: email options given without --email: nothing is emailed");
+        }
+        None
+    };
     let shard = match args.shard {
         Some(s) => s,
         None => Shard::from_env()?.unwrap_or(Shard::ALL),
@@ -77,7 +86,13 @@ pub fn run(renderer: &Renderer, args: RunArgs, quiet: bool) -> anyhow::Result<Ou
     if s.status == "interrupted" {
         eprintln!("interrupted: the reports in flight were finished and recorded. Run the same command again to resume; finished reports are skipped.");
     }
-    Ok(if s.status == "ok" {
+    let mut clean = s.status == "ok";
+    if let Some(settings) = mail.filter(|_| s.status != "interrupted") {
+        let ids = super::send_cmd::resend_ids(&args.mail);
+        let e = super::send_cmd::email_phase(&settings, &args.out, &ids, quiet, &stop)?;
+        clean &= !e.has_failures();
+    }
+    Ok(if clean {
         Outcome::Clean
     } else {
         Outcome::WithRejects

@@ -1,0 +1,426 @@
+//! One report's email as a lettre `Message`: From / Reply-To / To, a personalised subject,
+//! plain-text and HTML bodies from the templates in `layouts/email/`, the PDF attached under a
+//! friendly ASCII file name, a Message-ID that is stable per report version
+//! (`<audit_id.sha256-prefix@from-domain>`), the Date of the render (so the same report always
+//! gives the same message), and `List-Unsubscribe` (URL + mailto) with
+//! `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+//!
+//! Header safety: names and subjects are cleaned of control characters and then go through
+//! lettre's header encoding (RFC 2047), and the only raw headers are built from percent-encoded
+//! values, so no input can add a header line.
+
+use super::settings::Settings;
+use crate::score::Band;
+use anyhow::{bail, Context};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::{Address, Message};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use time::OffsetDateTime;
+
+const BUILTIN: [(&str, &str); 3] = [
+    ("subject.j2", include_str!("../../layouts/email/subject.j2")),
+    (
+        "body.txt.j2",
+        include_str!("../../layouts/email/body.txt.j2"),
+    ),
+    (
+        "body.html.j2",
+        include_str!("../../layouts/email/body.html.j2"),
+    ),
+];
+
+/// What one email is about.
+#[derive(Debug, Clone)]
+pub struct Letter<'a> {
+    pub audit_id: &'a str,
+    pub email: &'a str,
+    pub full_name: Option<&'a str>,
+    pub score: Option<i32>,
+    pub pdf: &'a [u8],
+    pub pdf_sha256: &'a str,
+    pub rendered_at: OffsetDateTime,
+}
+
+/// A built message and the id it carries (recorded in the ledger when sent).
+pub struct Built {
+    pub message: Message,
+    pub message_id: String,
+}
+
+/// Builds messages from the settings and templates; shared by all sender threads.
+pub struct Composer {
+    env: minijinja::Environment<'static>,
+    from: Mailbox,
+    reply_to: Option<Mailbox>,
+    unsubscribe_url: Option<String>,
+    unsubscribe_mailto: Address,
+    to_override: Option<Address>,
+    dkim: Option<lettre::message::dkim::DkimConfig>,
+}
+
+impl Composer {
+    pub fn new(s: &Settings) -> anyhow::Result<Composer> {
+        let mut env = minijinja::Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html.j2") {
+                minijinja::AutoEscape::Html
+            } else {
+                minijinja::AutoEscape::None
+            }
+        });
+        for (name, builtin) in BUILTIN {
+            let text = match &s.templates {
+                Some(dir) => read_template(dir, name)?,
+                None => builtin.to_string(),
+            };
+            env.add_template_owned(name, text)
+                .map_err(|e| anyhow::anyhow!("email template {name}: {e}"))?;
+        }
+        let dkim = s.dkim.as_ref().map(super::dkim::load).transpose()?;
+        Ok(Composer {
+            env,
+            from: s.from.clone(),
+            reply_to: s.reply_to.clone(),
+            unsubscribe_url: s.unsubscribe_url.clone(),
+            unsubscribe_mailto: s.unsubscribe_mailto.clone(),
+            to_override: s.to_override.clone(),
+            dkim,
+        })
+    }
+
+    pub fn compose(&self, l: &Letter<'_>) -> anyhow::Result<Built> {
+        let to_addr: Address = l
+            .email
+            .trim()
+            .parse()
+            .map_err(|e| anyhow::anyhow!("the address {:?} is not valid ({e})", l.email))?;
+        let name = l.full_name.map(clean).filter(|n| !n.is_empty());
+        let first = name
+            .as_deref()
+            .and_then(|n| n.split_whitespace().next())
+            .map(str::to_string);
+        let score = l.score.context("the ledger has no score for this report")?;
+        let band = Band::of(score);
+        let attachment = attachment_name(name.as_deref(), l.audit_id);
+        let unsubscribe_url = self.unsubscribe_url.as_deref().map(|t| {
+            t.replace("{audit_id}", &percent_encode(l.audit_id))
+                .replace("{email}", &percent_encode(to_addr.as_ref()))
+        });
+        let ctx = minijinja::context! {
+            first_name => first.clone().unwrap_or_default(),
+            full_name => name.clone().unwrap_or_default(),
+            score => score,
+            band => band.label(),
+            band_key => band.key(),
+            audit_id => l.audit_id,
+            attachment => attachment.clone(),
+            unsubscribe_url => unsubscribe_url.clone(),
+            sender => self.from.name.clone().unwrap_or_else(|| "The AI Career Risk team".into()),
+        };
+        let render = |name: &str| -> anyhow::Result<String> {
+            self.env
+                .get_template(name)
+                .and_then(|t| t.render(&ctx))
+                .map_err(|e| anyhow::anyhow!("email template {name}: {e:#}"))
+        };
+        let subject = clean(&render("subject.j2")?);
+        if subject.is_empty() {
+            bail!("the subject template rendered an empty subject");
+        }
+        let text = render("body.txt.j2")?;
+        let html = render("body.html.j2")?;
+
+        let domain = self.from.email.domain();
+        let version = &l.pdf_sha256[..l.pdf_sha256.len().min(16)];
+        let message_id = format!("<{}.{}@{}>", l.audit_id, version, domain);
+        // Boundaries from the report version: the same report gives the same bytes. "=_" never
+        // occurs in base64 or quoted-printable output, so a boundary cannot clash with content.
+        let tag = hex(&Sha256::digest(message_id.as_bytes()))[..24].to_string();
+
+        let to = Mailbox::new(
+            name.clone(),
+            self.to_override.clone().unwrap_or(to_addr.clone()),
+        );
+        let mut b = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .date(l.rendered_at.into())
+            .message_id(Some(message_id.clone()));
+        if let Some(r) = &self.reply_to {
+            b = b.reply_to(r.clone());
+        }
+        if self.to_override.is_some() {
+            b = b.raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("X-Riskreport-Original-To"),
+                to_addr.to_string(),
+            ));
+        }
+        let mailto = format!(
+            "mailto:{}?subject={}",
+            self.unsubscribe_mailto,
+            percent_encode(&format!("unsubscribe {}", l.audit_id))
+        );
+        let list_unsubscribe = match &unsubscribe_url {
+            Some(u) => format!("<{u}>, <{mailto}>"),
+            None => format!("<{mailto}>"),
+        };
+        b = b.raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            list_unsubscribe,
+        ));
+        if unsubscribe_url.is_some() {
+            // One-click (RFC 8058) needs an https URL to POST to.
+            b = b.raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".into(),
+            ));
+        }
+        let pdf = Attachment::new(attachment).body(
+            l.pdf.to_vec(),
+            ContentType::parse("application/pdf").expect("a valid content type"),
+        );
+        let body = MultiPart::mixed()
+            .boundary(format!("=_rr_m_{tag}"))
+            .multipart(
+                MultiPart::alternative()
+                    .boundary(format!("=_rr_a_{tag}"))
+                    .singlepart(SinglePart::plain(text))
+                    .singlepart(SinglePart::html(html)),
+            )
+            .singlepart(pdf);
+        let mut message = b.multipart(body).context("cannot build the message")?;
+        if let Some(d) = &self.dkim {
+            message.sign(d);
+        }
+        Ok(Built {
+            message,
+            message_id,
+        })
+    }
+}
+
+fn read_template(dir: &Path, name: &str) -> anyhow::Result<String> {
+    let p = dir.join(name);
+    std::fs::read_to_string(&p)
+        .with_context(|| format!("cannot read the email template {}", p.display()))
+}
+
+/// Control characters (CR, LF, tabs, …) become spaces; runs of white space become one space.
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `AI-Career-Risk-Report-First-Last.pdf`: Latin letters folded to ASCII, other scripts and
+/// punctuation dropped; the audit id when nothing ASCII is left.
+pub fn attachment_name(full_name: Option<&str>, audit_id: &str) -> String {
+    let words: Vec<String> = full_name
+        .unwrap_or("")
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .map(|w| w.chars().filter_map(fold_ascii).collect::<String>())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut who = words.join("-");
+    if who.is_empty() {
+        who = audit_id.to_string();
+    }
+    who.truncate(60);
+    format!("AI-Career-Risk-Report-{}.pdf", who.trim_end_matches('-'))
+}
+
+fn fold_ascii(c: char) -> Option<char> {
+    if c.is_ascii_alphanumeric() {
+        return Some(c);
+    }
+    let base = match c {
+        'À'..='Å' | 'Ā' | 'Ă' | 'Ą' => 'A',
+        'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
+        'Ç' | 'Ć' | 'Č' => 'C',
+        'ç' | 'ć' | 'č' => 'c',
+        'Ď' | 'Đ' => 'D',
+        'ď' | 'đ' => 'd',
+        'È'..='Ë' | 'Ē' | 'Ė' | 'Ę' | 'Ě' => 'E',
+        'è'..='ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+        'Ğ' => 'G',
+        'ğ' => 'g',
+        'Ì'..='Ï' | 'Ī' | 'İ' => 'I',
+        'ì'..='ï' | 'ī' | 'ı' => 'i',
+        'Ł' => 'L',
+        'ł' => 'l',
+        'Ñ' | 'Ń' | 'Ň' => 'N',
+        'ñ' | 'ń' | 'ň' => 'n',
+        'Ò'..='Ö' | 'Ø' | 'Ō' | 'Ő' => 'O',
+        'ò'..='ö' | 'ø' | 'ō' | 'ő' => 'o',
+        'Ř' => 'R',
+        'ř' => 'r',
+        'Ś' | 'Š' | 'Ş' => 'S',
+        'ś' | 'š' | 'ş' | 'ß' => 's',
+        'Ť' | 'Ţ' => 'T',
+        'ť' | 'ţ' => 't',
+        'Ù'..='Ü' | 'Ū' | 'Ů' | 'Ű' => 'U',
+        'ù'..='ü' | 'ū' | 'ů' | 'ű' => 'u',
+        'Ý' | 'Ÿ' => 'Y',
+        'ý' | 'ÿ' => 'y',
+        'Ź' | 'Ż' | 'Ž' => 'Z',
+        'ź' | 'ż' | 'ž' => 'z',
+        _ => return None,
+    };
+    Some(base)
+}
+
+/// RFC 3986 percent-encoding of everything but the unreserved characters, for URL and mailto
+/// parts (a dozen lines; not worth a crate).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mail::settings::{Layer, Settings};
+    use time::macros::datetime;
+
+    fn settings() -> Settings {
+        Settings::resolve(Layer {
+            outbox: Some("ob".into()),
+            from: Some("AI Career Risk <reports@risk.example>".into()),
+            reply_to: Some("help@risk.example".into()),
+            unsubscribe_url: Some("https://risk.example/u?id={audit_id}&e={email}".into()),
+            ..Layer::default()
+        })
+        .unwrap()
+    }
+
+    fn letter<'a>(name: &'a str, email: &'a str) -> Letter<'a> {
+        Letter {
+            audit_id: "a-1",
+            email,
+            full_name: Some(name),
+            score: Some(62),
+            pdf: b"%PDF-1.7 fake",
+            pdf_sha256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            rendered_at: datetime!(2026-11-15 12:00:00 UTC),
+        }
+    }
+
+    fn headers(raw: &str) -> Vec<String> {
+        let head = raw.split("\r\n\r\n").next().unwrap();
+        head.split("\r\n")
+            .filter(|l| !l.starts_with(' ') && !l.starts_with('\t'))
+            .map(|l| l.split(':').next().unwrap().to_ascii_lowercase())
+            .collect()
+    }
+
+    #[test]
+    fn headers_and_stable_bytes() {
+        let c = Composer::new(&settings()).unwrap();
+        let b = c
+            .compose(&letter("Zoë Müller-Łukasz", "zoe+x@example.com"))
+            .unwrap();
+        assert_eq!(b.message_id, "<a-1.0123456789abcdef@risk.example>");
+        let raw = String::from_utf8(b.message.formatted()).unwrap();
+        for h in [
+            "From: \"AI Career Risk\" <reports@risk.example>",
+            "Reply-To: help@risk.example",
+            "Message-ID: <a-1.0123456789abcdef@risk.example>",
+            "Date: Sun, 15 Nov 2026 12:00:00 +0000",
+            "List-Unsubscribe: <https://risk.example/u?id=a-1&e=zoe%2Bx%40example.com>,",
+            "<mailto:help@risk.example?subject=unsubscribe%20a-1>",
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+            "\"AI-Career-Risk-Report-Zoe-Muller-Lukasz.pdf\"",
+        ] {
+            assert!(raw.contains(h), "lacks {h}:\n{raw}");
+        }
+        // The same report gives the same bytes.
+        let again = c
+            .compose(&letter("Zoë Müller-Łukasz", "zoe+x@example.com"))
+            .unwrap();
+        assert_eq!(b.message.formatted(), again.message.formatted());
+    }
+
+    #[test]
+    fn crlf_in_a_name_cannot_add_a_header() {
+        let c = Composer::new(&settings()).unwrap();
+        for name in [
+            "Eve\r\nBcc: x@y.example",
+            "Eve\nBcc: x@y.example",
+            "Eve\rBcc: x@y.example",
+            "=?utf-8?q?Eve=0D=0ABcc:_x@y.example?=",
+        ] {
+            let b = c.compose(&letter(name, "eve@example.com")).unwrap();
+            let raw = String::from_utf8(b.message.formatted()).unwrap();
+            let hs = headers(&raw);
+            assert!(
+                !hs.iter().any(|h| h == "bcc"),
+                "{name:?} added a Bcc:\n{raw}"
+            );
+            assert_eq!(hs.iter().filter(|h| *h == "to").count(), 1, "{raw}");
+            let env = b.message.envelope();
+            assert_eq!(env.to().len(), 1, "{name:?}");
+            assert_eq!(env.to()[0].to_string(), "eve@example.com");
+        }
+        // An address with a line break is refused outright.
+        assert!(c
+            .compose(&letter("Eve", "eve@example.com\r\nBcc: x@y.example"))
+            .is_err());
+        assert!(c
+            .compose(&letter("Eve", "eve@example.com\nBcc: x@y.example"))
+            .is_err());
+    }
+
+    #[test]
+    fn subject_and_bodies_are_personal() {
+        let c = Composer::new(&settings()).unwrap();
+        let b = c.compose(&letter("Ana Silva", "ana@example.com")).unwrap();
+        let raw = String::from_utf8(b.message.formatted()).unwrap();
+        assert!(
+            raw.contains("Subject: Ana, your AI career risk report is ready: 62/100 (High)"),
+            "{raw}"
+        );
+        assert!(raw.contains("Hi Ana,"), "{raw}");
+        assert!(raw.contains("Content-Type: text/html"), "{raw}");
+        assert!(raw.contains("To: \"Ana Silva\" <ana@example.com>"), "{raw}");
+    }
+
+    #[test]
+    fn attachment_names() {
+        assert_eq!(
+            attachment_name(Some("Ana Silva"), "x"),
+            "AI-Career-Risk-Report-Ana-Silva.pdf"
+        );
+        assert_eq!(
+            attachment_name(Some("Μαρία Γεωργίου"), "a-7"),
+            "AI-Career-Risk-Report-a-7.pdf"
+        );
+        assert_eq!(
+            attachment_name(Some("O'Brien, Seán"), "a-7"),
+            "AI-Career-Risk-Report-OBrien-Sean.pdf"
+        );
+        assert_eq!(
+            attachment_name(None, "a-7"),
+            "AI-Career-Risk-Report-a-7.pdf"
+        );
+    }
+}
