@@ -1,18 +1,28 @@
-//! From printpdf's document to bytes: printpdf builds the object tree (content streams, font
-//! subsets), the document-level parts are patched in, and the streams are deflated here at a
-//! faster level than lopdf's fixed best compression, which otherwise dominates the time.
+//! From printpdf's document to bytes: printpdf builds the object tree (font subsets, pages,
+//! links), the page contents and document-level parts are patched in, and the streams are
+//! deflated here at a faster level than lopdf's fixed best compression.
 
 use super::document;
 use crate::page::Document;
-use anyhow::{bail, Context, Result};
-use flate2::{write::ZlibEncoder, Compression};
+use anyhow::{bail, ensure, Context, Result};
+use flate2::{Compress, Compression, FlushCompress, Status};
 use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions};
-use std::io::Write;
+use std::cell::RefCell;
 
-/// zlib level for every stream. See the measurements in the module tests (`bench_24_pages`).
-pub(super) const DEFLATE_LEVEL: u32 = 6;
+/// zlib level for every stream. Measured on the real report (PDF stage, callgrind instructions
+/// per report; mean file size): level 6 68 M, 98.8 KiB; level 3 56 M, 100.7 KiB; level 1
+/// 42 M, 117 KiB. Level 3 keeps level 6's size at a fraction of its deflate cost; see also
+/// `bench_24_pages` in the module tests.
+pub(super) const DEFLATE_LEVEL: u32 = 3;
 
-pub(super) fn finish(pdf: &PdfDocument, doc: &Document, level: u32) -> Result<Vec<u8>> {
+/// `contents` gets printpdf's content stream of the first page (the glyph probe) and returns
+/// the content stream of every page.
+pub(super) fn finish(
+    pdf: &PdfDocument,
+    doc: &Document,
+    level: u32,
+    contents: impl FnOnce(&[u8]) -> Result<Vec<Vec<u8>>>,
+) -> Result<Vec<u8>> {
     // `optimize: false` keeps printpdf from compressing; `subset_fonts` needs `text_layout`.
     let options = PdfSaveOptions {
         optimize: false,
@@ -29,6 +39,31 @@ pub(super) fn finish(pdf: &PdfDocument, doc: &Document, level: u32) -> Result<Ve
     {
         bail!("printpdf: {}", e.msg);
     }
+    let pages = lo.get_pages();
+    let mut streams = Vec::with_capacity(pages.len());
+    for &page in pages.values() {
+        let id = lo
+            .get_dictionary(page)?
+            .get(b"Contents")
+            .and_then(|c| c.as_reference())
+            .context("printpdf wrote a page without a content stream")?;
+        streams.push(id);
+    }
+    let probe = match streams.first() {
+        Some(&id) => lo.get_object(id)?.as_stream()?.content.as_slice(),
+        None => &[],
+    };
+    let contents = contents(probe)?;
+    ensure!(
+        contents.len() == streams.len(),
+        "{} page contents for {} pages",
+        contents.len(),
+        streams.len()
+    );
+    for (id, content) in streams.into_iter().zip(contents) {
+        lo.get_object_mut(id)?.as_stream_mut()?.set_content(content);
+    }
+
     // /Lang needs PDF 1.4; printpdf declares 1.3.
     lo.version = "1.7".to_string();
     lo.trailer.set("ID", document::file_id(doc).to_lopdf());
@@ -44,7 +79,6 @@ pub(super) fn finish(pdf: &PdfDocument, doc: &Document, level: u32) -> Result<Ve
     info.remove(b"Identifier");
 
     if !doc.outline.is_empty() {
-        let pages = lo.get_pages();
         let ids: Vec<_> = (0..=doc.outline.len())
             .map(|_| lo.new_object_id())
             .collect();
@@ -85,8 +119,33 @@ pub(super) fn finish(pdf: &PdfDocument, doc: &Document, level: u32) -> Result<Ve
     Ok(bytes)
 }
 
-fn deflate(data: &[u8], level: u32) -> std::io::Result<Vec<u8>> {
-    let mut encoder = ZlibEncoder::new(Vec::with_capacity(data.len() / 3), Compression::new(level));
-    encoder.write_all(data)?;
-    encoder.finish()
+/// zlib-compresses `data`. One compressor per thread, reset between streams: a fresh one
+/// allocates and clears some 300 KiB of tables, and a report has ~30 streams.
+fn deflate(data: &[u8], level: u32) -> Result<Vec<u8>> {
+    thread_local! {
+        static COMPRESSOR: RefCell<Option<(u32, Compress)>> = const { RefCell::new(None) };
+    }
+    COMPRESSOR.with_borrow_mut(|slot| {
+        let compress = match slot {
+            Some((l, c)) if *l == level => {
+                c.reset();
+                c
+            }
+            _ => {
+                &mut slot
+                    .insert((level, Compress::new(Compression::new(level), true)))
+                    .1
+            }
+        };
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let consumed = compress.total_in() as usize;
+            let status =
+                compress.compress_vec(&data[consumed..], &mut out, FlushCompress::Finish)?;
+            if status == Status::StreamEnd {
+                return Ok(out);
+            }
+            out.reserve(out.capacity().max(64));
+        }
+    })
 }

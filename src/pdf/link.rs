@@ -1,14 +1,14 @@
 //! Link areas → link annotations: internal links jump to the top of a page, others open a
 //! URI. No border or highlight colour, since the page itself shows what is a link.
 
-use super::pen::Pen;
+use super::pen::round;
 use crate::page::{LinkTarget, Rect};
 use anyhow::{bail, Result};
 use printpdf::{Actions, BorderArray, ColorArray, Destination, LinkAnnotation, Op, Pt};
 
 pub(super) fn add(
     ops: &mut Vec<Op>,
-    pen: &Pen,
+    page_height: f32,
     rect: &Rect,
     target: &LinkTarget,
     page_count: usize,
@@ -25,17 +25,17 @@ pub(super) fn add(
             Actions::Goto(Destination::Xyz {
                 page: index + 1,
                 left: Some(0.0),
-                top: Some(pen.page_height()),
+                top: Some(page_height),
                 zoom: None,
             })
         }
         LinkTarget::Uri(uri) => Actions::Uri(uri.clone()),
     };
     let area = printpdf::Rect {
-        x: pen.x(rect.x),
-        y: pen.y(rect.bottom()),
-        width: Pt(super::pen::round(rect.w, 100.0)),
-        height: Pt(super::pen::round(rect.h, 100.0)),
+        x: Pt(round(rect.x, 100.0)),
+        y: Pt(round(page_height - rect.bottom(), 100.0)),
+        width: Pt(round(rect.w, 100.0)),
+        height: Pt(round(rect.h, 100.0)),
         mode: None,
         winding_order: None,
     };

@@ -1,11 +1,18 @@
 //! The PDF stage: serialises a finished `page::Document` to PDF bytes. The only module that
 //! knows printpdf; it decides no positions, it only converts coordinates and encodes.
 //! `write` is pure (bytes out, no clock, no file system), so equal documents give equal bytes.
+//!
+//! printpdf builds the document: pages, font subsets with their widths and ToUnicode maps,
+//! link annotations, metadata. The page content streams are written here directly (`pen`,
+//! `text`, `shape`), operator for operator what printpdf writes for the equivalent `Op`s,
+//! because converting every operator through printpdf's and lopdf's operation types, and
+//! printing their numbers with `core::fmt`, cost most of a report's time.
 
 mod document;
 mod embed;
 mod encode;
 mod link;
+mod num;
 mod pen;
 mod shape;
 mod text;
@@ -14,19 +21,32 @@ mod text;
 mod tests;
 
 use crate::fonts::FontSet;
-use crate::page::{Document, Item};
+use crate::page::{Document, Item, Page};
 use anyhow::{ensure, Result};
+use embed::Faces;
 use printpdf::{PdfDocument, PdfPage, Pt};
 
 /// Serialises `doc` with the faces of `fonts` (only the ones used are embedded, as subsets).
-// Until the report stage calls it.
-#[allow(dead_code)]
 pub fn write(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>> {
-    encode::finish(&build(doc, fonts)?, doc, encode::DEFLATE_LEVEL)
+    write_at(doc, fonts, encode::DEFLATE_LEVEL)
 }
 
-/// The printpdf document: pages of operators, fonts and metadata; no bytes yet.
-fn build(doc: &Document, fonts: &FontSet) -> Result<PdfDocument> {
+/// `write` with the zlib level for the streams.
+fn write_at(doc: &Document, fonts: &FontSet, level: u32) -> Result<Vec<u8>> {
+    let (pdf, mut faces) = build(doc, fonts)?;
+    encode::finish(&pdf, doc, level, |probe| {
+        embed::read_probe(&mut faces, probe)?;
+        Ok(doc
+            .pages
+            .iter()
+            .map(|page| content(page, doc.height, &faces))
+            .collect())
+    })
+}
+
+/// The printpdf document: pages with their boxes and links (no content yet), fonts and
+/// metadata; no bytes yet. The first page carries the glyph probe (see `embed`).
+fn build(doc: &Document, fonts: &FontSet) -> Result<(PdfDocument, Faces)> {
     ensure!(
         doc.width > 0.0 && doc.height > 0.0,
         "page size {}×{} pt is empty",
@@ -35,16 +55,14 @@ fn build(doc: &Document, fonts: &FontSet) -> Result<PdfDocument> {
     );
     let mut pdf = PdfDocument::new(&doc.metadata.title);
     let faces = embed::embed(&mut pdf, doc, fonts)?;
+    let mut probe = Some(embed::probe(&faces));
     let page_count = doc.pages.len();
     for (index, page) in doc.pages.iter().enumerate() {
-        let mut ops = Vec::with_capacity(page.items.len() * 4);
-        let mut pen = pen::Pen::new(doc.height);
+        let mut ops = probe.take().unwrap_or_default();
         for item in &page.items {
-            match item {
-                Item::Text(run) => text::draw(&mut ops, &mut pen, run, &faces),
-                Item::Shape(shape) => shape::draw(&mut ops, &mut pen, shape),
-                Item::Link { rect, target } => link::add(&mut ops, &pen, rect, target, page_count)
-                    .map_err(|e| e.context(format!("page {}", index + 1)))?,
+            if let Item::Link { rect, target } = item {
+                link::add(&mut ops, doc.height, rect, target, page_count)
+                    .map_err(|e| e.context(format!("page {}", index + 1)))?;
             }
         }
         // Boxes in points directly: a round trip through PdfPage::new's millimetres perturbs them.
@@ -57,5 +75,18 @@ fn build(doc: &Document, fonts: &FontSet) -> Result<PdfDocument> {
         });
     }
     document::set_info(&mut pdf, &doc.metadata);
-    Ok(pdf)
+    Ok((pdf, faces))
+}
+
+/// One page's content stream.
+fn content(page: &Page, page_height: f32, faces: &Faces) -> Vec<u8> {
+    let mut pen = pen::Pen::new(page_height, page.items.len() * 48);
+    for item in &page.items {
+        match item {
+            Item::Text(run) => text::draw(&mut pen, run, faces),
+            Item::Shape(shape) => shape::draw(&mut pen, shape),
+            Item::Link { .. } => {}
+        }
+    }
+    pen.finish()
 }

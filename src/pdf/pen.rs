@@ -1,14 +1,20 @@
-//! Graphics and text state of the content stream being written, plus the coordinate and
-//! number conventions: y flipped to PDF's bottom-left origin, numbers rounded so the stream
-//! stays short (printpdf prints every f32 digit) and identical across runs.
+//! The content stream being written, with its graphics and text state, plus the coordinate
+//! and number conventions: y flipped to PDF's bottom-left origin, numbers rounded so the
+//! stream stays short and identical across runs.
+//!
+//! The operators and numbers are the bytes printpdf 0.12.8 writes for the equivalent `Op`s
+//! (lopdf's content encoding: operands each followed by a space, operations separated by a
+//! newline); only text strings differ (see `text`). The test
+//! `content_streams_say_what_printpdf_would` compares the two encodings page by page.
 
+use super::num::number;
 use crate::page::Color;
-use printpdf::{LineDashPattern, Op, Pt, Rgb};
 
 /// Remembers what the stream has already set so repeated runs and shapes in the same colour,
 /// font or line style do not repeat the operators; a report page has hundreds of them.
 pub(super) struct Pen {
     page_height: f32,
+    out: Vec<u8>,
     fill: Option<Color>,
     stroke: Option<Color>,
     width: Option<f32>,
@@ -17,9 +23,10 @@ pub(super) struct Pen {
 }
 
 impl Pen {
-    pub(super) fn new(page_height: f32) -> Pen {
+    pub(super) fn new(page_height: f32, capacity: usize) -> Pen {
         Pen {
             page_height,
+            out: Vec::with_capacity(capacity),
             fill: None,
             stroke: None,
             width: None,
@@ -28,37 +35,59 @@ impl Pen {
         }
     }
 
+    /// The finished content stream.
+    pub(super) fn finish(self) -> Vec<u8> {
+        self.out
+    }
+
     /// Page-model x → PDF x.
-    pub(super) fn x(&self, x: f32) -> Pt {
-        Pt(round(x, 100.0))
+    pub(super) fn x(&self, x: f32) -> f32 {
+        round(x, 100.0)
     }
 
     /// Page-model y (down from the top) → PDF y (up from the bottom).
-    pub(super) fn y(&self, y: f32) -> Pt {
-        Pt(round(self.page_height - y, 100.0))
+    pub(super) fn y(&self, y: f32) -> f32 {
+        round(self.page_height - y, 100.0)
     }
 
-    pub(super) fn page_height(&self) -> f32 {
-        self.page_height
+    /// Starts an operation: a newline after the previous one.
+    pub(super) fn start(&mut self) -> &mut Vec<u8> {
+        if !self.out.is_empty() {
+            self.out.push(b'\n');
+        }
+        &mut self.out
     }
 
-    pub(super) fn fill(&mut self, ops: &mut Vec<Op>, color: Color) {
+    /// An operation without operands.
+    pub(super) fn op(&mut self, operator: &[u8]) {
+        self.start().extend_from_slice(operator);
+    }
+
+    /// An operation whose operands are all numbers.
+    pub(super) fn op_numbers(&mut self, operands: &[f32], operator: &[u8]) {
+        let out = self.start();
+        for &v in operands {
+            number(out, v);
+            out.push(b' ');
+        }
+        out.extend_from_slice(operator);
+    }
+
+    pub(super) fn fill(&mut self, color: Color) {
         if self.fill != Some(color) {
-            ops.push(Op::SetFillColor { col: rgb(color) });
+            self.op_numbers(&rgb(color), b"rg");
             self.fill = Some(color);
         }
     }
 
-    pub(super) fn stroke(&mut self, ops: &mut Vec<Op>, stroke: &crate::page::Stroke) {
+    pub(super) fn stroke(&mut self, stroke: &crate::page::Stroke) {
         if self.stroke != Some(stroke.color) {
-            ops.push(Op::SetOutlineColor {
-                col: rgb(stroke.color),
-            });
+            self.op_numbers(&rgb(stroke.color), b"RG");
             self.stroke = Some(stroke.color);
         }
         let width = round(stroke.width.max(0.0), 100.0);
         if self.width != Some(width) {
-            ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+            self.op_numbers(&[width], b"w");
             self.width = Some(width);
         }
         let dash = stroke
@@ -67,11 +96,17 @@ impl Pen {
         // A pattern of zeros is invalid in PDF (viewers draw nothing or reject it): draw solid.
         let dash = dash.filter(|&(on, off)| on + off > 0.0);
         if self.dash != Some(dash) {
-            let pattern = match dash {
-                Some((on, off)) => LineDashPattern::new(0.0, &[on, off]),
-                None => LineDashPattern::solid(),
-            };
-            ops.push(Op::SetLineDashPattern { dash: pattern });
+            let out = self.start();
+            match dash {
+                Some((on, off)) => {
+                    out.push(b'[');
+                    number(out, on);
+                    out.push(b' ');
+                    number(out, off);
+                    out.extend_from_slice(b"] 0 d");
+                }
+                None => out.extend_from_slice(b"[] 0 d"),
+            }
             self.dash = Some(dash);
         }
     }
@@ -82,16 +117,61 @@ pub(super) fn round(v: f32, scale: f32) -> f32 {
     if !v.is_finite() {
         return 0.0;
     }
-    (v * scale).round() / scale + 0.0
+    round_half_away(v * scale) / scale + 0.0
 }
 
-fn rgb(c: Color) -> printpdf::Color {
+/// `f32::round` without its libm call (x86-64's baseline has no rounding instruction), which
+/// showed in profiles: every coordinate passes here.
+fn round_half_away(x: f32) -> f32 {
+    // From 2^23 on every f32 is an integer.
+    if x.is_nan() || x.abs() >= 8_388_608.0 {
+        return x;
+    }
+    // Exact in f64, and truncation is floor for the non-negative sum.
+    let magnitude = (x.abs() as f64 + 0.5) as u32 as f32;
+    if x.is_sign_negative() {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+fn rgb(c: Color) -> [f32; 3] {
     // Three decimals keep every 8-bit level distinct (steps of 1/255 ≈ 0.0039).
     let channel = |v: u8| round(v as f32 / 255.0, 1000.0);
-    printpdf::Color::Rgb(Rgb {
-        r: channel(c.r),
-        g: channel(c.g),
-        b: channel(c.b),
-        icc_profile: None,
-    })
+    [channel(c.r), channel(c.g), channel(c.b)]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rounding_matches_the_standard_library() {
+        let mut x = 0x9e37_79b9_u32;
+        let mut values = vec![
+            0.0f32,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            -1.5,
+            2.5,
+            0.499_999_97,
+            -0.499_999_97,
+            8_388_607.5,
+        ];
+        for _ in 0..1_000_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            values.push(f32::from_bits(x));
+            values.push((x % 2_000_000) as f32 / 1000.0 - 1000.0);
+        }
+        for v in values.into_iter().filter(|v| v.is_finite()) {
+            assert_eq!(
+                super::round_half_away(v).to_bits(),
+                v.round().to_bits(),
+                "{v}"
+            );
+        }
+    }
 }

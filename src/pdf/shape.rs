@@ -1,113 +1,109 @@
-//! Rectangles, paths and circles → path operators. printpdf has no circle, so a circle is
+//! Rectangles, paths and circles → path operators. PDF has no circle operator, so a circle is
 //! four cubic Béziers; an open path can be filled (implicitly closed) and stroked open.
+//! Operators as printpdf writes them: polygons are closed with `h` before painting.
 
-use super::pen::Pen;
+use super::pen::{round, Pen};
 use crate::page::{Point, Shape, ShapeItem};
-use printpdf::{Line, LinePoint, Op, PaintMode, Polygon, PolygonRing, Pt, WindingOrder};
 
 /// Distance of a quarter circle's Bézier control points from its ends, as a fraction of the radius.
 const KAPPA: f32 = 0.552_284_8;
 
-pub(super) fn draw(ops: &mut Vec<Op>, pen: &mut Pen, item: &ShapeItem) {
+#[derive(Clone, Copy)]
+enum Paint {
+    Fill,
+    Stroke,
+    FillStroke,
+}
+
+pub(super) fn draw(pen: &mut Pen, item: &ShapeItem) {
     let stroke = item.stroke.as_ref().filter(|s| s.width > 0.0);
     if item.fill.is_none() && stroke.is_none() {
         return;
     }
     if let Some(fill) = item.fill {
-        pen.fill(ops, fill);
+        pen.fill(fill);
     }
     if let Some(stroke) = stroke {
-        pen.stroke(ops, stroke);
+        pen.stroke(stroke);
     }
-    let mode = match (item.fill.is_some(), stroke.is_some()) {
-        (true, true) => PaintMode::FillStroke,
-        (true, false) => PaintMode::Fill,
-        _ => PaintMode::Stroke,
+    let paint = match (item.fill.is_some(), stroke.is_some()) {
+        (true, true) => Paint::FillStroke,
+        (true, false) => Paint::Fill,
+        _ => Paint::Stroke,
     };
     match &item.shape {
-        Shape::Rect(r) => ops.push(Op::DrawRectangle {
-            rectangle: printpdf::Rect {
-                x: pen.x(r.x),
-                y: pen.y(r.bottom()),
-                width: Pt(super::pen::round(r.w, 100.0)),
-                height: Pt(super::pen::round(r.h, 100.0)),
-                mode: Some(mode),
-                winding_order: Some(WindingOrder::NonZero),
-            },
-        }),
+        Shape::Rect(r) => {
+            let (x, y) = (pen.x(r.x), pen.y(r.bottom()));
+            pen.op_numbers(&[x, y, round(r.w, 100.0), round(r.h, 100.0)], b"re");
+            pen.op(match paint {
+                Paint::Fill => b"f",
+                Paint::Stroke => b"S",
+                Paint::FillStroke => b"B",
+            });
+        }
         Shape::Path { points, closed } => {
             if points.len() < 2 {
                 return;
             }
-            let corners: Vec<LinePoint> = points.iter().map(|p| corner(pen, *p)).collect();
             if *closed {
-                ops.push(polygon(corners, mode));
+                polyline(pen, points);
+                close_and_paint(pen, paint);
             } else {
                 if item.fill.is_some() {
-                    ops.push(polygon(corners.clone(), PaintMode::Fill));
+                    polyline(pen, points);
+                    close_and_paint(pen, Paint::Fill);
                 }
                 if stroke.is_some() {
-                    ops.push(Op::DrawLine {
-                        line: Line {
-                            points: corners,
-                            is_closed: false,
-                        },
-                    });
+                    polyline(pen, points);
+                    pen.op(b"S");
                 }
             }
         }
         Shape::Circle { center, radius } => {
             if *radius > 0.0 {
-                ops.push(polygon(circle(pen, *center, *radius), mode));
+                circle(pen, *center, *radius);
+                close_and_paint(pen, paint);
             }
         }
     }
 }
 
-fn corner(pen: &Pen, p: Point) -> LinePoint {
-    LinePoint {
-        p: printpdf::Point {
-            x: pen.x(p.x),
-            y: pen.y(p.y),
-        },
-        bezier: false,
+fn polyline(pen: &mut Pen, points: &[Point]) {
+    for (i, p) in points.iter().enumerate() {
+        let at = [pen.x(p.x), pen.y(p.y)];
+        pen.op_numbers(&at, if i == 0 { b"m" } else { b"l" });
     }
 }
 
-fn polygon(points: Vec<LinePoint>, mode: PaintMode) -> Op {
-    Op::DrawPolygon {
-        polygon: Polygon {
-            rings: vec![PolygonRing { points }],
-            mode,
-            winding_order: WindingOrder::NonZero,
-        },
-    }
+/// `h`, then the painting operator for a closed polygon.
+fn close_and_paint(pen: &mut Pen, paint: Paint) {
+    pen.op(b"h");
+    pen.op(match paint {
+        Paint::Fill => b"f",
+        Paint::Stroke => b"S",
+        Paint::FillStroke => b"b",
+    });
 }
 
-/// Start point, then per quarter: two control points (`bezier: true`) and the end point,
-/// which is the layout printpdf's path writer turns into `c` operators.
-fn circle(pen: &Pen, c: Point, r: f32) -> Vec<LinePoint> {
+/// Start point, then per quarter one `c` with two control points and the end point.
+fn circle(pen: &mut Pen, c: Point, r: f32) {
     let k = r * KAPPA;
-    let at = |dx: f32, dy: f32, bezier: bool| LinePoint {
-        p: printpdf::Point {
-            x: pen.x(c.x + dx),
-            y: pen.y(c.y + dy),
-        },
-        bezier,
-    };
-    vec![
-        at(r, 0.0, false),
-        at(r, k, true),
-        at(k, r, true),
-        at(0.0, r, false),
-        at(-k, r, true),
-        at(-r, k, true),
-        at(-r, 0.0, false),
-        at(-r, -k, true),
-        at(-k, -r, true),
-        at(0.0, -r, false),
-        at(k, -r, true),
-        at(r, -k, true),
-        at(r, 0.0, false),
-    ]
+    let at = |pen: &Pen, dx: f32, dy: f32| [pen.x(c.x + dx), pen.y(c.y + dy)];
+    let start = at(pen, r, 0.0);
+    pen.op_numbers(&start, b"m");
+    let quarters = [
+        [(r, k), (k, r), (0.0, r)],
+        [(-k, r), (-r, k), (-r, 0.0)],
+        [(-r, -k), (-k, -r), (0.0, -r)],
+        [(k, -r), (r, -k), (r, 0.0)],
+    ];
+    for quarter in quarters {
+        let mut operands = [0.0; 6];
+        for (i, (dx, dy)) in quarter.into_iter().enumerate() {
+            let [x, y] = at(pen, dx, dy);
+            operands[2 * i] = x;
+            operands[2 * i + 1] = y;
+        }
+        pen.op_numbers(&operands, b"c");
+    }
 }
