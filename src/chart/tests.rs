@@ -6,40 +6,9 @@ use super::*;
 use crate::catalog::{Catalog, Task, Usage};
 use crate::input::{Audit, TaskShare};
 use crate::page::{Shape, TextRun};
+use crate::score::fixtures::typical;
 use crate::score::{assess, TaskLine};
 use plotters::style::FontTransform;
-
-fn typical(catalog: &Catalog, role_key: &str) -> Audit {
-    let role = catalog.role(role_key).unwrap();
-    Audit {
-        line: 2,
-        audit_id: "typical".into(),
-        submitted_at: time::macros::datetime!(2026-11-20 09:30 UTC),
-        email: "typical@example.com".into(),
-        full_name: "Typical Person".into(),
-        job_title: role.name.clone(),
-        role: role.key.clone(),
-        industry: "technology".into(),
-        years_experience: role.typical_years,
-        tasks: role
-            .tasks
-            .iter()
-            .map(|t| TaskShare {
-                key: t.key.clone(),
-                share: t.typical_share / 100.0,
-            })
-            .collect(),
-        ai_tools: role
-            .tools
-            .iter()
-            .take(role.typical_tools as usize)
-            .map(|t| t.key.clone())
-            .collect(),
-        ai_usage: role.typical_usage,
-        country: None,
-        consent_email: true,
-    }
-}
 
 /// The typical audit and three extremes: one (most exposed) task and 0 years; every task in equal
 /// shares, 40 years, daily use in a high-offset industry; one safe task, never using AI.

@@ -6,40 +6,16 @@ use super::style::Style;
 use super::{Context, LayoutError};
 use std::path::Path;
 
-pub const PAGE_NAMES: [&str; 24] = [
-    "01-cover",
-    "02-contents",
-    "03-summary",
-    "04-score",
-    "05-benchmark",
-    "06-battleground",
-    "07-inventory",
-    "08-automated",
-    "09-assisted",
-    "10-human-safe",
-    "11-skills",
-    "12-skill-gaps",
-    "13-tools-landscape",
-    "14-tools-to-learn",
-    "15-outlook",
-    "16-salary",
-    "17-demand",
-    "18-roadmap",
-    "19-phase-1",
-    "20-phase-2",
-    "21-phase-3",
-    "22-quick-wins",
-    "23-related-roles",
-    "24-methodology",
-];
-
+/// Lists the page names once: they become both `PAGE_NAMES` and the compiled-in templates.
 macro_rules! builtin_pages {
     ($($name:literal),*) => {
-        [$(($name, include_str!(concat!("../../layouts/pages/", $name, ".j2")))),*]
+        pub const PAGE_NAMES: [&str; 24] = [$($name),*];
+        const BUILTIN_PAGES: [(&str, &str); 24] =
+            [$(($name, include_str!(concat!("../../layouts/pages/", $name, ".j2")))),*];
     };
 }
 
-const BUILTIN_PAGES: [(&str, &str); 24] = builtin_pages!(
+builtin_pages!(
     "01-cover",
     "02-contents",
     "03-summary",

@@ -3,34 +3,14 @@
 use super::templates::{BUILTIN_STYLE, PAGE_NAMES};
 use super::*;
 use crate::catalog::Catalog;
-use crate::input::{Audit, TaskShare};
+use crate::input::Audit;
 use crate::page::Item;
 
 fn audit(catalog: &Catalog, name: &str) -> Audit {
-    let role = catalog.role("backend-developer").unwrap();
-    Audit {
-        line: 2,
-        audit_id: "t-1".into(),
-        submitted_at: time::macros::datetime!(2026-11-20 09:30 UTC),
-        email: "t@example.com".into(),
-        full_name: name.into(),
-        job_title: "Senior Backend Engineer".into(),
-        role: role.key.clone(),
-        industry: "technology".into(),
-        years_experience: 6.0,
-        tasks: role
-            .tasks
-            .iter()
-            .map(|t| TaskShare {
-                key: t.key.clone(),
-                share: t.typical_share / 100.0,
-            })
-            .collect(),
-        ai_tools: vec!["copilot".into(), "chatgpt".into()],
-        ai_usage: crate::catalog::Usage::Weekly,
-        country: None,
-        consent_email: true,
-    }
+    let mut a = crate::score::fixtures::typical(catalog, "backend-developer");
+    a.full_name = name.into();
+    a.job_title = "Senior Backend Engineer".into();
+    a
 }
 
 fn text_of(doc: &Document) -> String {

@@ -290,4 +290,6 @@ pub fn assess<'c>(audit: &'c Audit, catalog: &'c Catalog) -> Result<Assessment<'
 }
 
 #[cfg(test)]
+pub mod fixtures;
+#[cfg(test)]
 mod tests;
