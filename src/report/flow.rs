@@ -304,7 +304,7 @@ impl<'e, 'a> Flow<'e, 'a> {
                 "Resilience",
                 format!(
                     "{} of 10 for a typical {}",
-                    resilience_of(a.role.baseline),
+                    crate::score::resilience(a.role.baseline),
                     env.ctx.role.name
                 ),
             ),
@@ -389,10 +389,6 @@ fn adaptability_note(usage: crate::catalog::Usage, tools: usize) -> String {
         1 => format!("{usage} AI use; 1 of your tools touches your tasks"),
         n => format!("{usage} AI use; {n} of your tools touch your tasks"),
     }
-}
-
-fn resilience_of(score: i32) -> usize {
-    (((100 - score) as f64 / 10.0).round() as i32).clamp(1, 10) as usize
 }
 
 fn describe(b: &Block) -> String {

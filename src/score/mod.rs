@@ -4,7 +4,7 @@
 mod derived;
 mod stats;
 
-pub use derived::{Adaptability, Band, Horizon};
+pub use derived::{resilience, Adaptability, Band, Horizon};
 
 use crate::catalog::{Catalog, Industry, Role, RoleTool, Skill, Task, TaskClass, Tool};
 use crate::input::Audit;
