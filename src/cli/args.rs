@@ -52,9 +52,15 @@ pub enum Command {
         after_help = "Examples:\n  riskreport run input/audits.csv\n  riskreport run input/audits.csv --out /srv/reports --font-dir /usr/share/fonts/truetype/noto"
     )]
     Run(RunArgs),
-    /// Summarise the ledger of an output directory: reports, email states, last run
-    #[command(after_help = "Example:\n  riskreport status --out output")]
+    /// Summarise the ledger of an output directory: reports, email states, last run; list the
+    /// reports that need an operator
+    #[command(
+        after_help = "Examples:\n  riskreport status --out output\n  riskreport status --out output --uncertain\n  riskreport status --out output --failed --format json\n\nExit status: 0, or 2 when the ledger cannot be read."
+    )]
     Status(StatusArgs),
+    /// Repair an output directory's ledger
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
     /// Render the reports of chosen audit ids only
     #[command(
         after_help = "Examples:\n  riskreport render input/audits.csv --id a-2026-11-00042\n  riskreport render input/audits.csv --id a-1 -o /tmp/a-1.pdf"
@@ -67,7 +73,7 @@ pub enum Command {
     Bench(BenchArgs),
     /// Email the rendered reports of an output directory to the people who consented
     #[command(
-        after_help = "Examples:\n  RISKREPORT_SMTP_URL=smtps://reports@mail.example.com RISKREPORT_SMTP_PASSWORD_FILE=/run/secrets/smtp \\\n    RISKREPORT_FROM='AI Career Risk <reports@example.com>' riskreport send --out output\n  riskreport send --out output --outbox /tmp/outbox          # dry run: .eml files, nothing sent\n  riskreport send --out output --resend --id a-2026-11-00042\n\nSettings: flags over RISKREPORT_* environment variables over riskreport.toml (--config).\nThe SMTP password only from RISKREPORT_SMTP_PASSWORD or RISKREPORT_SMTP_PASSWORD_FILE.\nExit status: 0 all sent, 1 some failed (permanently or for now), 2 could not run."
+        after_help = "Examples:\n  RISKREPORT_SMTP_URL=smtps://reports@mail.example.com RISKREPORT_SMTP_PASSWORD_FILE=/run/secrets/smtp \\\n    RISKREPORT_FROM='AI Career Risk <reports@example.com>' riskreport send --out output\n  riskreport send --out output --outbox /tmp/outbox          # dry run: .eml files, nothing sent\n  riskreport send --out output --resend --id a-2026-11-00042  # again, with a new Message-ID\n  riskreport send --out output --resend --failed               # every failed report again\n  riskreport send --out output --resend-uncertain              # the ones that may not have arrived\n\nSettings: flags over RISKREPORT_* environment variables over riskreport.toml (--config).\nThe SMTP password only from RISKREPORT_SMTP_PASSWORD or RISKREPORT_SMTP_PASSWORD_FILE.\nExit status: 0 all sent, 1 reports left failed or uncertain (see riskreport status --failed / --uncertain), 2 could not run or stopped."
     )]
     Send(SendArgs),
     /// Write a deterministic sample of realistic audits as CSV
@@ -240,12 +246,27 @@ pub struct MailOptions {
     /// Send every message to this one test address; the ledger is not changed [RISKREPORT_TO_OVERRIDE]
     #[arg(long, value_name = "ADDR")]
     pub to_override: Option<String>,
-    /// Send the reports given with --id again, even if sent or failed before
-    #[arg(long, requires = "resend_ids")]
+    /// Send again: the reports given with --id (any state; a new Message-ID), or with --failed every failed one
+    #[arg(long)]
     pub resend: bool,
-    /// audit_id to resend (repeatable; with --resend)
-    #[arg(long = "id", value_name = "ID", requires = "resend")]
+    /// With --resend: every failed-transient and failed-permanent report
+    #[arg(long, requires = "resend")]
+    pub failed: bool,
+    /// Send the uncertain reports again (all, or those given with --id); they may arrive twice
+    #[arg(long, conflicts_with = "resend")]
+    pub resend_uncertain: bool,
+    /// audit_id (repeatable; with --resend or --resend-uncertain)
+    #[arg(long = "id", value_name = "ID")]
     pub resend_ids: Vec<String>,
+    /// Envelope sender (MAIL FROM, where bounces go); default the From address [RISKREPORT_ENVELOPE_FROM]
+    #[arg(long, value_name = "ADDR")]
+    pub envelope_from: Option<String>,
+    /// Seconds to wait for the reply to a whole message (default 600, RFC 5321) [RISKREPORT_SMTP_DATA_TIMEOUT]
+    #[arg(long, value_name = "SECS")]
+    pub smtp_data_timeout: Option<u64>,
+    /// The sender's postal address for the email footer [RISKREPORT_POSTAL_ADDRESS]
+    #[arg(long, value_name = "TEXT")]
+    pub postal_address: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -256,6 +277,35 @@ pub struct StatusArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
     pub format: StatusFormat,
+    /// List the reports whose email failed (transient or permanent)
+    #[arg(long)]
+    pub failed: bool,
+    /// List the reports whose email is uncertain (maybe delivered, not sent again automatically)
+    #[arg(long)]
+    pub uncertain: bool,
+    /// List the reports waiting to be emailed (none yet, or a transient failure)
+    #[arg(long)]
+    pub pending: bool,
+    /// Show whole addresses in the lists (masked by default, as in logs)
+    #[arg(long)]
+    pub show_addresses: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LedgerCommand {
+    /// Make a new ledger from DIR/reports/*.pdf after the old one was lost or damaged: every
+    /// report is recorded as sent-unknown and never emailed again without --resend
+    #[command(
+        after_help = "Example:\n  riskreport ledger rebuild --out output\n  riskreport run input/audits.csv --out output   # then fills in addresses and consent"
+    )]
+    Rebuild(RebuildArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RebuildArgs {
+    /// Output directory holding reports/
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]

@@ -3,6 +3,7 @@
 
 mod args;
 mod bench_cmd;
+mod ledger_cmd;
 mod run_cmd;
 mod sample_cmd;
 mod score_cmd;
@@ -68,10 +69,13 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     if let Command::Status(a) = cli.command {
         return status_cmd::run(a);
     }
+    if let Command::Ledger(args::LedgerCommand::Rebuild(a)) = cli.command {
+        return ledger_cmd::rebuild(a);
+    }
     let quiet = cli.quiet;
     let catalog = load_catalog(cli.catalog.as_deref())?;
     match cli.command {
-        Command::Status(_) => unreachable!("handled above"),
+        Command::Status(_) | Command::Ledger(_) => unreachable!("handled above"),
         Command::Validate(a) => validate_cmd::run(&catalog, a),
         Command::Score(a) => score_cmd::run(&catalog, a),
         Command::Sample(a) => sample_cmd::run(&catalog, a),

@@ -88,8 +88,7 @@ pub fn run(renderer: &Renderer, args: RunArgs, quiet: bool) -> anyhow::Result<Ou
     }
     let mut clean = s.status == "ok";
     if let Some(settings) = mail.filter(|_| s.status != "interrupted") {
-        let ids = super::send_cmd::resend_ids(&args.mail);
-        let e = super::send_cmd::email_phase(&settings, &args.out, &ids, quiet, &stop)?;
+        let e = super::send_cmd::email_phase(&settings, &args.out, &args.mail, quiet, &stop)?;
         clean &= !e.has_failures();
     }
     Ok(if clean {

@@ -1,8 +1,8 @@
 //! One report's email as a lettre `Message`: From / Reply-To / To, a personalised subject,
 //! plain-text and HTML bodies from the templates in `layouts/email/`, the PDF attached under a
 //! friendly ASCII file name, a Message-ID that is stable per report version
-//! (`<audit_id.sha256-prefix@from-domain>`), the Date of the render (so the same report always
-//! gives the same message), and `List-Unsubscribe` (URL + mailto) with
+//! (`<audit_id.sha256-prefix@from-domain>`, with `.rN` after the N-th operator resend so that
+//! the resend is a new message), the Date of the hand-over to the server, and `List-Unsubscribe` (URL + mailto) with
 //! `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
 //!
 //! Header safety: names and subjects are cleaned of control characters and then go through
@@ -40,13 +40,18 @@ pub struct Letter<'a> {
     pub score: Option<i32>,
     pub pdf: &'a [u8],
     pub pdf_sha256: &'a str,
-    pub rendered_at: OffsetDateTime,
+    /// Operator resends so far (0: the first message of this report version).
+    pub resends: u32,
+    /// The hand-over time: the Date header.
+    pub date: OffsetDateTime,
 }
 
 /// A built message and the id it carries (recorded in the ledger when sent).
 pub struct Built {
     pub message: Message,
     pub message_id: String,
+    /// MAIL FROM (the envelope sender setting, else From) and RCPT TO.
+    pub envelope: lettre::address::Envelope,
 }
 
 /// Builds messages from the settings and templates; shared by all sender threads.
@@ -57,6 +62,9 @@ pub struct Composer {
     unsubscribe_url: Option<String>,
     unsubscribe_mailto: Address,
     to_override: Option<Address>,
+    envelope_from: Option<Address>,
+    postal_address: Option<String>,
+    unsubscribe_secret: Option<super::settings::Secret>,
     dkim: Option<lettre::message::dkim::DkimConfig>,
 }
 
@@ -89,6 +97,9 @@ impl Composer {
             unsubscribe_url: s.unsubscribe_url.clone(),
             unsubscribe_mailto: s.unsubscribe_mailto.clone(),
             to_override: s.to_override.clone(),
+            envelope_from: s.envelope_from.clone(),
+            postal_address: s.postal_address.clone(),
+            unsubscribe_secret: s.unsubscribe_secret.clone(),
             dkim,
         })
     }
@@ -107,9 +118,14 @@ impl Composer {
         let score = l.score.context("the ledger has no score for this report")?;
         let band = Band::of(score);
         let attachment = attachment_name(name.as_deref(), l.audit_id);
+        let token = self
+            .unsubscribe_secret
+            .as_ref()
+            .map(|k| unsubscribe_token(k.expose(), l.audit_id, to_addr.as_ref()));
         let unsubscribe_url = self.unsubscribe_url.as_deref().map(|t| {
             t.replace("{audit_id}", &percent_encode(l.audit_id))
                 .replace("{email}", &percent_encode(to_addr.as_ref()))
+                .replace("{token}", token.as_deref().unwrap_or(""))
         });
         let ctx = minijinja::context! {
             first_name => first.clone().unwrap_or_default(),
@@ -120,6 +136,7 @@ impl Composer {
             audit_id => l.audit_id,
             attachment => attachment.clone(),
             unsubscribe_url => unsubscribe_url.clone(),
+            postal_address => self.postal_address.clone(),
             sender => self.from.name.clone().unwrap_or_else(|| "The AI Career Risk team".into()),
         };
         let render = |name: &str| -> anyhow::Result<String> {
@@ -137,20 +154,31 @@ impl Composer {
 
         let domain = self.from.email.domain();
         let version = &l.pdf_sha256[..l.pdf_sha256.len().min(16)];
-        let message_id = format!("<{}.{}@{}>", l.audit_id, version, domain);
+        let resend = match l.resends {
+            0 => String::new(),
+            n => format!(".r{n}"),
+        };
+        let message_id = format!("<{}.{}{resend}@{}>", l.audit_id, version, domain);
         // Boundaries from the report version: the same report gives the same bytes. "=_" never
         // occurs in base64 or quoted-printable output, so a boundary cannot clash with content.
         let tag = hex(&Sha256::digest(message_id.as_bytes()))[..24].to_string();
 
-        let to = Mailbox::new(
-            name.clone(),
-            self.to_override.clone().unwrap_or(to_addr.clone()),
-        );
+        let rcpt = self.to_override.clone().unwrap_or(to_addr.clone());
+        let envelope = lettre::address::Envelope::new(
+            Some(
+                self.envelope_from
+                    .clone()
+                    .unwrap_or_else(|| self.from.email.clone()),
+            ),
+            vec![rcpt.clone()],
+        )
+        .context("cannot build the envelope")?;
+        let to = Mailbox::new(name.clone(), rcpt);
         let mut b = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
-            .date(l.rendered_at.into())
+            .date(l.date.into())
             .message_id(Some(message_id.clone()));
         if let Some(r) = &self.reply_to {
             b = b.reply_to(r.clone());
@@ -201,8 +229,25 @@ impl Composer {
         Ok(Built {
             message,
             message_id,
+            envelope,
         })
     }
+}
+
+/// The `{token}` of the unsubscribe URL: `<audit_id>.<32 hex digits>`, the digits the first
+/// half of HMAC-SHA256(secret, "riskreport-unsubscribe-v1\n" + audit_id + "\n" + lowercase
+/// address). The unsubscribe page recomputes it with the same secret; without the secret nobody
+/// can make a valid token for another person, and the token does not show the address.
+pub fn unsubscribe_token(secret: &str, audit_id: &str, address: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
+    mac.update(b"riskreport-unsubscribe-v1\n");
+    mac.update(audit_id.as_bytes());
+    mac.update(b"\n");
+    mac.update(address.to_lowercase().as_bytes());
+    let tag = mac.finalize().into_bytes();
+    format!("{audit_id}.{}", &hex(&tag)[..32])
 }
 
 fn read_template(dir: &Path, name: &str) -> anyhow::Result<String> {
@@ -321,7 +366,8 @@ mod tests {
             score: Some(62),
             pdf: b"%PDF-1.7 fake",
             pdf_sha256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-            rendered_at: datetime!(2026-11-15 12:00:00 UTC),
+            resends: 0,
+            date: datetime!(2026-11-15 12:00:00 UTC),
         }
     }
 
@@ -396,12 +442,59 @@ mod tests {
         let b = c.compose(&letter("Ana Silva", "ana@example.com")).unwrap();
         let raw = String::from_utf8(b.message.formatted()).unwrap();
         assert!(
-            raw.contains("Subject: Ana, your AI career risk report is ready: 62/100 (High)"),
+            raw.contains("Subject: Ana, your AI career risk report is ready\r\n"),
             "{raw}"
         );
+        // The score stays out of the subject, which lock screens and shared inboxes show.
+        assert!(!raw.contains("Subject: Ana, your AI career risk report is ready: 62"));
+        let flat = raw.replace("=\r\n", "").replace("=3D", "=");
+        assert!(flat.contains("<meta name=\"color-scheme\" content=\"light only\">"), "{flat}");
+        assert!(flat.contains("display:none;max-height:0"), "a preheader");
         assert!(raw.contains("Hi Ana,"), "{raw}");
         assert!(raw.contains("Content-Type: text/html"), "{raw}");
         assert!(raw.contains("To: \"Ana Silva\" <ana@example.com>"), "{raw}");
+    }
+
+    #[test]
+    fn unsubscribe_tokens_are_signed_and_a_resend_is_a_new_message() {
+        let mut st = settings();
+        st.unsubscribe_url = Some("https://risk.example/u?t={token}".into());
+        st.unsubscribe_secret = Some(crate::mail::settings::Secret::new("0123456789abcdef-secret"));
+        st.postal_address = Some("1 Main St, Springfield".into());
+        let c = Composer::new(&st).unwrap();
+        let b = c.compose(&letter("Ana Silva", "Ana@Example.com")).unwrap();
+        let raw = String::from_utf8(b.message.formatted()).unwrap();
+        let token = unsubscribe_token("0123456789abcdef-secret", "a-1", "ana@example.com");
+        assert!(token.starts_with("a-1.") && token.len() == 4 + 32, "{token}");
+        assert!(raw.contains(&format!("<https://risk.example/u?t={token}>")), "{raw}");
+        assert!(!raw.contains("u?t=a-1.\r") && !raw.to_lowercase().contains("u?t=ana"));
+        assert_ne!(token, unsubscribe_token("another-secret-0123456789", "a-1", "ana@example.com"));
+        assert_ne!(token, unsubscribe_token("0123456789abcdef-secret", "a-2", "ana@example.com"));
+        assert!(raw.contains("1 Main St, Springfield"), "postal address in the footer");
+        let mut l = letter("Ana Silva", "ana@example.com");
+        l.resends = 2;
+        assert_eq!(c.compose(&l).unwrap().message_id, "<a-1.0123456789abcdef.r2@risk.example>");
+    }
+
+    #[test]
+    fn the_footer_text_has_enough_contrast() {
+        // WCAG 2 contrast of the footer grey and the body text on white: at least 4.5:1.
+        let lum = |hex: &str| {
+            let c = |i: usize| {
+                let v = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
+                if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+            };
+            0.2126 * c(0) + 0.7152 * c(2) + 0.0722 * c(4)
+        };
+        let html = BUILTIN[2].1;
+        let mut seen = 0;
+        for part in html.split("color:#").skip(1) {
+            let hex = &part[..6];
+            let ratio = (1.05) / (lum(hex) + 0.05);
+            assert!(ratio >= 4.5, "#{hex} on white: {ratio:.2}:1");
+            seen += 1;
+        }
+        assert!(seen >= 2, "the template sets its text colours");
     }
 
     #[test]

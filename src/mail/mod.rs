@@ -6,6 +6,7 @@
 
 pub mod dkim;
 pub mod message;
+pub mod policy;
 pub mod send;
 pub mod settings;
 pub mod summary;

@@ -1,41 +1,42 @@
-//! The email phase: every report the ledger offers (`pending_emails`: consent given, not yet
-//! sent, not failed permanently, a transient failure due) gets its PDF by email, exactly once.
+//! The email phase: every report the ledger offers (`pending_emails`: consent given, not sent,
+//! not failed permanently, not uncertain, a transient failure due) gets its PDF by email — at
+//! most once, even when in doubt.
 //!
-//! Per report, on one of `--smtp-connections` sender threads, each with its own ledger
-//! connection:
+//! Per report, on one of `--smtp-connections` sender threads, each with its own connection
+//! (`transport::Session`) and ledger connection:
 //!
 //! 1. skip it if its address is in the suppression file, or its PDF no longer matches the
 //!    SHA-256 the ledger recorded (re-run the batch first);
-//! 2. build the message (a message that cannot be built is failed permanently);
-//! 3. `mark_queued` — the durable claim; the ledger refuses a report that is sent, failed
-//!    permanently or has no consent, and then nothing is sent;
-//! 4. hand it to the server, at most `--max-per-minute`; a 4xx or connection trouble is retried
-//!    `--max-retries` times with exponential backoff and jitter, then recorded
-//!    `failed-transient` with a next try for a later run; a 5xx fails this report only
-//!    (`failed-permanent`); authentication, TLS or policy trouble stops the whole phase;
-//! 5. `mark_sent` with the server's reply, right after the reply, before anything else.
+//! 2. build the message (Date: now; a message that cannot be built fails permanently);
+//! 3. MAIL FROM and RCPT TO; then the **claim** — `sending`, one fsync'd commit — and only
+//!    then DATA and the message. A connection has at most one claimed report at any moment;
+//! 4. the outcome, recorded before anything else: the server's 2xx to the final dot → `sent`;
+//!    a failure before the dot → retried `--max-retries` times with backoff, then
+//!    `failed-transient` (or `failed-permanent` for a 5xx about this recipient or message);
+//!    **no reply to the final dot** (timeout, dropped connection) → `uncertain`: it may have
+//!    been delivered, so no automatic run sends it again (`send --resend-uncertain` does).
 //!
-//! **The crash window.** A crash after the server accepted a message (its reply to the end of
-//! DATA) and before step 5 commits leaves the report `queued`; the next run sends it again. The
-//! window is one fsync'd SQLite commit (a few milliseconds) on the thread that got the reply,
-//! and the repeated message carries the same Message-ID, so mail systems can tell it is a
-//! duplicate. Everything else — a crash before the reply, a killed connection — repeats nothing
-//! the recipient saw.
-//!
-//! Before claiming anything, the phase connects once (TLS and login included): a server that is
-//! down, a wrong password or a bad certificate stops it with nothing marked and the PDFs kept.
+//! A process that dies holding a claim leaves the report `sending`; the next phase (holding the
+//! run lock, so nobody else is sending) turns it `uncertain`. So no crash, timeout or dropped
+//! connection can make a second copy; the price is that a report whose first copy never
+//! arrived waits for an operator's decision. Replies are judged by stage (`policy`): a 5xx at
+//! MAIL FROM, at login or TLS, or for [`RECIPIENT_REFUSALS_TO_STOP`] recipients in a row, or
+//! [`CONTENT_REFUSALS_TO_STOP`] messages in a row, is the configuration's: the phase stops
+//! (exit 2) and those reports are left as they were.
 //!
 //! `--outbox DIR` (dry run) and `--to-override ADDR` (everything to one test address) leave the
 //! ledger untouched, so the real delivery later still happens.
 
-use super::message::{Composer, Letter};
+use super::message::{Built, Composer, Letter};
+use super::policy::{self, Streak, Verdict};
 use super::settings::Settings;
-use super::transport::{Failure, Outbound};
+use super::transport::{Attempt, Outbound, Session, Stage};
 use crate::batch::ledger::{self, EmailState, Ledger, PendingEmail};
 use anyhow::{bail, Context};
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
@@ -46,14 +47,24 @@ use time::OffsetDateTime;
 /// capped at [`MAX_NEXT_TRY`].
 const NEXT_TRY_BASE: time::Duration = time::Duration::minutes(15);
 const MAX_NEXT_TRY: time::Duration = time::Duration::hours(24);
-/// This many reports in a row that end in connection trouble (after their retries) stop the
-/// phase: the server is gone, and the rest would only wait through their own retries.
+/// This many reports in a row that end in connection trouble or in doubt (after their
+/// retries) stop the phase: the server is gone or keeps dropping us.
 const CONNECTION_FAILURES_TO_STOP: u32 = 3;
+/// This many recipients refused (5xx at RCPT) in a row, with none accepted between, is the
+/// server refusing us (relay access, reputation), not so many bad addresses.
+pub const RECIPIENT_REFUSALS_TO_STOP: usize = 5;
+/// This many messages refused at the end of DATA in a row: the content is refused (size,
+/// attachment type, spam filter), and every other message would be too.
+pub const CONTENT_REFUSALS_TO_STOP: usize = 3;
 
 pub struct Options {
     pub out: PathBuf,
-    /// `--resend --id ID`: put these back to `none` first.
+    /// `--resend --id ID`: put these back to `none` first, with a new Message-ID.
     pub resend: Vec<String>,
+    /// `--resend --failed`: every failed report.
+    pub resend_failed: bool,
+    /// `--resend-uncertain [--id ID]`: the uncertain reports (these ids only, when given).
+    pub resend_uncertain: Option<Vec<String>>,
     pub quiet: bool,
 }
 
@@ -65,12 +76,12 @@ pub struct EmailFailure {
     pub reason: String,
 }
 
-/// The `email` object of summary.json.
+/// The `email` object of summary.json: what this run did, and what the ledger still holds.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct EmailSummary {
     /// smtp | outbox (dry run) | to-override
     pub mode: &'static str,
-    /// ok | partial (some failed) | stopped (connection-level failure) | interrupted | not-run
+    /// ok | partial (something left) | stopped (configuration or server) | interrupted | not-run
     pub status: &'static str,
     /// Where to: host, port, TLS, user; or the outbox. Never the password.
     pub via: String,
@@ -78,6 +89,11 @@ pub struct EmailSummary {
     pub sent: u64,
     pub failed_transient: u64,
     pub failed_permanent: u64,
+    /// Sent this run with no reply to the final dot: maybe delivered, never sent again
+    /// automatically.
+    pub uncertain: u64,
+    /// Claimed by a process that died, found at the start of this run: now uncertain.
+    pub found_uncertain: u64,
     pub suppressed: u64,
     pub skipped_no_consent: u64,
     pub skipped_pdf_changed: u64,
@@ -86,13 +102,17 @@ pub struct EmailSummary {
     pub seconds: f64,
     pub messages_per_second: f64,
     pub failures: Vec<EmailFailure>,
+    /// Reports per email state in the ledger after this run (every state listed).
+    pub ledger: BTreeMap<&'static str, u64>,
+    /// failed-transient + failed-permanent + uncertain in the ledger: work for an operator.
+    pub outstanding: u64,
     pub error: Option<String>,
 }
 
 impl EmailSummary {
     /// Anything left undone that makes the exit status 1.
     pub fn has_failures(&self) -> bool {
-        self.failed_transient + self.failed_permanent + self.skipped_pdf_changed > 0
+        self.outstanding + self.skipped_pdf_changed + self.failed_transient + self.failed_permanent + self.uncertain > 0
             || self.status == "interrupted"
     }
 }
@@ -118,6 +138,17 @@ pub fn read_suppression(path: &Path) -> anyhow::Result<HashSet<String>> {
         .map(|l| l.split('#').next().unwrap_or("").trim().to_lowercase())
         .filter(|l| !l.is_empty())
         .collect())
+}
+
+/// `ana.lopez@example.com` → `a***@example.com`, for logs and summaries.
+pub fn mask(address: &str) -> String {
+    match address.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".into(),
+    }
 }
 
 /// Spaces the sends of all threads to at most `per_minute`.
@@ -152,11 +183,13 @@ impl Pacer {
 enum Outcome {
     Sent,
     Transient(String, bool),
-    Permanent(String),
+    Permanent(String, Streak),
+    Uncertain(String),
     Suppressed,
     PdfChanged(String),
     NotClaimed,
-    Fatal(String),
+    /// The configuration or the server as a whole: stop the phase.
+    Stop(String),
     Aborted,
 }
 
@@ -172,6 +205,13 @@ struct Shared<'a> {
     retries: std::sync::atomic::AtomicU64,
 }
 
+/// One sender thread's own things.
+struct Worker<'a> {
+    session: Option<Session<'a>>,
+    ledger: Option<Ledger>,
+    rng: rand_chacha::ChaCha8Rng,
+}
+
 fn backoff(base: Duration, retry: u32, rng: &mut impl Rng) -> Duration {
     let exp = base.saturating_mul(1u32 << retry.min(16));
     exp.mul_f64(rng.gen_range(0.5..1.5))
@@ -182,12 +222,7 @@ fn next_try(attempts: u32) -> OffsetDateTime {
     OffsetDateTime::now_utc() + (NEXT_TRY_BASE * factor).min(MAX_NEXT_TRY)
 }
 
-fn process(
-    job: &PendingEmail,
-    sh: &Shared<'_>,
-    ledger: &mut Option<Ledger>,
-    rng: &mut impl Rng,
-) -> anyhow::Result<Outcome> {
+fn process(job: &PendingEmail, sh: &Shared<'_>, w: &mut Worker<'_>) -> anyhow::Result<Outcome> {
     if sh.suppress.contains(&job.email.trim().to_lowercase()) {
         return Ok(Outcome::Suppressed);
     }
@@ -206,51 +241,67 @@ fn process(
             )))
         }
     };
-    let letter = Letter {
-        audit_id: &job.audit_id,
-        email: &job.email,
-        full_name: job.full_name.as_deref(),
-        score: job.score,
-        pdf: &pdf,
-        pdf_sha256: &job.pdf_sha256,
-        rendered_at: job.rendered_at,
+    let compose = || -> anyhow::Result<Built> {
+        sh.composer.compose(&Letter {
+            audit_id: &job.audit_id,
+            email: &job.email,
+            full_name: job.full_name.as_deref(),
+            score: job.score,
+            pdf: &pdf,
+            pdf_sha256: &job.pdf_sha256,
+            resends: job.resends,
+            date: OffsetDateTime::now_utc(),
+        })
     };
-    let built = match sh.composer.compose(&letter) {
-        Ok(b) => b,
-        Err(e) => {
-            let reason = format!("not sent: {e:#}");
-            if let Some(l) = ledger.as_mut() {
-                if l.mark_queued(&job.audit_id)? {
-                    l.mark_permanent(&job.audit_id, &reason)?;
-                }
-            }
-            return Ok(Outcome::Permanent(reason));
-        }
-    };
-    if let Some(l) = ledger.as_mut() {
-        if !l.mark_queued(&job.audit_id)? {
-            return Ok(Outcome::NotClaimed);
-        }
-    }
-    let attempts = job.attempts + 1;
     let mut retry = 0u32;
     loop {
         if sh.abort.load(Ordering::Relaxed) {
-            if let Some(l) = ledger.as_mut() {
-                l.mark_transient(
-                    &job.audit_id,
-                    "not tried: the email phase was stopped",
-                    OffsetDateTime::now_utc(),
-                )?;
-            }
             return Ok(Outcome::Aborted);
         }
+        let built = match compose() {
+            Ok(b) => b,
+            Err(e) => {
+                let reason = format!("not sent: {e:#}");
+                if let Some(l) = w.ledger.as_mut() {
+                    l.mark_permanent(&job.audit_id, &reason)?;
+                }
+                return Ok(Outcome::Permanent(reason, Streak::None));
+            }
+        };
         sh.pacer.wait();
-        let result = sh.outbound.deliver(&job.audit_id, &built.message);
-        // Record first, log after: this is the crash window (see the module doc).
-        match result {
-            Ok(reply) => {
-                if let Some(l) = ledger.as_mut() {
+        let bytes = built.message.formatted();
+        let attempt = match (&sh.outbound, w.session.as_mut()) {
+            (Outbound::Outbox(dir), _) => {
+                let path = dir.join(format!("{}.eml", job.audit_id));
+                let write = || -> std::io::Result<()> {
+                    let mut f = crate::output::AtomicFile::create(&path)?;
+                    f.write_all(&bytes)?;
+                    f.commit()
+                };
+                match write() {
+                    Ok(()) => Attempt::Accepted(format!("written to {}", path.display())),
+                    Err(e) => {
+                        return Ok(Outcome::Stop(format!("cannot write {}: {e}", path.display())))
+                    }
+                }
+            }
+            (Outbound::Smtp(_), Some(session)) => {
+                let server = session.server().name();
+                let ledger = &mut w.ledger;
+                let id = &job.audit_id;
+                let mut claim = || -> anyhow::Result<bool> {
+                    match ledger.as_mut() {
+                        Some(l) => l.claim(id, &server, OffsetDateTime::now_utc()),
+                        None => Ok(true),
+                    }
+                };
+                session.send(&built.envelope, &bytes, &mut claim)?
+            }
+            (Outbound::Smtp(_), None) => bail!("internal: a sender thread without a session"),
+        };
+        let trouble = match attempt {
+            Attempt::Accepted(reply) => {
+                if let Some(l) = w.ledger.as_mut() {
                     l.mark_sent(
                         &job.audit_id,
                         &reply,
@@ -258,39 +309,70 @@ fn process(
                         OffsetDateTime::now_utc(),
                     )?;
                 }
+                crate::failpoint::hit("email-recorded");
                 tracing::debug!(audit_id = %job.audit_id, reply = %reply, "email sent");
                 return Ok(Outcome::Sent);
             }
-            Err(Failure::Permanent(r)) => {
-                if let Some(l) = ledger.as_mut() {
-                    l.mark_permanent(&job.audit_id, &r)?;
+            Attempt::NotClaimed => return Ok(Outcome::NotClaimed),
+            Attempt::Failed(t) => t,
+        };
+        let claimed = w.ledger.is_some()
+            && matches!(
+                trouble.stage,
+                Stage::Data | Stage::Content | Stage::EndOfData
+            );
+        let reason = policy::reason(&trouble);
+        match policy::judge(&trouble) {
+            Verdict::Uncertain => {
+                if let Some(l) = w.ledger.as_mut() {
+                    l.mark_uncertain(&job.audit_id, &reason, &built.message_id)?;
                 }
-                return Ok(Outcome::Permanent(r));
+                return Ok(Outcome::Uncertain(reason));
             }
-            Err(Failure::Fatal(r)) => {
-                if let Some(l) = ledger.as_mut() {
-                    // Due at once: nothing was wrong with this report.
-                    l.mark_transient(&job.audit_id, &r, OffsetDateTime::now_utc())?;
+            Verdict::Stop => {
+                if claimed {
+                    if let Some(l) = w.ledger.as_mut() {
+                        l.release(&job.audit_id)?;
+                    }
                 }
-                return Ok(Outcome::Fatal(r));
+                return Ok(Outcome::Stop(reason));
             }
-            Err(Failure::Transient(r)) => {
-                let connection = !r.starts_with('4');
-                if retry < sh.settings.max_retries {
-                    let wait = backoff(sh.settings.retry_base, retry, rng);
-                    tracing::info!(audit_id = %job.audit_id, reply = %r, retry = retry + 1, wait_ms = wait.as_millis() as u64, "email: transient failure, retrying");
+            Verdict::Permanent(streak) => {
+                if let Some(l) = w.ledger.as_mut() {
+                    l.mark_permanent(&job.audit_id, &reason)?;
+                }
+                return Ok(Outcome::Permanent(reason, streak));
+            }
+            Verdict::Retry { connection } => {
+                if retry < sh.settings.max_retries && !sh.abort.load(Ordering::Relaxed) {
+                    if claimed {
+                        if let Some(l) = w.ledger.as_mut() {
+                            // Due at once: the retry below claims it again.
+                            l.mark_transient(&job.audit_id, &reason, OffsetDateTime::now_utc())?;
+                        }
+                    }
+                    let wait = backoff(sh.settings.retry_base, retry, &mut w.rng);
+                    tracing::info!(audit_id = %job.audit_id, reply = %mask_in(&reason, &job.email), retry = retry + 1, wait_ms = wait.as_millis() as u64, "email: transient failure, retrying");
                     sh.retries.fetch_add(1, Ordering::Relaxed);
                     retry += 1;
                     std::thread::sleep(wait);
                     continue;
                 }
-                if let Some(l) = ledger.as_mut() {
-                    l.mark_transient(&job.audit_id, &r, next_try(attempts))?;
+                if let Some(l) = w.ledger.as_mut() {
+                    l.mark_transient(&job.audit_id, &reason, next_try(job.attempts + 1))?;
                 }
-                return Ok(Outcome::Transient(r, connection));
+                return Ok(Outcome::Transient(reason, connection));
             }
         }
     }
+}
+
+/// `text` with `address` masked.
+fn mask_in(text: &str, address: &str) -> String {
+    if address.is_empty() {
+        return text.to_string();
+    }
+    text.replace(address, &mask(address))
 }
 
 /// Runs the email phase on the ledger of `opts.out` and writes the `email` object into
@@ -316,11 +398,53 @@ pub fn run(settings: &Settings, opts: &Options, stop: &AtomicBool) -> anyhow::Re
         };
         summary.error = Some(format!("{e:#}"));
     }
+    // What the ledger holds now, whatever happened (it may be what could not be opened).
+    if let Ok(l) = Ledger::open(&opts.out) {
+        if let Ok(totals) = l.summary() {
+            summary.ledger = totals.email.iter().map(|(s, n)| (s.as_str(), *n)).collect();
+            summary.outstanding = [
+                EmailState::FailedTransient,
+                EmailState::FailedPermanent,
+                EmailState::Uncertain,
+            ]
+            .iter()
+            .map(|s| totals.count(*s))
+            .sum();
+        }
+        if let Err(e) = l.backup() {
+            tracing::warn!("could not back up the ledger: {e:#}");
+        }
+    }
     super::summary::write(&opts.out, &summary)?;
     match result {
         Ok(()) => Ok(summary),
         Err(e) => Err(Stopped(format!("{e:#}")).into()),
     }
+}
+
+/// The operator's requests, before anything is sent.
+fn apply_resends(ledger: &mut Ledger, opts: &Options) -> anyhow::Result<()> {
+    for id in &opts.resend {
+        if !ledger.reset_for_resend(id)? {
+            bail!(
+                "--resend --id {id}: the ledger in {} has no report {id}",
+                opts.out.display()
+            );
+        }
+        tracing::info!(audit_id = %id, "email: reset for a resend (new Message-ID)");
+    }
+    if opts.resend_failed {
+        let ids = ledger.reset_failed()?;
+        tracing::info!("email: {} failed report(s) due again", ids.len());
+    }
+    if let Some(ids) = &opts.resend_uncertain {
+        let done = ledger.reset_uncertain(ids)?;
+        tracing::info!(
+            "email: {} uncertain report(s) will be sent again, with their first Message-ID",
+            done.len()
+        );
+    }
+    Ok(())
 }
 
 fn phase(
@@ -330,19 +454,20 @@ fn phase(
     summary: &mut EmailSummary,
 ) -> anyhow::Result<()> {
     let record = settings.outbox.is_none() && settings.to_override.is_none();
-    if !record && !opts.resend.is_empty() {
-        bail!("--resend changes the ledger, and --outbox / --to-override never do: run the resend without them");
+    let resending = !opts.resend.is_empty() || opts.resend_failed || opts.resend_uncertain.is_some();
+    if !record && resending {
+        bail!("--resend / --resend-uncertain change the ledger, and --outbox / --to-override never do: run the resend without them");
     }
     let _lock = crate::batch::lock::RunLock::acquire(&opts.out)?;
     let mut ledger = Ledger::open(&opts.out)?;
-    for id in &opts.resend {
-        if !ledger.reset_for_resend(id)? {
-            bail!(
-                "--resend --id {id}: the ledger in {} has no report {id}",
-                opts.out.display()
-            );
+    if record {
+        // We hold the lock: a claim still open belongs to a process that died.
+        let found = ledger.recover_dead_claims()?;
+        for id in &found {
+            tracing::warn!(audit_id = %id, "email: was being sent by a process that ended before the server's reply was recorded; now uncertain, not sent again automatically");
         }
-        tracing::info!(audit_id = %id, "email: reset for a resend");
+        summary.found_uncertain = found.len() as u64;
+        apply_resends(&mut ledger, opts)?;
     }
     let totals = ledger.summary()?;
     summary.skipped_no_consent = totals.reports - totals.consenting;
@@ -364,8 +489,14 @@ fn phase(
         summary.status = "ok";
         return Ok(());
     }
+    for w in &settings.warnings {
+        tracing::warn!("email: {w}");
+    }
     // Only now, with work to do: connect, TLS, login. Nothing is claimed yet.
     outbound.preflight()?;
+    if record {
+        ledger::write_marker(&opts.out)?;
+    }
     tracing::info!(
         "email: {} report(s) to send via {}",
         pending.len(),
@@ -391,21 +522,23 @@ fn phase(
         .min(pending.len())
         .max(1);
     let started = Instant::now();
-    let (job_tx, job_rx) = mpsc::sync_channel::<PendingEmail>(threads * 2);
+    let (job_tx, job_rx) = mpsc::sync_channel::<PendingEmail>(threads);
     let job_rx = Mutex::new(job_rx);
-    let (done_tx, done_rx) = mpsc::channel::<(String, anyhow::Result<Outcome>)>();
+    let (done_tx, done_rx) = mpsc::channel::<(PendingEmail, anyhow::Result<Outcome>)>();
     let mut fatal: Option<String> = None;
     let mut interrupted = false;
+    let mut streak_release: Vec<String> = Vec::new();
     std::thread::scope(|scope| -> anyhow::Result<()> {
         for t in 0..threads {
             let done_tx = done_tx.clone();
             let (sh, job_rx) = (&sh, &job_rx);
             scope.spawn(move || {
-                let mut ledger = if sh.record {
+                let ledger = if sh.record {
                     match Ledger::open(sh.out) {
                         Ok(l) => Some(l),
                         Err(e) => {
-                            let _ = done_tx.send((String::new(), Err(e)));
+                            sh.abort.store(true, Ordering::Relaxed);
+                            tracing::error!("email: cannot open the ledger: {e:#}");
                             return;
                         }
                     }
@@ -415,34 +548,47 @@ fn phase(
                 let seed = started.elapsed().as_nanos() as u64
                     ^ ((t as u64) << 48)
                     ^ std::process::id() as u64;
-                let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+                let mut w = Worker {
+                    session: match &sh.outbound {
+                        Outbound::Smtp(server) => Some(Session::new(server)),
+                        Outbound::Outbox(_) => None,
+                    },
+                    ledger,
+                    rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed),
+                };
                 loop {
                     let job = match job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv() {
                         Ok(j) => j,
-                        Err(_) => return,
+                        Err(_) => break,
                     };
-                    let out = process(&job, sh, &mut ledger, &mut rng);
-                    if done_tx.send((job.audit_id, out)).is_err() {
-                        return;
+                    let out = process(&job, sh, &mut w);
+                    if done_tx.send((job, out)).is_err() {
+                        break;
                     }
+                }
+                if let Some(s) = w.session.take() {
+                    s.close();
                 }
             });
         }
         drop(done_tx);
-        let mut in_flight = 0usize;
         let mut connection_failures = 0u32;
+        let mut recipient_refusals: Vec<String> = Vec::new();
+        let mut content_refusals: Vec<String> = Vec::new();
         let mut last_report = Instant::now();
         let total = pending.len();
         let mut done = 0usize;
-        let mut settle = |id: String,
+        let mut settle = |job: PendingEmail,
                           out: anyhow::Result<Outcome>,
                           summary: &mut EmailSummary,
                           fatal: &mut Option<String>|
          -> anyhow::Result<()> {
             done += 1;
-            let mut fail = |state: &'static str, reason: String| {
+            let id = job.audit_id.clone();
+            let mut fail = |state: &'static str, reason: &str| {
+                let reason = mask_in(reason, &job.email);
                 if !opts.quiet {
-                    eprintln!("email {id}: {state}: {reason}");
+                    eprintln!("email {id} ({}): {state}: {reason}", mask(&job.email));
                 }
                 summary.failures.push(EmailFailure {
                     audit_id: id.clone(),
@@ -450,44 +596,77 @@ fn phase(
                     reason,
                 });
             };
-            match out? {
+            let stop_with = |why: String, fatal: &mut Option<String>| {
+                if fatal.is_none() {
+                    *fatal = Some(why);
+                }
+                sh.abort.store(true, Ordering::Relaxed);
+            };
+            let out = match out {
+                Ok(o) => o,
+                Err(e) => {
+                    // The ledger failed (disk full, I/O error): nothing more can be recorded.
+                    stop_with(format!("the ledger could not record {id}: {e:#}"), fatal);
+                    return Ok(());
+                }
+            };
+            match out {
                 Outcome::Sent => {
                     summary.sent += 1;
                     connection_failures = 0;
+                    recipient_refusals.clear();
+                    content_refusals.clear();
                 }
                 Outcome::Transient(r, connection) => {
                     summary.failed_transient += 1;
-                    fail(
-                        "failed-transient (will be retried by a later run)",
-                        r.clone(),
-                    );
+                    fail("failed-transient (a later run tries again)", &r);
                     if connection {
                         connection_failures += 1;
-                        if connection_failures >= CONNECTION_FAILURES_TO_STOP && fatal.is_none() {
-                            *fatal = Some(format!("lost the SMTP server: {connection_failures} reports in a row failed with connection trouble (last: {r})"));
-                            sh.abort.store(true, Ordering::Relaxed);
+                        if connection_failures >= CONNECTION_FAILURES_TO_STOP {
+                            stop_with(format!("lost the SMTP server: {connection_failures} reports in a row failed with connection trouble (last: {r})"), fatal);
                         }
                     } else {
                         connection_failures = 0;
                     }
                 }
-                Outcome::Permanent(r) => {
+                Outcome::Uncertain(r) => {
+                    summary.uncertain += 1;
+                    fail("uncertain (maybe delivered; not sent again automatically)", &r);
+                    recipient_refusals.clear();
+                    content_refusals.clear();
+                    connection_failures += 1;
+                    if connection_failures >= CONNECTION_FAILURES_TO_STOP {
+                        stop_with(format!("the SMTP server left {connection_failures} messages in a row without a reply to their end (last: {r}); stopped so that no more reports end in doubt"), fatal);
+                    }
+                }
+                Outcome::Permanent(r, streak) => {
                     summary.failed_permanent += 1;
-                    fail("failed-permanent", r);
+                    fail("failed-permanent", &r);
+                    let (run, limit, what) = match streak {
+                        Streak::Recipient => {
+                            content_refusals.clear();
+                            (&mut recipient_refusals, RECIPIENT_REFUSALS_TO_STOP, "the recipients of")
+                        }
+                        Streak::Content => {
+                            recipient_refusals.clear();
+                            (&mut content_refusals, CONTENT_REFUSALS_TO_STOP, "the messages of")
+                        }
+                        Streak::None => return Ok(()),
+                    };
+                    run.push(id.clone());
+                    if run.len() >= limit {
+                        summary.failed_permanent -= run.len() as u64;
+                        streak_release.append(run);
+                        stop_with(format!("the server refused {what} {limit} reports in a row (last: {}): that points at the sending configuration (sender, relay permission, message size or content), not at the reports, so they were not marked failed", mask_in(&r, &job.email)), fatal);
+                    }
                 }
                 Outcome::Suppressed => summary.suppressed += 1,
                 Outcome::PdfChanged(r) => {
                     summary.skipped_pdf_changed += 1;
-                    fail("not sent", r);
+                    fail("not sent", &r);
                 }
-                Outcome::NotClaimed => {}
-                Outcome::Fatal(r) => {
-                    if fatal.is_none() {
-                        *fatal = Some(r);
-                    }
-                    sh.abort.store(true, Ordering::Relaxed);
-                }
-                Outcome::Aborted => {}
+                Outcome::NotClaimed | Outcome::Aborted => {}
+                Outcome::Stop(r) => stop_with(r, fatal),
             }
             if !opts.quiet && last_report.elapsed() >= Duration::from_secs(5) {
                 last_report = Instant::now();
@@ -503,23 +682,23 @@ fn phase(
             if sh.abort.load(Ordering::Relaxed) {
                 break;
             }
-            while let Ok((id, out)) = done_rx.try_recv() {
-                in_flight -= 1;
-                settle(id, out, summary, &mut fatal)?;
+            while let Ok((job, out)) = done_rx.try_recv() {
+                settle(job, out, summary, &mut fatal)?;
             }
             if job_tx.send(job).is_err() {
                 break;
             }
-            in_flight += 1;
         }
         drop(job_tx);
-        for (id, out) in done_rx.iter() {
-            in_flight = in_flight.saturating_sub(1);
-            settle(id, out, summary, &mut fatal)?;
+        for (job, out) in done_rx.iter() {
+            settle(job, out, summary, &mut fatal)?;
         }
         Ok(())
     })?;
-    sh.outbound.shutdown();
+    for id in &streak_release {
+        ledger.release(id)?;
+    }
+    summary.failures.retain(|f| !streak_release.contains(&f.audit_id));
     summary.retries = sh.retries.load(Ordering::Relaxed);
     summary.seconds = started.elapsed().as_secs_f64();
     summary.messages_per_second = summary.sent as f64 / summary.seconds.max(1e-9);

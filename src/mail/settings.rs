@@ -23,6 +23,11 @@ pub const DEFAULT_CONFIG: &str = "riskreport.toml";
 pub struct Secret(String);
 
 impl Secret {
+    #[cfg(test)]
+    pub fn new(s: &str) -> Secret {
+        Secret(s.to_string())
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -94,7 +99,12 @@ pub struct Layer {
     pub insecure: Option<bool>,
     pub connections: Option<usize>,
     pub timeout_seconds: Option<u64>,
+    pub data_timeout_seconds: Option<u64>,
     pub from: Option<String>,
+    pub envelope_from: Option<String>,
+    pub postal_address: Option<String>,
+    pub unsubscribe_secret: Option<Secret>,
+    pub unsubscribe_secret_file: Option<PathBuf>,
     pub reply_to: Option<String>,
     pub unsubscribe_url: Option<String>,
     pub unsubscribe_mailto: Option<String>,
@@ -122,7 +132,8 @@ impl Layer {
     pub fn over(self, below: Layer) -> Layer {
         let top = self;
         stack!(top, below; url, host, port, tls, user, password, password_file, ca_file, insecure,
-            connections, timeout_seconds, from, reply_to, unsubscribe_url, unsubscribe_mailto,
+            connections, timeout_seconds, data_timeout_seconds, from, envelope_from, postal_address,
+            unsubscribe_secret, unsubscribe_secret_file, reply_to, unsubscribe_url, unsubscribe_mailto,
             templates, dkim_selector, dkim_domain, dkim_key_file, dkim_algorithm, suppress,
             max_per_minute, max_retries, retry_base_ms, outbox, to_override)
     }
@@ -164,7 +175,17 @@ impl Layer {
                 s("RISKREPORT_SMTP_CONNECTIONS"),
             )?,
             timeout_seconds: num("RISKREPORT_SMTP_TIMEOUT", s("RISKREPORT_SMTP_TIMEOUT"))?,
+            data_timeout_seconds: num(
+                "RISKREPORT_SMTP_DATA_TIMEOUT",
+                s("RISKREPORT_SMTP_DATA_TIMEOUT"),
+            )?,
             from: s("RISKREPORT_FROM"),
+            envelope_from: s("RISKREPORT_ENVELOPE_FROM"),
+            postal_address: s("RISKREPORT_POSTAL_ADDRESS"),
+            unsubscribe_secret: get("RISKREPORT_UNSUBSCRIBE_SECRET")
+                .filter(|v| !v.is_empty())
+                .map(Secret),
+            unsubscribe_secret_file: p("RISKREPORT_UNSUBSCRIBE_SECRET_FILE"),
             reply_to: s("RISKREPORT_REPLY_TO"),
             unsubscribe_url: s("RISKREPORT_UNSUBSCRIBE_URL"),
             unsubscribe_mailto: s("RISKREPORT_UNSUBSCRIBE_MAILTO"),
@@ -204,7 +225,12 @@ impl Layer {
             insecure: f.smtp.insecure,
             connections: f.smtp.connections,
             timeout_seconds: f.smtp.timeout_seconds,
+            data_timeout_seconds: f.smtp.data_timeout_seconds,
             from: f.message.from,
+            envelope_from: f.message.envelope_from,
+            postal_address: f.message.postal_address,
+            unsubscribe_secret: None,
+            unsubscribe_secret_file: rel(f.message.unsubscribe_secret_file),
             reply_to: f.message.reply_to,
             unsubscribe_url: f.message.unsubscribe_url,
             unsubscribe_mailto: f.message.unsubscribe_mailto,
@@ -313,12 +339,16 @@ struct SmtpSection {
     insecure: Option<bool>,
     connections: Option<usize>,
     timeout_seconds: Option<u64>,
+    data_timeout_seconds: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MessageSection {
     from: Option<String>,
+    envelope_from: Option<String>,
+    postal_address: Option<String>,
+    unsubscribe_secret_file: Option<PathBuf>,
     reply_to: Option<String>,
     unsubscribe_url: Option<String>,
     unsubscribe_mailto: Option<String>,
@@ -355,7 +385,10 @@ pub struct SmtpSettings {
     pub password: Option<Secret>,
     pub ca_file: Option<PathBuf>,
     pub connections: usize,
+    /// For connecting and for each command.
     pub timeout: Duration,
+    /// For the reply to the final dot of DATA (RFC 5321 §4.5.3.2: 10 minutes).
+    pub data_timeout: Duration,
 }
 
 impl fmt::Display for SmtpSettings {
@@ -384,6 +417,12 @@ pub struct Settings {
     /// None when writing to an outbox (no server needed).
     pub smtp: Option<SmtpSettings>,
     pub from: Mailbox,
+    /// MAIL FROM (where bounces go, the Return-Path); the From address when unset.
+    pub envelope_from: Option<Address>,
+    /// The sender's postal address for the footer (commercial email law, e.g. CAN-SPAM).
+    pub postal_address: Option<String>,
+    /// Signs the `{token}` of the unsubscribe URL (HMAC-SHA256).
+    pub unsubscribe_secret: Option<Secret>,
     pub reply_to: Option<Mailbox>,
     /// With `{audit_id}` / `{email}` placeholders; https only (RFC 8058).
     pub unsubscribe_url: Option<String>,
@@ -396,6 +435,8 @@ pub struct Settings {
     pub retry_base: Duration,
     pub outbox: Option<PathBuf>,
     pub to_override: Option<Address>,
+    /// Things that will not stop the phase but hurt deliverability; printed before sending.
+    pub warnings: Vec<String>,
 }
 
 /// A host that never leaves this machine: `localhost`, 127.0.0.0/8 or ::1. No DNS is asked.
@@ -418,12 +459,16 @@ fn address(what: &str, v: &str) -> anyhow::Result<Address> {
 }
 
 fn read_password_file(p: &Path) -> anyhow::Result<Secret> {
+    read_secret_file(p, "SMTP password")
+}
+
+fn read_secret_file(p: &Path, what: &str) -> anyhow::Result<Secret> {
     let text = std::fs::read_to_string(p)
-        .with_context(|| format!("cannot read the SMTP password file {}", p.display()))?;
+        .with_context(|| format!("cannot read the {what} file {}", p.display()))?;
     let pw = text.strip_suffix('\n').unwrap_or(&text);
     let pw = pw.strip_suffix('\r').unwrap_or(pw);
     if pw.is_empty() {
-        bail!("the SMTP password file {} is empty", p.display());
+        bail!("the {what} file {} is empty", p.display());
     }
     Ok(Secret(pw.to_string()))
 }
@@ -469,8 +514,43 @@ impl Settings {
                 .as_ref()
                 .map_or(from.email.clone(), |r| r.email.clone()),
         };
+        let mut warnings = Vec::new();
         if let Some(u) = &l.unsubscribe_url {
             check_unsubscribe_url(u)?;
+        } else if l.outbox.is_none() {
+            warnings.push("no unsubscribe URL (RISKREPORT_UNSUBSCRIBE_URL / --unsubscribe-url): large mailbox providers expect one-click unsubscribe (RFC 8058) from bulk senders and may file these messages as spam; only the mailto link is offered".to_string());
+        }
+        let unsubscribe_secret = match (&l.unsubscribe_secret, &l.unsubscribe_secret_file) {
+            (Some(s), _) => Some(s.clone()),
+            (None, Some(f)) => Some(read_secret_file(f, "unsubscribe secret")?),
+            (None, None) => None,
+        };
+        if let Some(u) = &l.unsubscribe_url {
+            if u.contains("{token}") && unsubscribe_secret.is_none() {
+                bail!("the unsubscribe URL uses {{token}} but no secret signs it: set RISKREPORT_UNSUBSCRIBE_SECRET or RISKREPORT_UNSUBSCRIBE_SECRET_FILE (or [message] unsubscribe_secret_file)");
+            }
+            if !u.contains("{token}") && u.contains("{email}") {
+                warnings.push("the unsubscribe URL carries the address ({email}) without a {token}: anyone can unsubscribe anyone; use {token} with an unsubscribe secret".to_string());
+            }
+        }
+        if let Some(s) = &unsubscribe_secret {
+            if s.expose().len() < 16 {
+                bail!("the unsubscribe secret is shorter than 16 characters: use a long random one (e.g. `openssl rand -hex 32`)");
+            }
+        }
+        let envelope_from = l
+            .envelope_from
+            .as_deref()
+            .map(|v| address("the envelope sender (RISKREPORT_ENVELOPE_FROM)", v))
+            .transpose()?;
+        let postal_address = l
+            .postal_address
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(String::from);
+        if postal_address.is_none() && l.outbox.is_none() && l.to_override.is_none() {
+            warnings.push("no postal address for the footer (RISKREPORT_POSTAL_ADDRESS / [message] postal_address): commercial email law (e.g. CAN-SPAM) asks for the sender's postal address".to_string());
         }
         let to_override = l
             .to_override
@@ -499,9 +579,20 @@ impl Settings {
         if l.max_per_minute == Some(0) {
             bail!("--max-per-minute must be at least 1");
         }
+        if let Some(d) = &dkim {
+            let from_domain = from.email.domain().to_ascii_lowercase();
+            let d_domain = d.domain.to_ascii_lowercase();
+            if from_domain != d_domain && !from_domain.ends_with(&format!(".{d_domain}")) {
+                warnings.push(format!("the DKIM domain {} does not align with the From domain {from_domain}: DMARC will not count the signature", d.domain));
+            }
+        }
         Ok(Settings {
             smtp,
             from,
+            envelope_from,
+            postal_address,
+            unsubscribe_secret,
+            warnings,
             reply_to,
             unsubscribe_url: l.unsubscribe_url,
             unsubscribe_mailto,
@@ -559,6 +650,10 @@ fn smtp_settings(l: &Layer) -> anyhow::Result<SmtpSettings> {
     if timeout == 0 {
         bail!("the SMTP timeout must be at least 1 second");
     }
+    let data_timeout = l.data_timeout_seconds.unwrap_or(600);
+    if data_timeout < timeout {
+        bail!("the DATA timeout ({data_timeout} s) must not be shorter than the SMTP timeout ({timeout} s): the reply to a whole message can take longer than to a command (RFC 5321 suggests 10 minutes)");
+    }
     Ok(SmtpSettings {
         port: l.port.unwrap_or(tls.default_port()),
         host,
@@ -568,6 +663,7 @@ fn smtp_settings(l: &Layer) -> anyhow::Result<SmtpSettings> {
         ca_file: l.ca_file.clone(),
         connections: l.connections.unwrap_or(4).clamp(1, 64),
         timeout: Duration::from_secs(timeout),
+        data_timeout: Duration::from_secs(data_timeout),
     })
 }
 

@@ -1,43 +1,97 @@
-//! Where messages go: an SMTP server through lettre (TLS required unless `--insecure-smtp` to a
-//! loopback host; a pool of `--smtp-connections` connections shared by the sender threads), or
-//! an outbox directory of `.eml` files for a dry run. Also the classification of SMTP errors
-//! into what the sender does next.
+//! Where messages go: an SMTP server, spoken to stage by stage through lettre's `SmtpConnection`
+//! (TLS required unless `--insecure-smtp` to a loopback host), or an outbox directory of `.eml`
+//! files for a dry run.
+//!
+//! Each sender thread holds one [`Session`] — one connection, reused message after message. A
+//! message goes MAIL FROM → RCPT TO → *claim* → DATA → content → final dot, and every failure
+//! says at which [`Stage`] it happened, because that decides what may be done next: anything
+//! before the final dot delivered nothing and may be retried; after the dot, only the server's
+//! reply tells, and without one the message may or may not have been delivered. The claim (a
+//! caller's callback, the ledger's durable `sending`) happens just before DATA, so each
+//! connection has at most one report in doubt at any moment.
 
 use super::settings::{SmtpSettings, TlsMode};
 use anyhow::Context;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::transport::smtp::PoolConfig;
-use lettre::{Message, SmtpTransport, Transport as _};
-use std::io::Write;
-use std::path::PathBuf;
+use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
+use lettre::transport::smtp::client::{Certificate, SmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+use std::time::Duration;
+
+/// Where in the conversation something went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// TCP, greeting, EHLO.
+    Connect,
+    /// STARTTLS or the implicit-TLS handshake, certificate checks.
+    Tls,
+    /// AUTH.
+    Login,
+    MailFrom,
+    Rcpt,
+    /// The DATA command (before any content).
+    Data,
+    /// Writing the message; the final dot not yet sent.
+    Content,
+    /// The final dot was (or may have been) sent; waiting for the reply.
+    EndOfData,
+}
+
+impl Stage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Connect => "connecting",
+            Stage::Tls => "TLS",
+            Stage::Login => "login",
+            Stage::MailFrom => "MAIL FROM",
+            Stage::Rcpt => "RCPT TO",
+            Stage::Data => "DATA",
+            Stage::Content => "sending the message",
+            Stage::EndOfData => "end of DATA",
+        }
+    }
+}
+
+/// A failed attempt: the stage, the reply code when the server answered, the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trouble {
+    pub stage: Stage,
+    pub code: Option<u16>,
+    pub reply: String,
+}
 
 /// What became of one attempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
-    /// 4xx or connection trouble: retry later.
-    Transient(String),
-    /// 5xx about this recipient or message: never retried automatically.
-    Permanent(String),
-    /// Authentication, TLS or policy about the whole connection: stop the email phase.
-    Fatal(String),
+#[derive(Debug)]
+pub enum Attempt {
+    /// The server's 2xx reply to the final dot.
+    Accepted(String),
+    Failed(Trouble),
+    /// The claim callback said no: nothing was sent.
+    NotClaimed,
+}
+
+/// An SMTP server and how to talk to it. Connections are made by each [`Session`].
+pub struct Server {
+    host: String,
+    port: u16,
+    tls: TlsMode,
+    tls_params: Option<TlsParameters>,
+    credentials: Option<Credentials>,
+    hello: ClientId,
+    timeout: Duration,
+    data_timeout: Duration,
+    describe: String,
 }
 
 pub enum Outbound {
-    Smtp {
-        transport: SmtpTransport,
-        describe: String,
-    },
-    Outbox(PathBuf),
+    Smtp(Server),
+    Outbox(std::path::PathBuf),
 }
 
 impl Outbound {
     pub fn smtp(s: &SmtpSettings) -> anyhow::Result<Outbound> {
-        let mut b = SmtpTransport::builder_dangerous(&s.host)
-            .port(s.port)
-            .timeout(Some(s.timeout))
-            .pool_config(PoolConfig::new().max_size(s.connections as u32));
-        if s.tls != TlsMode::Plain {
+        let tls_params = if s.tls != TlsMode::Plain {
             let mut p = TlsParameters::builder(s.host.clone());
             if let Some(ca) = &s.ca_file {
                 let pem = std::fs::read(ca)
@@ -47,26 +101,31 @@ impl Outbound {
                 })?;
                 p = p.add_root_certificate(cert);
             }
-            let params = p
-                .build_rustls()
-                .map_err(|e| anyhow::anyhow!("cannot set up TLS for {}: {e}", s.host))?;
-            b = b.tls(match s.tls {
-                TlsMode::Implicit => Tls::Wrapper(params),
-                _ => Tls::Required(params),
-            });
+            Some(
+                p.build_rustls()
+                    .map_err(|e| anyhow::anyhow!("cannot set up TLS for {}: {e}", s.host))?,
+            )
         } else {
-            b = b.tls(Tls::None);
-        }
-        if let (Some(u), Some(p)) = (&s.user, &s.password) {
-            b = b.credentials(Credentials::new(u.clone(), p.expose().to_string()));
-        }
-        Ok(Outbound::Smtp {
-            transport: b.build(),
+            None
+        };
+        let credentials = match (&s.user, &s.password) {
+            (Some(u), Some(p)) => Some(Credentials::new(u.clone(), p.expose().to_string())),
+            _ => None,
+        };
+        Ok(Outbound::Smtp(Server {
+            host: s.host.clone(),
+            port: s.port,
+            tls: s.tls,
+            tls_params,
+            credentials,
+            hello: ClientId::default(),
+            timeout: s.timeout,
+            data_timeout: s.data_timeout,
             describe: s.to_string(),
-        })
+        }))
     }
 
-    pub fn outbox(dir: PathBuf) -> anyhow::Result<Outbound> {
+    pub fn outbox(dir: std::path::PathBuf) -> anyhow::Result<Outbound> {
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create the outbox {}", dir.display()))?;
         Ok(Outbound::Outbox(dir))
@@ -74,7 +133,7 @@ impl Outbound {
 
     pub fn describe(&self) -> String {
         match self {
-            Outbound::Smtp { describe, .. } => format!("SMTP {describe}"),
+            Outbound::Smtp(s) => format!("SMTP {}", s.describe),
             Outbound::Outbox(d) => format!("the outbox {} (dry run, nothing sent)", d.display()),
         }
     }
@@ -82,53 +141,263 @@ impl Outbound {
     /// Connects (TLS, login) once before any message is claimed, so a wrong password, a bad
     /// certificate or a server that is down stops the phase with nothing marked.
     pub fn preflight(&self) -> anyhow::Result<()> {
-        match self {
-            Outbound::Outbox(_) => Ok(()),
-            Outbound::Smtp {
-                transport,
-                describe,
-            } => match transport.test_connection() {
-                Ok(true) => Ok(()),
-                Ok(false) => anyhow::bail!("the SMTP server {describe} did not answer NOOP"),
-                Err(e) => Err(anyhow::anyhow!(
-                    "cannot use the SMTP server {describe}: {}{}",
-                    chain(&e),
-                    hint(&e)
-                )),
-            },
+        let Outbound::Smtp(server) = self else {
+            return Ok(());
+        };
+        match server.connect() {
+            Ok(mut c) => {
+                let _ = c.quit();
+                Ok(())
+            }
+            Err(t) => Err(anyhow::anyhow!(
+                "cannot use the SMTP server {}: {}{}",
+                server.describe,
+                t.reply,
+                hint(&t)
+            )),
+        }
+    }
+}
+
+impl Server {
+    /// `host:port`, for the ledger's record of where a claimed message went.
+    pub fn name(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+
+    fn connect(&self) -> Result<SmtpConnection, Trouble> {
+        let implicit = match self.tls {
+            TlsMode::Implicit => self.tls_params.as_ref(),
+            _ => None,
+        };
+        let mut conn = SmtpConnection::connect(
+            (self.host.as_str(), self.port),
+            Some(self.timeout),
+            &self.hello,
+            implicit,
+            None,
+        )
+        .map_err(|e| {
+            let t = trouble(Stage::Connect, &e);
+            // With implicit TLS the handshake is part of connecting.
+            if implicit.is_some() && t.code.is_none() && looks_like_tls(&t.reply) {
+                Trouble {
+                    stage: Stage::Tls,
+                    ..t
+                }
+            } else {
+                t
+            }
+        })?;
+        if self.tls == TlsMode::Starttls {
+            let params = self.tls_params.as_ref().expect("TLS parameters for STARTTLS");
+            conn.starttls(params, &self.hello)
+                .map_err(|e| trouble(Stage::Tls, &e))?;
+        }
+        if let Some(c) = &self.credentials {
+            conn.auth(DEFAULT_MECHANISMS, c)
+                .map_err(|e| trouble(Stage::Login, &e))?;
+        }
+        Ok(conn)
+    }
+}
+
+/// One connection's worth of sending, reused across messages.
+pub struct Session<'a> {
+    server: &'a Server,
+    conn: Option<SmtpConnection>,
+}
+
+/// The message's bytes in blocks; notes when all were written (the final dot comes next).
+struct Blocks<'m> {
+    rest: &'m [u8],
+    all_written: bool,
+}
+
+impl<'m> Iterator for Blocks<'m> {
+    type Item = &'m [u8];
+    fn next(&mut self) -> Option<&'m [u8]> {
+        if self.rest.is_empty() {
+            // lettre asks for the next block only after writing the previous one.
+            self.all_written = true;
+            crate::failpoint::hit("email-content-sent");
+            return None;
+        }
+        let n = self.rest.len().min(64 * 1024);
+        let (block, rest) = self.rest.split_at(n);
+        self.rest = rest;
+        Some(block)
+    }
+}
+
+impl<'a> Session<'a> {
+    pub fn new(server: &'a Server) -> Session<'a> {
+        Session { server, conn: None }
+    }
+
+    pub fn server(&self) -> &Server {
+        self.server
+    }
+
+    /// Drops the connection after trouble; the next message connects afresh.
+    fn drop_connection(&mut self) {
+        if let Some(mut c) = self.conn.take() {
+            c.abort();
         }
     }
 
-    /// Hands one message over; on success returns the server's reply (or the outbox file).
-    pub fn deliver(&self, audit_id: &str, m: &Message) -> Result<String, Failure> {
-        match self {
-            Outbound::Smtp { transport, .. } => match transport.send(m) {
-                Ok(r) => Ok(
-                    format!("{} {}", r.code(), r.message().collect::<Vec<_>>().join(" "))
-                        .trim()
-                        .to_string(),
-                ),
-                Err(e) => Err(classify(&e)),
-            },
-            Outbound::Outbox(dir) => {
-                let path = dir.join(format!("{audit_id}.eml"));
-                let write = || -> std::io::Result<()> {
-                    let mut f = crate::output::AtomicFile::create(&path)?;
-                    f.write_all(&m.formatted())?;
-                    f.commit()
-                };
-                write()
-                    .map(|()| format!("written to {}", path.display()))
-                    .map_err(|e| Failure::Fatal(format!("cannot write {}: {e}", path.display())))
+    /// After a negative reply the transaction is reset; if even that fails, reconnect later.
+    fn reset(&mut self) {
+        if let Some(c) = self.conn.as_mut() {
+            if c.command(Rset).is_err() {
+                self.drop_connection();
             }
         }
     }
 
-    pub fn shutdown(&self) {
-        if let Outbound::Smtp { transport, .. } = self {
-            transport.shutdown();
+    /// Sends one message: MAIL FROM, RCPT TO, then `claim()` — which must durably record that
+    /// this message is about to go, and may refuse — then DATA and the content. `Err` only when
+    /// the claim itself failed (the ledger); nothing was sent then.
+    pub fn send(
+        &mut self,
+        envelope: &Envelope,
+        message: &[u8],
+        claim: &mut dyn FnMut() -> anyhow::Result<bool>,
+    ) -> anyhow::Result<Attempt> {
+        if self.conn.as_mut().is_some_and(|c| c.has_broken()) {
+            self.drop_connection();
+        }
+        if self.conn.is_none() {
+            match self.server.connect() {
+                Ok(c) => self.conn = Some(c),
+                Err(t) => return Ok(Attempt::Failed(t)),
+            }
+        }
+        let conn = self.conn.as_mut().expect("connected above");
+
+        let mut params = Vec::new();
+        let non_ascii_address = envelope
+            .to()
+            .iter()
+            .chain(envelope.from())
+            .any(|a: &lettre::Address| !AsRef::<str>::as_ref(a).is_ascii());
+        if non_ascii_address {
+            if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
+                return Ok(Attempt::Failed(Trouble {
+                    stage: Stage::MailFrom,
+                    code: None,
+                    reply: "the address is not ASCII and the server does not offer SMTPUTF8"
+                        .into(),
+                }));
+            }
+            params.push(MailParameter::SmtpUtfEight);
+        }
+        if !message.is_ascii() && conn.server_info().supports_feature(Extension::EightBitMime) {
+            params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+
+        if let Err(e) = conn.command(Mail::new(envelope.from().cloned(), params)) {
+            return Ok(self.failed(Stage::MailFrom, &e));
+        }
+        for to in envelope.to() {
+            let conn = self.conn.as_mut().expect("connected");
+            if let Err(e) = conn.command(Rcpt::new(to.clone(), vec![])) {
+                return Ok(self.failed(Stage::Rcpt, &e));
+            }
+        }
+
+        match claim() {
+            Ok(true) => {}
+            Ok(false) => {
+                self.reset();
+                return Ok(Attempt::NotClaimed);
+            }
+            Err(e) => {
+                self.drop_connection();
+                return Err(e);
+            }
+        }
+        crate::failpoint::hit("email-claimed");
+
+        let conn = self.conn.as_mut().expect("connected");
+        if let Err(e) = conn.command(Data) {
+            return Ok(self.failed(Stage::Data, &e));
+        }
+        // RFC 5321 §4.5.3.2: up to 10 minutes for the reply to the final dot.
+        if conn.set_timeout(Some(self.server.data_timeout)).is_err() {
+            self.drop_connection();
+            return Ok(Attempt::Failed(Trouble {
+                stage: Stage::Content,
+                code: None,
+                reply: "cannot set the DATA timeout on the connection".into(),
+            }));
+        }
+        let mut blocks = Blocks {
+            rest: message,
+            all_written: false,
+        };
+        let result = conn.message_iter(&mut blocks);
+        match result {
+            Ok(reply) => {
+                crate::failpoint::hit("email-replied");
+                if conn.set_timeout(Some(self.server.timeout)).is_err() {
+                    self.drop_connection();
+                }
+                Ok(Attempt::Accepted(reply_text(
+                    reply.code().to_string(),
+                    reply.message(),
+                )))
+            }
+            Err(e) if e.status().is_some() => {
+                // The server answered the dot, negatively: nothing was delivered.
+                if conn.set_timeout(Some(self.server.timeout)).is_err() {
+                    self.drop_connection();
+                } else {
+                    self.reset();
+                }
+                Ok(Attempt::Failed(trouble(Stage::EndOfData, &e)))
+            }
+            Err(e) => {
+                let stage = if blocks.all_written {
+                    Stage::EndOfData
+                } else {
+                    Stage::Content
+                };
+                self.drop_connection();
+                Ok(Attempt::Failed(trouble(stage, &e)))
+            }
         }
     }
+
+    fn failed(&mut self, stage: Stage, e: &lettre::transport::smtp::Error) -> Attempt {
+        let t = trouble(stage, e);
+        if t.code.is_some() {
+            self.reset();
+        } else {
+            self.drop_connection();
+        }
+        Attempt::Failed(t)
+    }
+
+    /// Says goodbye politely.
+    pub fn close(mut self) {
+        if let Some(mut c) = self.conn.take() {
+            let _ = c.quit();
+        }
+    }
+}
+
+fn reply_text<'r>(code: String, lines: impl Iterator<Item = &'r str>) -> String {
+    format!("{code} {}", lines.collect::<Vec<_>>().join(" "))
+        .trim()
+        .to_string()
+}
+
+fn looks_like_tls(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    ["tls", "certificate", "handshake", "corrupt message", "invalidcontenttype"]
+        .iter()
+        .any(|w| t.contains(w))
 }
 
 /// The error and its sources, e.g. "network error: Connection refused (os error 111)".
@@ -146,109 +415,37 @@ fn chain(e: &dyn std::error::Error) -> String {
     s
 }
 
-fn hint(e: &lettre::transport::smtp::Error) -> &'static str {
-    let text = chain(e).to_ascii_lowercase();
-    match e.status().map(|c| c.to_string()) {
-        Some(c) if c == "535" || c == "534" => " — the server refused the login: check RISKREPORT_SMTP_USER and the password",
-        Some(c) if c == "530" => " — the server wants authentication or STARTTLS first",
+/// lettre's error as a [`Trouble`]: "permanent error (550): 5.1.1 no such user" becomes code
+/// 550 with the reply "550 5.1.1 no such user".
+fn trouble(stage: Stage, e: &lettre::transport::smtp::Error) -> Trouble {
+    let code = e.status().and_then(|c| c.to_string().parse::<u16>().ok());
+    let text = chain(e);
+    let reply = match (code, text.split_once("): ")) {
+        (Some(c), Some((_, rest))) => format!("{c} {rest}"),
+        _ => text,
+    };
+    Trouble {
+        stage,
+        code,
+        reply: reply.trim().to_string(),
+    }
+}
+
+fn hint(t: &Trouble) -> &'static str {
+    let text = t.reply.to_ascii_lowercase();
+    match (t.stage, t.code) {
+        (_, Some(535 | 534)) => {
+            " — the server refused the login: check RISKREPORT_SMTP_USER and the password"
+        }
+        (_, Some(530)) => " — the server wants authentication or STARTTLS first",
         _ if text.contains("starttls is not supported") => {
             " — the server offers no STARTTLS, and TLS is required (plain SMTP only with --insecure-smtp, to a loopback host)"
         }
         _ if text.contains("corrupt message") || text.contains("invalidcontenttype") => {
             " — the server does not speak TLS on this port (implicit TLS is usually port 465, STARTTLS 587)"
         }
-        _ if text.contains("certificate") || text.contains("tls") || text.contains("handshake") => {
-            " — TLS failed: for a private CA give --smtp-ca FILE (RISKREPORT_SMTP_CA)"
-        }
-        _ if e.status().is_none() => " — is the server running and the host/port right?",
+        (Stage::Tls, _) => " — TLS failed: for a private CA give --smtp-ca FILE (RISKREPORT_SMTP_CA)",
+        (_, None) => " — is the server running and the host/port right?",
         _ => "",
-    }
-}
-
-/// lettre's error as (code, text, TLS flag), classified by [`classify_parts`].
-pub fn classify(e: &lettre::transport::smtp::Error) -> Failure {
-    let code = e.status().and_then(|c| c.to_string().parse::<u16>().ok());
-    let text = chain(e);
-    // "permanent error (550): 5.1.1 no such user" → "550 5.1.1 no such user"
-    let reply = match (code, text.split_once("): ")) {
-        (Some(c), Some((_, rest))) => format!("{c} {rest}"),
-        _ => text.clone(),
-    };
-    classify_parts(code, &reply, e.is_tls())
-}
-
-/// The decision table. Observed with lettre 0.11: a wrong password (535) and "must issue
-/// STARTTLS first" (530) come back as *permanent* errors like a 550 for a recipient, so the
-/// reply code and enhanced status code decide; a refused connection, a timeout and an untrusted
-/// certificate carry no code.
-pub fn classify_parts(code: Option<u16>, reply: &str, tls: bool) -> Failure {
-    let reply = reply.trim().to_string();
-    let enhanced = reply
-        .split_whitespace()
-        .nth(1)
-        .filter(|w| w.len() >= 5 && w.as_bytes()[1] == b'.')
-        .unwrap_or("");
-    match code {
-        _ if tls => Failure::Fatal(reply),
-        // Authentication and encryption are about the connection, not the recipient.
-        Some(530 | 534 | 535 | 538) => Failure::Fatal(reply),
-        Some(500..=599)
-            if matches!(
-                enhanced,
-                "5.7.0" | "5.7.8" | "5.7.9" | "5.7.10" | "5.7.11" | "5.7.12" | "5.7.14"
-            ) =>
-        {
-            Failure::Fatal(reply)
-        }
-        Some(400..=499) => Failure::Transient(reply),
-        Some(500..=599) => Failure::Permanent(reply),
-        // No code: connection refused or reset, timeout, an unreadable reply.
-        _ => Failure::Transient(reply),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn classification() {
-        use Failure::*;
-        let c = classify_parts;
-        assert!(matches!(
-            c(Some(550), "550 5.1.1 no such user", false),
-            Permanent(_)
-        ));
-        assert!(matches!(
-            c(Some(554), "554 5.7.1 rejected by policy", false),
-            Permanent(_)
-        ));
-        assert!(matches!(
-            c(Some(450), "450 4.2.1 try later", false),
-            Transient(_)
-        ));
-        assert!(matches!(
-            c(Some(451), "451 4.3.0 local error", false),
-            Transient(_)
-        ));
-        assert!(matches!(c(Some(421), "421 closing", false), Transient(_)));
-        assert!(matches!(
-            c(Some(535), "535 5.7.8 Authentication failed", false),
-            Fatal(_)
-        ));
-        assert!(matches!(
-            c(Some(530), "530 Must issue a STARTTLS command first", false),
-            Fatal(_)
-        ));
-        assert!(matches!(c(Some(550), "550 5.7.8 auth", false), Fatal(_)));
-        assert!(matches!(
-            c(None, "network error: Connection refused", false),
-            Transient(_)
-        ));
-        assert!(matches!(c(None, "tls error", true), Fatal(_)));
-        assert_eq!(
-            c(Some(550), " 550 5.1.1 no such user ", false),
-            Permanent("550 5.1.1 no such user".into())
-        );
     }
 }

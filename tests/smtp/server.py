@@ -6,6 +6,13 @@ per message, as riskreport sends them). Chosen recipients get a 550 (permanent) 
 first time and 250 after, or a 450 every time (transient). Optional AUTH (one user, one password) and STARTTLS with a
 certificate/key pair (then STARTTLS is required before MAIL and AUTH).
 
+Faults, for the never-twice tests:
+  --drop-after-store ADDR   store the message, then drop the connection without a reply
+  --slow-data SECONDS       store the message, then wait this long before replying to it
+  --mail-from-reply TEXT    answer every MAIL FROM with TEXT (e.g. "553 5.7.1 not owned by user")
+  --rcpt-reply ADDR=TEXT    answer RCPT TO for ADDR with TEXT (e.g. "554 5.7.0 policy")
+  --data-reply ADDR=TEXT    refuse the message to ADDR at the end of DATA with TEXT
+
 Binds an ephemeral port and prints "READY <port>" on stdout once it listens.
 
     server.py --maildir DIR [--reject ADDR]... [--tempfail ADDR]... [--tempfail-once ADDR]... \
@@ -23,16 +30,26 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Handler:
-    def __init__(self, maildir, reject, tempfail, tempfail_once):
+    def __init__(self, maildir, reject, tempfail, tempfail_once, faults):
         self.maildir = maildir
+        self.faults = faults
         self.reject = {a.lower() for a in reject}
         self.tempfail = {a.lower() for a in tempfail}
         self.tempfail_once = {a.lower() for a in tempfail_once}
         self.tempfailed = set()
         self.seq = itertools.count(1)
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.faults.mail_from_reply:
+            return self.faults.mail_from_reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         a = address.lower()
+        if a in self.faults.rcpt_reply:
+            return self.faults.rcpt_reply[a]
         if a in self.reject:
             return "550 5.1.1 <%s>: Recipient address rejected: no such user" % address
         if a in self.tempfail:
@@ -46,12 +63,20 @@ class Handler:
     async def handle_DATA(self, server, session, envelope):
         n = next(self.seq)
         rcpt = envelope.rcpt_tos[0] if envelope.rcpt_tos else "none"
+        if rcpt.lower() in self.faults.data_reply:
+            return self.faults.data_reply[rcpt.lower()]
         safe = "".join(c if c.isalnum() or c in "@.-_+" else "_" for c in rcpt)
         name = "%06d-%s.eml" % (n, safe)
         tmp = os.path.join(self.maildir, "." + name + ".tmp")
         with open(tmp, "wb") as f:
             f.write(envelope.original_content)
         os.rename(tmp, os.path.join(self.maildir, name))
+        if rcpt.lower() in self.faults.drop_after_store:
+            # Stored, and the client never hears so: the reply to the dot is lost.
+            server.transport.abort()
+            return "250 2.0.0 never seen"
+        if self.faults.slow_data:
+            await asyncio.sleep(self.faults.slow_data)
         return "250 2.0.0 Ok: queued as T%06d" % n
 
 
@@ -65,9 +90,25 @@ def main():
     p.add_argument("--password")
     p.add_argument("--cert")
     p.add_argument("--key")
+    p.add_argument("--drop-after-store", action="append", default=[])
+    p.add_argument("--slow-data", type=float, default=0)
+    p.add_argument("--mail-from-reply")
+    p.add_argument("--rcpt-reply", action="append", default=[])
+    p.add_argument("--data-reply", action="append", default=[])
     a = p.parse_args()
     os.makedirs(a.maildir, exist_ok=True)
-    handler = Handler(a.maildir, a.reject, a.tempfail, a.tempfail_once)
+
+    def pairs(items):
+        return {k.lower(): v for k, v in (i.split("=", 1) for i in items)}
+
+    faults = argparse.Namespace(
+        drop_after_store={x.lower() for x in a.drop_after_store},
+        slow_data=a.slow_data,
+        mail_from_reply=a.mail_from_reply,
+        rcpt_reply=pairs(a.rcpt_reply),
+        data_reply=pairs(a.data_reply),
+    )
+    handler = Handler(a.maildir, a.reject, a.tempfail, a.tempfail_once, faults)
 
     tls = None
     if a.cert:

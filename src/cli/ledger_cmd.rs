@@ -1,0 +1,23 @@
+//! `riskreport ledger rebuild`: a new ledger from the PDFs after the old one was lost.
+
+use super::args::RebuildArgs;
+use super::Outcome;
+use crate::batch::lock::RunLock;
+
+pub fn rebuild(args: RebuildArgs) -> anyhow::Result<Outcome> {
+    let _lock = RunLock::acquire(&args.out)?;
+    let r = crate::batch::ledger::rebuild(&args.out)?;
+    if let Some(p) = &r.moved_aside {
+        eprintln!("the damaged ledger was moved to {}", p.display());
+    }
+    for s in &r.skipped {
+        eprintln!("warning: {s} is not named <audit_id>.pdf; left out");
+    }
+    eprintln!(
+        "ledger rebuilt from {} PDF(s) in {}: each is recorded as sent-unknown and is never emailed without `riskreport send --resend --id ID`. The next `riskreport run FILE --out {}` renders them again (same bytes) and fills in addresses and consent.",
+        r.reports,
+        args.out.join("reports").display(),
+        args.out.display()
+    );
+    Ok(Outcome::Clean)
+}
