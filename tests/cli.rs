@@ -11,6 +11,8 @@ mod bad_input;
 mod batch;
 #[path = "cli/email.rs"]
 mod email;
+#[path = "cli/email_faults.rs"]
+mod email_faults;
 #[path = "cli/quirks.rs"]
 mod quirks;
 #[path = "cli/report.rs"]

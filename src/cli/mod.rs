@@ -56,13 +56,29 @@ fn init_logging(cli: &Cli) {
         .unwrap_or_else(|_| EnvFilter::new(format!("riskreport={level},progress={level}")));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| QuietStderr)
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let _ = match cli.log_format {
         args::LogFormat::Json => builder.json().try_init(),
         args::LogFormat::Text => builder.without_time().try_init(),
     };
+}
+
+/// Standard error that swallows write errors. A closed or broken stderr (`… 2>&1 | true`,
+/// `2>&-`) must never stop the work; tracing-subscriber reports a failed write with
+/// `eprintln!`, which panics, so the failure must not reach it.
+struct QuietStderr;
+
+impl std::io::Write for QuietStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = std::io::stderr().write_all(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = std::io::stderr().flush();
+        Ok(())
+    }
 }
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {

@@ -20,7 +20,7 @@ const PASSWORD: &str = "Tr0ub4dor&3-horse";
 
 /// A Python that has aiosmtpd: $RISKREPORT_TEST_PYTHON, Debian's /usr/bin/python3 (where
 /// `apt-get install python3-aiosmtpd` puts it), or `python3` on the PATH.
-fn python() -> &'static str {
+pub(crate) fn python() -> &'static str {
     static PY: OnceLock<String> = OnceLock::new();
     PY.get_or_init(|| {
         let candidates = std::env::var("RISKREPORT_TEST_PYTHON")
@@ -42,14 +42,14 @@ fn python() -> &'static str {
 }
 
 /// The test SMTP server; killed on drop.
-struct Smtp {
+pub(crate) struct Smtp {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     maildir: PathBuf,
 }
 
 impl Smtp {
-    fn start(dir: &Path, extra: &[&str]) -> Smtp {
+    pub(crate) fn start(dir: &Path, extra: &[&str]) -> Smtp {
         let maildir = dir.join(format!("maildir-{}", extra.len()));
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/server.py");
         let mut child = Command::new(python())
@@ -84,7 +84,7 @@ impl Smtp {
     }
 
     /// Arguments for plain SMTP to this server (allowed: it is on loopback).
-    fn plain(&self) -> Vec<String> {
+    pub(crate) fn plain(&self) -> Vec<String> {
         [
             "--insecure-smtp",
             "--smtp-host",
@@ -96,7 +96,7 @@ impl Smtp {
         .to_vec()
     }
 
-    fn mails(&self) -> Vec<Mail> {
+    pub(crate) fn mails(&self) -> Vec<Mail> {
         let mut names: Vec<PathBuf> = std::fs::read_dir(&self.maildir)
             .map(|r| r.filter_map(|e| e.ok()).map(|e| e.path()).collect())
             .unwrap_or_default();
@@ -123,13 +123,13 @@ impl Drop for Smtp {
 }
 
 /// One accepted message: its envelope recipient and raw bytes.
-struct Mail {
-    rcpt: String,
-    raw: Vec<u8>,
+pub(crate) struct Mail {
+    pub(crate) rcpt: String,
+    pub(crate) raw: Vec<u8>,
 }
 
 impl Mail {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8(self.raw.clone()).expect("7-bit message")
     }
 
@@ -139,7 +139,7 @@ impl Mail {
     }
 
     /// A top-level header, unfolded; None when absent.
-    fn header(&self, name: &str) -> Option<String> {
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
         let head = self.head().replace("\r\n ", " ").replace("\r\n\t", " ");
         let prefix = format!("{}:", name.to_ascii_lowercase());
         head.split("\r\n")
@@ -199,14 +199,14 @@ fn base64_decode(s: &str) -> Vec<u8> {
     out
 }
 
-struct Out {
-    code: i32,
-    stderr: String,
+pub(crate) struct Out {
+    pub(crate) code: i32,
+    pub(crate) stderr: String,
 }
 
 /// Runs riskreport in `dir` with no RISKREPORT_* from the outer environment, short retry
 /// delays, and `env` added.
-fn rr(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Out {
+pub(crate) fn rr(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Out {
     let mut c = Command::new(env!("CARGO_BIN_EXE_riskreport"));
     c.args(args).current_dir(dir);
     for (k, _) in std::env::vars() {
@@ -232,20 +232,25 @@ fn rr(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Out {
 }
 
 /// A 12-row sample: the directory, and the addresses with and without consent by audit_id.
-struct Sample {
+pub(crate) struct Sample {
     dir: TempDir,
-    consenting: Vec<(String, String)>,
-    refusing: Vec<String>,
+    pub(crate) consenting: Vec<(String, String)>,
+    pub(crate) refusing: Vec<String>,
 }
 
-fn sample(seed: u64) -> Sample {
+pub(crate) fn sample(seed: u64) -> Sample {
+    sample_rows(seed, 12)
+}
+
+/// `rows` sample audits in a fresh directory.
+pub(crate) fn sample_rows(seed: u64, rows: usize) -> Sample {
     let dir = tempdir();
     let o = rr(
         dir.path(),
         &[
             "sample",
             "--rows",
-            "12",
+            &rows.to_string(),
             "--seed",
             &seed.to_string(),
             "-o",
@@ -284,12 +289,12 @@ fn sample(seed: u64) -> Sample {
 }
 
 impl Sample {
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// `run audits.csv --out out --email` plus message settings and `extra`.
-    fn run(&self, extra: &[String], env: &[(&str, &str)]) -> Out {
+    pub(crate) fn run(&self, extra: &[String], env: &[(&str, &str)]) -> Out {
         let mut args: Vec<String> = [
             "run",
             "audits.csv",
@@ -307,7 +312,7 @@ impl Sample {
         rr(self.path(), &args, env)
     }
 
-    fn send(&self, extra: &[String], env: &[(&str, &str)]) -> Out {
+    pub(crate) fn send(&self, extra: &[String], env: &[(&str, &str)]) -> Out {
         let mut args: Vec<String> = ["send", "--out", "out"].map(String::from).to_vec();
         args.extend(message_args());
         args.extend_from_slice(extra);
@@ -315,19 +320,19 @@ impl Sample {
         rr(self.path(), &args, env)
     }
 
-    fn summary(&self) -> serde_json::Value {
+    pub(crate) fn summary(&self) -> serde_json::Value {
         let text = std::fs::read_to_string(self.path().join("out/summary.json")).unwrap();
         serde_json::from_str(&text).unwrap()
     }
 
-    fn email(&self, key: &str) -> u64 {
+    pub(crate) fn email(&self, key: &str) -> u64 {
         self.summary()["email"][key]
             .as_u64()
             .unwrap_or_else(|| panic!("no email.{key} in {}", self.summary()))
     }
 
     /// `status --format json`: reports per email state.
-    fn states(&self) -> serde_json::Value {
+    pub(crate) fn states(&self) -> serde_json::Value {
         let o = Command::new(env!("CARGO_BIN_EXE_riskreport"))
             .args(["status", "--out", "out", "--format", "json"])
             .current_dir(self.path())
@@ -342,7 +347,7 @@ impl Sample {
         serde_json::Value::Object(m)
     }
 
-    fn consenting_addresses(&self) -> BTreeSet<String> {
+    pub(crate) fn consenting_addresses(&self) -> BTreeSet<String> {
         self.consenting
             .iter()
             .map(|(_, e)| e.to_lowercase())
@@ -363,7 +368,7 @@ fn message_args() -> Vec<String> {
     .to_vec()
 }
 
-fn rcpts(mails: &[Mail]) -> BTreeSet<String> {
+pub(crate) fn rcpts(mails: &[Mail]) -> BTreeSet<String> {
     mails.iter().map(|m| m.rcpt.to_lowercase()).collect()
 }
 
@@ -405,8 +410,8 @@ fn delivers_each_consenting_report_once_with_the_right_headers_and_the_exact_pdf
         assert!(m.header("To").unwrap().contains(email.as_str()));
         let subject = m.header("Subject").unwrap();
         assert!(
-            subject.contains("your AI career risk report is ready") && subject.contains("/100"),
-            "{subject}"
+            subject.contains("your AI career risk report is ready") && !subject.contains("/100"),
+            "no score in the subject (lock screens): {subject}"
         );
         let mid = m.header("Message-ID").unwrap();
         assert!(
@@ -507,10 +512,23 @@ fn a_550_fails_that_row_only_and_a_450_is_retried() {
     assert_eq!(states["failed-permanent"], 1);
     assert_eq!(states["sent"], s.consenting.len() as u64 - 1);
 
-    // A permanent failure is not retried by the next run.
+    // A permanent failure is not retried by the next run, which still exits 1 and says so.
     let again = s.send(&smtp.plain(), &[]);
-    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(again.code, 1, "outstanding work: {}", again.stderr);
+    assert!(again.stderr.contains("1 report(s) failed (1 permanently"), "{}", again.stderr);
     assert_eq!(smtp.mails().len(), s.consenting.len() - 1);
+    assert_eq!(s.summary()["email"]["outstanding"], 1);
+    assert_eq!(s.summary()["email"]["ledger"]["failed-permanent"], 1);
+
+    // After the cause is fixed (here: the address now accepted), one bulk command sends it.
+    drop(smtp);
+    let smtp = Smtp::start(s.path(), &[]);
+    let mut args = smtp.plain();
+    args.extend(["--resend".into(), "--failed".into()]);
+    let fixed = s.send(&args, &[]);
+    assert_eq!(fixed.code, 0, "{}", fixed.stderr);
+    assert_eq!(rcpts(&smtp.mails()), BTreeSet::from([rejected.to_lowercase()]));
+    assert_eq!(s.states()["sent"], s.consenting.len() as u64);
 }
 
 #[test]
@@ -530,10 +548,23 @@ fn a_450_that_persists_stays_transient_for_the_next_run() {
     assert_eq!(s.email("failed_transient"), 1);
     assert_eq!(s.states()["failed-transient"], 1);
     assert_eq!(smtp.mails().len(), s.consenting.len() - 1);
-    // Its next try is in the future, so an immediate run leaves it alone.
+    // Its next try is in the future, so an immediate run leaves it alone — and exits 1,
+    // because the work is not done.
     let again = s.send(&smtp.plain(), &[]);
-    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert!(again.stderr.contains("1 waiting for a later try"), "{}", again.stderr);
     assert_eq!(smtp.mails().len(), s.consenting.len() - 1);
+    // status lists it, with the reply and the next try; the address masked unless asked.
+    let o = Command::new(env!("CARGO_BIN_EXE_riskreport"))
+        .args(["status", "--out", "out", "--failed"])
+        .current_dir(s.path())
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&o.stdout).into_owned();
+    let id = &s.consenting[0].0;
+    assert!(listed.contains(id.as_str()) && listed.contains("failed-transient"), "{listed}");
+    assert!(listed.contains("450 4.2.1") && listed.contains("next try after"), "{listed}");
+    assert!(!listed.contains(busy.as_str()) && listed.contains("***@"), "masked: {listed}");
 }
 
 #[test]
@@ -569,7 +600,7 @@ fn server_down_stops_the_phase_keeps_the_pdfs_and_marks_nothing() {
     );
     let states = s.states();
     assert_eq!(
-        (states["sent"].as_u64(), states["queued"].as_u64()),
+        (states["sent"].as_u64(), states["sending"].as_u64()),
         (Some(0), Some(0))
     );
     assert_eq!(states["none"], 12);
@@ -595,7 +626,7 @@ fn wrong_password_sends_nothing_and_the_password_never_shows() {
     assert!(o.stderr.contains("refused the login"), "{}", o.stderr);
     assert!(smtp.mails().is_empty());
     assert_eq!(s.states()["sent"], 0);
-    assert_eq!(s.states()["queued"], 0);
+    assert_eq!(s.states()["sending"], 0);
     let summary = std::fs::read_to_string(s.path().join("out/summary.json")).unwrap();
     for text in [&o.stderr, &summary] {
         assert!(!text.contains(wrong), "the password leaked:\n{text}");
@@ -675,7 +706,7 @@ fn starttls_with_a_test_certificate_and_login() {
         o.stderr
     );
     assert!(smtp.mails().is_empty());
-    assert_eq!(s.states()["queued"], 0);
+    assert_eq!(s.states()["sending"], 0);
 
     let ca = ["--smtp-ca".to_string(), cert.to_str().unwrap().to_string()];
     let o = s.send(&ca, &env);
@@ -716,7 +747,7 @@ fn plain_smtp_only_to_loopback_and_tls_is_required_by_default() {
     );
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(smtp.mails().is_empty());
-    assert_eq!(s.states()["queued"], 0);
+    assert_eq!(s.states()["sending"], 0);
 
     // With it, to 127.0.0.1: allowed.
     let o = s.send(&smtp.plain(), &[]);
@@ -790,12 +821,22 @@ fn the_outbox_writes_eml_files_and_sends_nothing() {
                 .starts_with(&format!("<{id}."))
         })
         .unwrap();
-    let dry = std::fs::read(s.path().join(format!("outbox/{id}.eml"))).unwrap();
-    // The server's copy ends with the CRLF that precedes the end-of-data dot.
-    assert!(
-        sent.raw.strip_suffix(b"\r\n") == Some(&dry[..]),
+    let dry = std::fs::read_to_string(s.path().join(format!("outbox/{id}.eml"))).unwrap();
+    // The same message but for its Date, the moment of the hand-over. The server's copy ends
+    // with the CRLF that precedes the end-of-data dot.
+    let undated = |t: &str| -> String {
+        t.split("\r\n")
+            .filter(|l| !l.starts_with("Date: "))
+            .collect::<Vec<_>>()
+            .join("\r\n")
+    };
+    let sent_text = sent.text();
+    assert_eq!(
+        undated(sent_text.strip_suffix("\r\n").unwrap()),
+        undated(&dry),
         "the dry run shows the very message that is sent"
     );
+    assert!(dry.contains("\r\nDate: "), "a Date header");
 }
 
 #[test]

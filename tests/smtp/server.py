@@ -10,8 +10,8 @@ Faults, for the never-twice tests:
   --drop-after-store ADDR   store the message, then drop the connection without a reply
   --slow-data SECONDS       store the message, then wait this long before replying to it
   --mail-from-reply TEXT    answer every MAIL FROM with TEXT (e.g. "553 5.7.1 not owned by user")
-  --rcpt-reply ADDR=TEXT    answer RCPT TO for ADDR with TEXT (e.g. "554 5.7.0 policy")
-  --data-reply ADDR=TEXT    refuse the message to ADDR at the end of DATA with TEXT
+  --rcpt-reply ADDR=TEXT    answer RCPT TO for ADDR with TEXT (e.g. "554 5.7.0 policy"); ADDR * = all
+  --data-reply ADDR=TEXT    refuse the message to ADDR at the end of DATA with TEXT; ADDR * = all
 
 Binds an ephemeral port and prints "READY <port>" on stdout once it listens.
 
@@ -48,8 +48,9 @@ class Handler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         a = address.lower()
-        if a in self.faults.rcpt_reply:
-            return self.faults.rcpt_reply[a]
+        reply = self.faults.rcpt_reply.get(a) or self.faults.rcpt_reply.get("*")
+        if reply:
+            return reply
         if a in self.reject:
             return "550 5.1.1 <%s>: Recipient address rejected: no such user" % address
         if a in self.tempfail:
@@ -63,14 +64,17 @@ class Handler:
     async def handle_DATA(self, server, session, envelope):
         n = next(self.seq)
         rcpt = envelope.rcpt_tos[0] if envelope.rcpt_tos else "none"
-        if rcpt.lower() in self.faults.data_reply:
-            return self.faults.data_reply[rcpt.lower()]
+        reply = self.faults.data_reply.get(rcpt.lower()) or self.faults.data_reply.get("*")
+        if reply:
+            return reply
         safe = "".join(c if c.isalnum() or c in "@.-_+" else "_" for c in rcpt)
         name = "%06d-%s.eml" % (n, safe)
         tmp = os.path.join(self.maildir, "." + name + ".tmp")
         with open(tmp, "wb") as f:
             f.write(envelope.original_content)
         os.rename(tmp, os.path.join(self.maildir, name))
+        with open(os.path.join(self.maildir, name[:-4] + ".from"), "w") as f:
+            f.write(envelope.mail_from or "")
         if rcpt.lower() in self.faults.drop_after_store:
             # Stored, and the client never hears so: the reply to the dot is lost.
             server.transport.abort()
