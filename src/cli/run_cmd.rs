@@ -86,6 +86,13 @@ pub fn run(renderer: &Renderer, args: RunArgs, quiet: bool) -> anyhow::Result<Ou
     if s.status == "interrupted" {
         eprintln!("interrupted: the reports in flight were finished and recorded. Run the same command again to resume; finished reports are skipped.");
     }
+    if mail.is_none() {
+        // The email phase backs the ledger up at its end; a run without one does it here.
+        match Ledger::open(&args.out).and_then(|l| l.backup()) {
+            Ok(p) => tracing::debug!("ledger backed up to {}", p.display()),
+            Err(e) => tracing::warn!("could not back up the ledger: {e:#}"),
+        }
+    }
     let mut clean = s.status == "ok";
     if let Some(settings) = mail.filter(|_| s.status != "interrupted") {
         let e = super::send_cmd::email_phase(&settings, &args.out, &args.mail, quiet, &stop)?;

@@ -132,7 +132,10 @@ fn print_outstanding(out: &Path) {
             eprintln!("  {}", super::status_cmd::describe(e, false));
         }
         if uncertain.len() > 20 {
-            eprintln!("  … and {} more: riskreport status --out {dir} --uncertain", uncertain.len() - 20);
+            eprintln!(
+                "  … and {} more: riskreport status --out {dir} --uncertain",
+                uncertain.len() - 20
+            );
         }
         eprintln!("  check the server's log for their Message-IDs, then send the ones that did not arrive: riskreport send --out {dir} --resend-uncertain [--id ID …]");
     }

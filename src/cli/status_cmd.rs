@@ -106,7 +106,9 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
             ledger
                 .entries_in(&[EmailState::None, EmailState::FailedTransient])?
                 .into_iter()
-                .filter(|e| due.contains(&e.render.audit_id) || e.email_state == EmailState::FailedTransient)
+                .filter(|e| {
+                    due.contains(&e.render.audit_id) || e.email_state == EmailState::FailedTransient
+                })
                 .filter(|e| e.render.consent),
         );
         entries.sort_by(|a, b| a.render.audit_id.cmp(&b.render.audit_id));

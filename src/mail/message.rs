@@ -448,7 +448,10 @@ mod tests {
         // The score stays out of the subject, which lock screens and shared inboxes show.
         assert!(!raw.contains("Subject: Ana, your AI career risk report is ready: 62"));
         let flat = raw.replace("=\r\n", "").replace("=3D", "=");
-        assert!(flat.contains("<meta name=\"color-scheme\" content=\"light only\">"), "{flat}");
+        assert!(
+            flat.contains("<meta name=\"color-scheme\" content=\"light only\">"),
+            "{flat}"
+        );
         assert!(flat.contains("display:none;max-height:0"), "a preheader");
         assert!(raw.contains("Hi Ana,"), "{raw}");
         assert!(raw.contains("Content-Type: text/html"), "{raw}");
@@ -459,21 +462,41 @@ mod tests {
     fn unsubscribe_tokens_are_signed_and_a_resend_is_a_new_message() {
         let mut st = settings();
         st.unsubscribe_url = Some("https://risk.example/u?t={token}".into());
-        st.unsubscribe_secret = Some(crate::mail::settings::Secret::new("0123456789abcdef-secret"));
+        st.unsubscribe_secret = Some(crate::mail::settings::Secret::new(
+            "0123456789abcdef-secret",
+        ));
         st.postal_address = Some("1 Main St, Springfield".into());
         let c = Composer::new(&st).unwrap();
         let b = c.compose(&letter("Ana Silva", "Ana@Example.com")).unwrap();
         let raw = String::from_utf8(b.message.formatted()).unwrap();
         let token = unsubscribe_token("0123456789abcdef-secret", "a-1", "ana@example.com");
-        assert!(token.starts_with("a-1.") && token.len() == 4 + 32, "{token}");
-        assert!(raw.contains(&format!("<https://risk.example/u?t={token}>")), "{raw}");
+        assert!(
+            token.starts_with("a-1.") && token.len() == 4 + 32,
+            "{token}"
+        );
+        assert!(
+            raw.contains(&format!("<https://risk.example/u?t={token}>")),
+            "{raw}"
+        );
         assert!(!raw.contains("u?t=a-1.\r") && !raw.to_lowercase().contains("u?t=ana"));
-        assert_ne!(token, unsubscribe_token("another-secret-0123456789", "a-1", "ana@example.com"));
-        assert_ne!(token, unsubscribe_token("0123456789abcdef-secret", "a-2", "ana@example.com"));
-        assert!(raw.contains("1 Main St, Springfield"), "postal address in the footer");
+        assert_ne!(
+            token,
+            unsubscribe_token("another-secret-0123456789", "a-1", "ana@example.com")
+        );
+        assert_ne!(
+            token,
+            unsubscribe_token("0123456789abcdef-secret", "a-2", "ana@example.com")
+        );
+        assert!(
+            raw.contains("1 Main St, Springfield"),
+            "postal address in the footer"
+        );
         let mut l = letter("Ana Silva", "ana@example.com");
         l.resends = 2;
-        assert_eq!(c.compose(&l).unwrap().message_id, "<a-1.0123456789abcdef.r2@risk.example>");
+        assert_eq!(
+            c.compose(&l).unwrap().message_id,
+            "<a-1.0123456789abcdef.r2@risk.example>"
+        );
     }
 
     #[test]
@@ -482,7 +505,11 @@ mod tests {
         let lum = |hex: &str| {
             let c = |i: usize| {
                 let v = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
-                if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+                if v <= 0.03928 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
             };
             0.2126 * c(0) + 0.7152 * c(2) + 0.0722 * c(4)
         };

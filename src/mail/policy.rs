@@ -35,9 +35,7 @@ pub fn judge(t: &Trouble) -> Verdict {
         (Stage::EndOfData, None) => Verdict::Uncertain,
         (Stage::Tls, _) => Verdict::Stop,
         (Stage::Login, None) if t.reply.contains("No compatible authentication") => Verdict::Stop,
-        (Stage::MailFrom, None) if t.reply.contains("SMTPUTF8") => {
-            Verdict::Permanent(Streak::None)
-        }
+        (Stage::MailFrom, None) if t.reply.contains("SMTPUTF8") => Verdict::Permanent(Streak::None),
         (_, None) => Verdict::Retry { connection: true },
         (_, Some(421)) => Verdict::Retry { connection: true },
         (_, Some(400..=499)) => Verdict::Retry { connection: false },
@@ -95,20 +93,80 @@ mod tests {
         use Stage::*;
         use Verdict::*;
         let cases = [
-            (MailFrom, Some(553), "553 5.7.1 sender not owned by user", Stop),
-            (MailFrom, Some(451), "451 4.3.0 try later", Retry { connection: false }),
-            (Rcpt, Some(554), "554 5.7.0 policy", Permanent(Streak::Recipient)),
-            (Rcpt, Some(550), "550 5.1.1 no such user", Permanent(Streak::Recipient)),
-            (Rcpt, Some(450), "450 4.2.1 busy", Retry { connection: false }),
-            (Data, Some(554), "554 no valid recipients", Permanent(Streak::Content)),
-            (EndOfData, Some(552), "552 5.3.4 too big", Permanent(Streak::Content)),
-            (EndOfData, Some(451), "451 4.3.0 local error", Retry { connection: false }),
+            (
+                MailFrom,
+                Some(553),
+                "553 5.7.1 sender not owned by user",
+                Stop,
+            ),
+            (
+                MailFrom,
+                Some(451),
+                "451 4.3.0 try later",
+                Retry { connection: false },
+            ),
+            (
+                Rcpt,
+                Some(554),
+                "554 5.7.0 policy",
+                Permanent(Streak::Recipient),
+            ),
+            (
+                Rcpt,
+                Some(550),
+                "550 5.1.1 no such user",
+                Permanent(Streak::Recipient),
+            ),
+            (
+                Rcpt,
+                Some(450),
+                "450 4.2.1 busy",
+                Retry { connection: false },
+            ),
+            (
+                Data,
+                Some(554),
+                "554 no valid recipients",
+                Permanent(Streak::Content),
+            ),
+            (
+                EndOfData,
+                Some(552),
+                "552 5.3.4 too big",
+                Permanent(Streak::Content),
+            ),
+            (
+                EndOfData,
+                Some(451),
+                "451 4.3.0 local error",
+                Retry { connection: false },
+            ),
             (EndOfData, None, "network error: timed out", Uncertain),
-            (Content, None, "network error: broken pipe", Retry { connection: true }),
-            (Data, None, "incomplete response", Retry { connection: true }),
-            (Connect, None, "Connection refused", Retry { connection: true }),
+            (
+                Content,
+                None,
+                "network error: broken pipe",
+                Retry { connection: true },
+            ),
+            (
+                Data,
+                None,
+                "incomplete response",
+                Retry { connection: true },
+            ),
+            (
+                Connect,
+                None,
+                "Connection refused",
+                Retry { connection: true },
+            ),
             (Connect, Some(554), "554 no service", Stop),
-            (Connect, Some(421), "421 too busy", Retry { connection: true }),
+            (
+                Connect,
+                Some(421),
+                "421 too busy",
+                Retry { connection: true },
+            ),
             (Login, Some(535), "535 5.7.8 bad credentials", Stop),
             (Tls, None, "invalid peer certificate", Stop),
             (Rcpt, None, "connection reset", Retry { connection: true }),
@@ -120,12 +178,19 @@ mod tests {
 
     #[test]
     fn reasons_say_where_and_what() {
-        let r = reason(&t(Stage::Rcpt, Some(554), "554 5.7.1 <a@b.c>: Relay access denied"));
+        let r = reason(&t(
+            Stage::Rcpt,
+            Some(554),
+            "554 5.7.1 <a@b.c>: Relay access denied",
+        ));
         assert_eq!(
             r,
             "554 5.7.1 <a@b.c>: Relay access denied (at RCPT TO: refused by policy or security)"
         );
         let r = reason(&t(Stage::EndOfData, None, "network error: timed out"));
-        assert!(r.ends_with("(at end of DATA, no reply to the message's end)"), "{r}");
+        assert!(
+            r.ends_with("(at end of DATA, no reply to the message's end)"),
+            "{r}"
+        );
     }
 }

@@ -81,7 +81,8 @@ pub struct EmailFailure {
 pub struct EmailSummary {
     /// smtp | outbox (dry run) | to-override
     pub mode: &'static str,
-    /// ok | partial (something left) | stopped (configuration or server) | interrupted | not-run
+    /// ok | partial (something left for an operator, now or from before) | stopped
+    /// (configuration or server) | interrupted | not-run
     pub status: &'static str,
     /// Where to: host, port, TLS, user; or the outbox. Never the password.
     pub via: String,
@@ -112,7 +113,12 @@ pub struct EmailSummary {
 impl EmailSummary {
     /// Anything left undone that makes the exit status 1.
     pub fn has_failures(&self) -> bool {
-        self.outstanding + self.skipped_pdf_changed + self.failed_transient + self.failed_permanent + self.uncertain > 0
+        self.outstanding
+            + self.skipped_pdf_changed
+            + self.failed_transient
+            + self.failed_permanent
+            + self.uncertain
+            > 0
             || self.status == "interrupted"
     }
 }
@@ -281,7 +287,10 @@ fn process(job: &PendingEmail, sh: &Shared<'_>, w: &mut Worker<'_>) -> anyhow::R
                 match write() {
                     Ok(()) => Attempt::Accepted(format!("written to {}", path.display())),
                     Err(e) => {
-                        return Ok(Outcome::Stop(format!("cannot write {}: {e}", path.display())))
+                        return Ok(Outcome::Stop(format!(
+                            "cannot write {}: {e}",
+                            path.display()
+                        )))
                     }
                 }
             }
@@ -410,6 +419,9 @@ pub fn run(settings: &Settings, opts: &Options, stop: &AtomicBool) -> anyhow::Re
             .iter()
             .map(|s| totals.count(*s))
             .sum();
+            if summary.status == "ok" && summary.outstanding > 0 {
+                summary.status = "partial";
+            }
         }
         if let Err(e) = l.backup() {
             tracing::warn!("could not back up the ledger: {e:#}");
@@ -454,7 +466,8 @@ fn phase(
     summary: &mut EmailSummary,
 ) -> anyhow::Result<()> {
     let record = settings.outbox.is_none() && settings.to_override.is_none();
-    let resending = !opts.resend.is_empty() || opts.resend_failed || opts.resend_uncertain.is_some();
+    let resending =
+        !opts.resend.is_empty() || opts.resend_failed || opts.resend_uncertain.is_some();
     if !record && resending {
         bail!("--resend / --resend-uncertain change the ledger, and --outbox / --to-override never do: run the resend without them");
     }
@@ -631,7 +644,10 @@ fn phase(
                 }
                 Outcome::Uncertain(r) => {
                     summary.uncertain += 1;
-                    fail("uncertain (maybe delivered; not sent again automatically)", &r);
+                    fail(
+                        "uncertain (maybe delivered; not sent again automatically)",
+                        &r,
+                    );
                     recipient_refusals.clear();
                     content_refusals.clear();
                     connection_failures += 1;
@@ -645,11 +661,19 @@ fn phase(
                     let (run, limit, what) = match streak {
                         Streak::Recipient => {
                             content_refusals.clear();
-                            (&mut recipient_refusals, RECIPIENT_REFUSALS_TO_STOP, "the recipients of")
+                            (
+                                &mut recipient_refusals,
+                                RECIPIENT_REFUSALS_TO_STOP,
+                                "the recipients of",
+                            )
                         }
                         Streak::Content => {
                             recipient_refusals.clear();
-                            (&mut content_refusals, CONTENT_REFUSALS_TO_STOP, "the messages of")
+                            (
+                                &mut content_refusals,
+                                CONTENT_REFUSALS_TO_STOP,
+                                "the messages of",
+                            )
                         }
                         Streak::None => return Ok(()),
                     };
@@ -698,7 +722,9 @@ fn phase(
     for id in &streak_release {
         ledger.release(id)?;
     }
-    summary.failures.retain(|f| !streak_release.contains(&f.audit_id));
+    summary
+        .failures
+        .retain(|f| !streak_release.contains(&f.audit_id));
     summary.retries = sh.retries.load(Ordering::Relaxed);
     summary.seconds = started.elapsed().as_secs_f64();
     summary.messages_per_second = summary.sent as f64 / summary.seconds.max(1e-9);

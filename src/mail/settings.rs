@@ -580,6 +580,9 @@ impl Settings {
             bail!("--max-per-minute must be at least 1");
         }
         if let Some(d) = &dkim {
+            if let Some(w) = super::dkim::check_key_size(d)? {
+                warnings.push(w);
+            }
             let from_domain = from.email.domain().to_ascii_lowercase();
             let d_domain = d.domain.to_ascii_lowercase();
             if from_domain != d_domain && !from_domain.ends_with(&format!(".{d_domain}")) {
@@ -773,6 +776,58 @@ mod tests {
         assert_eq!(l.tls, Some(TlsMode::Starttls));
         assert_eq!(l.max_per_minute, Some(600));
         assert!(l.password.is_none());
+        assert_eq!(l.data_timeout_seconds, Some(600));
+        assert_eq!(l.envelope_from.as_deref(), Some("bounces@example.com"));
+        assert!(l.unsubscribe_secret_file.is_some());
+    }
+
+    #[test]
+    fn unsubscribe_tokens_need_a_real_secret_and_gaps_are_warned() {
+        let base = Layer {
+            host: Some("h.example".into()),
+            from: Some("r@example.org".into()),
+            ..Layer::default()
+        };
+        let s = Settings::resolve(base.clone()).unwrap();
+        let w = s.warnings.join("\n");
+        assert!(
+            w.contains("no unsubscribe URL") && w.contains("no postal address"),
+            "{w}"
+        );
+        let token = Layer {
+            unsubscribe_url: Some("https://x.example/u?t={token}".into()),
+            ..base.clone()
+        };
+        let e = Settings::resolve(token.clone()).unwrap_err().to_string();
+        assert!(e.contains("RISKREPORT_UNSUBSCRIBE_SECRET"), "{e}");
+        let short = Layer {
+            unsubscribe_secret: Some(Secret::new("short")),
+            ..token.clone()
+        };
+        assert!(Settings::resolve(short).is_err());
+        let good = Layer {
+            unsubscribe_secret: Some(Secret::new("a-long-random-secret-0123456789")),
+            postal_address: Some("1 Main St".into()),
+            ..token
+        };
+        let s = Settings::resolve(good).unwrap();
+        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+        assert!(!format!("{s:?}").contains("a-long-random-secret"));
+        let leaky = Layer {
+            unsubscribe_url: Some("https://x.example/u?e={email}".into()),
+            ..base.clone()
+        };
+        let s = Settings::resolve(leaky).unwrap();
+        assert!(s
+            .warnings
+            .iter()
+            .any(|w| w.contains("anyone can unsubscribe")));
+        let slow = Layer {
+            timeout_seconds: Some(60),
+            data_timeout_seconds: Some(10),
+            ..base
+        };
+        assert!(Settings::resolve(slow).is_err());
     }
 
     #[test]

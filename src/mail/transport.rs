@@ -190,7 +190,10 @@ impl Server {
             }
         })?;
         if self.tls == TlsMode::Starttls {
-            let params = self.tls_params.as_ref().expect("TLS parameters for STARTTLS");
+            let params = self
+                .tls_params
+                .as_ref()
+                .expect("TLS parameters for STARTTLS");
             conn.starttls(params, &self.hello)
                 .map_err(|e| trouble(Stage::Tls, &e))?;
         }
@@ -286,8 +289,7 @@ impl<'a> Session<'a> {
                 return Ok(Attempt::Failed(Trouble {
                     stage: Stage::MailFrom,
                     code: None,
-                    reply: "the address is not ASCII and the server does not offer SMTPUTF8"
-                        .into(),
+                    reply: "the address is not ASCII and the server does not offer SMTPUTF8".into(),
                 }));
             }
             params.push(MailParameter::SmtpUtfEight);
@@ -395,9 +397,15 @@ fn reply_text<'r>(code: String, lines: impl Iterator<Item = &'r str>) -> String 
 
 fn looks_like_tls(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
-    ["tls", "certificate", "handshake", "corrupt message", "invalidcontenttype"]
-        .iter()
-        .any(|w| t.contains(w))
+    [
+        "tls",
+        "certificate",
+        "handshake",
+        "corrupt message",
+        "invalidcontenttype",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
 }
 
 /// The error and its sources, e.g. "network error: Connection refused (os error 111)".

@@ -79,7 +79,10 @@ fn sigkill_at_named_points_never_sends_twice() {
         } else {
             assert_eq!(o.code, 1, "{point}: {}", o.stderr);
         }
-        let over: Vec<_> = per_rcpt(&smtp).into_iter().filter(|(_, n)| *n > 1).collect();
+        let over: Vec<_> = per_rcpt(&smtp)
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .collect();
         assert!(over.is_empty(), "after {point}: duplicates {over:?}");
         eprintln!(
             "{point} on {connections} connection(s): killed {}, {} delivered, uncertain now {}",
@@ -91,14 +94,25 @@ fn sigkill_at_named_points_never_sends_twice() {
     assert_eq!(killed, points.len(), "every fault landed");
     // The rest goes out; nothing claimed by a dead process is sent again.
     let o = s.send(&smtp.plain(), &[]);
-    assert_eq!(o.code, 1, "uncertain reports are outstanding work:\n{}", o.stderr);
+    assert_eq!(
+        o.code, 1,
+        "uncertain reports are outstanding work:\n{}",
+        o.stderr
+    );
     assert!(o.stderr.contains("UNCERTAIN"), "{}", o.stderr);
     let per = per_rcpt(&smtp);
     assert!(per.values().all(|n| *n == 1), "0 duplicates: {per:?}");
     let (sent, uncertain) = (count(&s, "sent"), count(&s, "uncertain"));
-    assert_eq!(sent + uncertain, consenting, "every report sent or uncertain");
+    assert_eq!(
+        sent + uncertain,
+        consenting,
+        "every report sent or uncertain"
+    );
     assert_eq!(count(&s, "sending"), 0);
-    assert!(uncertain >= 10, "each kill left its claim(s) uncertain: {uncertain}");
+    assert!(
+        uncertain >= 10,
+        "each kill left its claim(s) uncertain: {uncertain}"
+    );
     // The uncertain ones the server did store ("replied" kills) are exactly the doubt.
     let delivered: u64 = per.len() as u64;
     eprintln!(
@@ -108,7 +122,10 @@ fn sigkill_at_named_points_never_sends_twice() {
     assert!(delivered >= sent);
     let listed = status(s.path(), &["--uncertain"]);
     assert_eq!(listed.lines().count() as u64, uncertain, "{listed}");
-    assert!(listed.contains("last sent at") && listed.contains("via 127.0.0.1:"), "{listed}");
+    assert!(
+        listed.contains("last sent at") && listed.contains("via 127.0.0.1:"),
+        "{listed}"
+    );
 }
 
 #[test]
@@ -118,8 +135,16 @@ fn a_dropped_connection_after_the_server_stored_the_message_is_uncertain_and_not
     let smtp = Smtp::start(s.path(), &["--drop-after-store", &victim]);
     let o = s.run(&smtp.plain(), &[]);
     assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(o.stderr.contains("UNCERTAIN") && o.stderr.contains(&id), "{}", o.stderr);
-    assert_eq!(per_rcpt(&smtp).get(&victim.to_lowercase()), Some(&1), "stored once");
+    assert!(
+        o.stderr.contains("UNCERTAIN") && o.stderr.contains(&id),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(
+        per_rcpt(&smtp).get(&victim.to_lowercase()),
+        Some(&1),
+        "stored once"
+    );
     assert_eq!(count(&s, "uncertain"), 1);
     assert_eq!(count(&s, "sent"), s.consenting.len() as u64 - 1);
     assert_eq!(s.email("uncertain"), 1);
@@ -145,21 +170,27 @@ fn a_dropped_connection_after_the_server_stored_the_message_is_uncertain_and_not
     let o = s.send(&args(&smtp, &["--resend-uncertain", "--id", &id]), &[]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let mails = smtp.mails();
-    assert_eq!(rcpts(&mails).into_iter().collect::<Vec<_>>(), [victim.to_lowercase()]);
+    assert_eq!(
+        rcpts(&mails).into_iter().collect::<Vec<_>>(),
+        [victim.to_lowercase()]
+    );
     let mid = mails[0].header("Message-ID").unwrap();
-    assert!(mid.starts_with(&format!("<{id}.")) && !mid.contains(".r1@"), "{mid}");
+    assert!(
+        mid.starts_with(&format!("<{id}.")) && !mid.contains(".r1@"),
+        "{mid}"
+    );
     assert_eq!(count(&s, "uncertain"), 0);
 }
 
 #[test]
 fn a_slow_reply_within_the_data_timeout_is_delivered_once_and_beyond_it_is_uncertain() {
     let s = sample(53);
-    let smtp = Smtp::start(s.path(), &["--slow-data", "2.5"]);
+    let smtp = Smtp::start(s.path(), &["--slow-data", "4"]);
     let extra = [
         "--smtp-timeout",
-        "1",
+        "2",
         "--smtp-data-timeout",
-        "20",
+        "30",
         "--smtp-connections",
         "4",
     ];
@@ -173,12 +204,12 @@ fn a_slow_reply_within_the_data_timeout_is_delivered_once_and_beyond_it_is_uncer
     // A reply slower than the DATA timeout: in doubt, never a second copy. Three in a row stop
     // the phase rather than put more reports in doubt.
     let s = sample(63);
-    let smtp = Smtp::start(s.path(), &["--slow-data", "3"]);
+    let smtp = Smtp::start(s.path(), &["--slow-data", "7"]);
     let extra = [
         "--smtp-timeout",
-        "1",
+        "3",
         "--smtp-data-timeout",
-        "1",
+        "3",
         "--smtp-connections",
         "1",
     ];
@@ -186,7 +217,7 @@ fn a_slow_reply_within_the_data_timeout_is_delivered_once_and_beyond_it_is_uncer
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("without a reply"), "{}", o.stderr);
     assert_eq!(count(&s, "uncertain"), 3);
-    std::thread::sleep(std::time::Duration::from_secs(4));
+    std::thread::sleep(std::time::Duration::from_secs(1));
     let stored = smtp.mails().len();
     assert_eq!(stored, 3, "the server did store them");
     let again = s.send(&args(&smtp, &["--smtp-data-timeout", "30"]), &[]);
@@ -205,7 +236,10 @@ fn a_lost_ledger_stops_email_until_it_is_restored_or_rebuilt() {
     let delivered = smtp.mails().len();
     assert_eq!(delivered, s.consenting.len());
     let out = s.path().join("out");
-    assert!(out.join("ledger-backups").read_dir().unwrap().count() >= 1, "a backup per run");
+    assert!(
+        out.join("ledger-backups").read_dir().unwrap().count() >= 1,
+        "a backup per run"
+    );
     let pdf = out.join(format!("reports/{}.pdf", s.consenting[0].0));
     let pdf_time = std::fs::metadata(&pdf).unwrap().modified().unwrap();
 
@@ -218,11 +252,23 @@ fn a_lost_ledger_stops_email_until_it_is_restored_or_rebuilt() {
         }
         let o = s.send(&smtp.plain(), &[]);
         assert_eq!(o.code, 2, "{damage}: {}", o.stderr);
-        assert!(o.stderr.contains("ledger rebuild") && o.stderr.contains("PDF(s)"), "{}", o.stderr);
+        assert!(
+            o.stderr.contains("ledger rebuild") && o.stderr.contains("PDF(s)"),
+            "{}",
+            o.stderr
+        );
         let o = s.run(&smtp.plain(), &[]);
         assert_eq!(o.code, 2, "{damage}: {}", o.stderr);
-        assert_eq!(smtp.mails().len(), delivered, "{damage}: nobody emailed again");
-        assert_eq!(std::fs::metadata(&pdf).unwrap().modified().unwrap(), pdf_time, "nothing re-rendered");
+        assert_eq!(
+            smtp.mails().len(),
+            delivered,
+            "{damage}: nobody emailed again"
+        );
+        assert_eq!(
+            std::fs::metadata(&pdf).unwrap().modified().unwrap(),
+            pdf_time,
+            "nothing re-rendered"
+        );
     }
 
     let o = rr(s.path(), &["ledger", "rebuild", "--out", "out"], &[]);
@@ -230,7 +276,11 @@ fn a_lost_ledger_stops_email_until_it_is_restored_or_rebuilt() {
     assert!(o.stderr.contains("sent-unknown"), "{}", o.stderr);
     let o = s.run(&smtp.plain(), &[]);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert_eq!(smtp.mails().len(), delivered, "a rebuilt ledger emails nobody");
+    assert_eq!(
+        smtp.mails().len(),
+        delivered,
+        "a rebuilt ledger emails nobody"
+    );
     assert_eq!(count(&s, "sent-unknown"), 12);
     // Only an operator's --resend sends one again, as a new message.
     let id = s.consenting[0].0.clone();
@@ -254,7 +304,11 @@ fn a_refused_sender_stops_the_phase_and_marks_nothing() {
     );
     let o = s.run(&smtp.plain(), &[]);
     assert_eq!(o.code, 2, "{}", o.stderr);
-    assert!(o.stderr.contains("553 5.7.1") && o.stderr.contains("MAIL FROM"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("553 5.7.1") && o.stderr.contains("MAIL FROM"),
+        "{}",
+        o.stderr
+    );
     assert!(smtp.mails().is_empty());
     assert_eq!(count(&s, "none"), 12, "nothing marked");
     assert_eq!(count(&s, "failed-permanent"), 0);
@@ -280,8 +334,15 @@ fn a_554_at_rcpt_fails_that_recipient_only() {
     assert_eq!(rcpts(&smtp.mails()), want);
     assert_eq!(count(&s, "failed-permanent"), 1);
     let listed = status(s.path(), &["--failed"]);
-    assert!(listed.contains(&id) && listed.contains("(at RCPT TO"), "{listed}");
-    assert!(!o.stderr.contains(&addr), "addresses are masked in logs: {}", o.stderr);
+    assert!(
+        listed.contains(&id) && listed.contains("(at RCPT TO"),
+        "{listed}"
+    );
+    assert!(
+        !o.stderr.contains(&addr),
+        "addresses are masked in logs: {}",
+        o.stderr
+    );
     // The next run does not stop on it either.
     let o = s.send(&smtp.plain(), &[]);
     assert_eq!(o.code, 1, "{}", o.stderr);
@@ -292,19 +353,35 @@ fn a_554_at_rcpt_fails_that_recipient_only() {
 fn refusals_in_a_row_are_the_configuration_and_mark_nothing() {
     // Every recipient refused (relay access denied): a configuration problem, not 5 bad rows.
     let s = sample_rows(58, 20);
-    let smtp = Smtp::start(s.path(), &["--rcpt-reply", "*=554 5.7.1 Relay access denied"]);
+    let smtp = Smtp::start(
+        s.path(),
+        &["--rcpt-reply", "*=554 5.7.1 Relay access denied"],
+    );
     let o = s.run(&args(&smtp, &["--smtp-connections", "1"]), &[]);
     assert_eq!(o.code, 2, "{}", o.stderr);
-    assert!(o.stderr.contains("refused the recipients of 5 reports in a row"), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("refused the recipients of 5 reports in a row"),
+        "{}",
+        o.stderr
+    );
     assert_eq!(count(&s, "failed-permanent"), 0);
     assert_eq!(count(&s, "none"), 20);
 
     // Every message refused at the end of DATA (content): stop after 3, nothing marked.
     let s = sample(59);
-    let smtp = Smtp::start(s.path(), &["--data-reply", "*=554 5.6.0 Message content rejected"]);
+    let smtp = Smtp::start(
+        s.path(),
+        &["--data-reply", "*=554 5.6.0 Message content rejected"],
+    );
     let o = s.run(&args(&smtp, &["--smtp-connections", "1"]), &[]);
     assert_eq!(o.code, 2, "{}", o.stderr);
-    assert!(o.stderr.contains("refused the messages of 3 reports in a row"), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("refused the messages of 3 reports in a row"),
+        "{}",
+        o.stderr
+    );
     assert_eq!(count(&s, "failed-permanent"), 0);
     assert_eq!(count(&s, "none"), 12);
     assert!(smtp.mails().is_empty());
@@ -316,7 +393,10 @@ fn with_dead_stderr(dir: &Path, args: &[String], closed: bool) -> i32 {
     let bin = env!("CARGO_BIN_EXE_riskreport");
     let mut c = if closed {
         let mut c = Command::new("sh");
-        c.arg("-c").arg("exec \"$0\" \"$@\" 2>&-").arg(bin).args(args);
+        c.arg("-c")
+            .arg("exec \"$0\" \"$@\" 2>&-")
+            .arg(bin)
+            .args(args);
         c
     } else {
         let mut c = Command::new(bin);
@@ -329,7 +409,11 @@ fn with_dead_stderr(dir: &Path, args: &[String], closed: bool) -> i32 {
         }
     }
     c.env("RISKREPORT_RETRY_BASE_MS", "20").current_dir(dir);
-    let mut child = c.stderr(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
+    let mut child = c
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
     drop(child.stderr.take());
     child.wait().unwrap().code().unwrap_or(-1)
 }
@@ -342,13 +426,15 @@ fn a_closed_standard_error_never_stops_the_work() {
         let mut a: Vec<String> = ["run", "audits.csv", "--out", "out", "--email", "-v"]
             .map(String::from)
             .to_vec();
-        a.extend(
-            ["--from", "AI Career Risk <reports@risk.example>"].map(String::from),
-        );
+        a.extend(["--from", "AI Career Risk <reports@risk.example>"].map(String::from));
         a.extend(smtp.plain());
         let code = with_dead_stderr(s.path(), &a, closed);
         assert_eq!(code, 0, "closed={closed}");
-        assert_eq!(rcpts(&smtp.mails()), s.consenting_addresses(), "closed={closed}");
+        assert_eq!(
+            rcpts(&smtp.mails()),
+            s.consenting_addresses(),
+            "closed={closed}"
+        );
         assert_eq!(count(&s, "sent"), s.consenting.len() as u64);
     }
 }
@@ -358,7 +444,10 @@ fn headers_date_is_the_hand_over_and_settings_warn() {
     let s = sample(64);
     let smtp = Smtp::start(s.path(), &[]);
     let mut a = smtp.plain();
-    a.extend(["--from".into(), "AI Career Risk <reports@risk.example>".into()]);
+    a.extend([
+        "--from".into(),
+        "AI Career Risk <reports@risk.example>".into(),
+    ]);
     a.extend(["--envelope-from".into(), "bounces@risk.example".into()]);
     let mut c: Vec<&str> = vec!["run", "audits.csv", "--out", "out", "--email"];
     c.extend(a.iter().map(String::as_str));
@@ -371,7 +460,10 @@ fn headers_date_is_the_hand_over_and_settings_warn() {
         let date = m.header("Date").unwrap();
         let t = time::OffsetDateTime::parse(&date, &time::format_description::well_known::Rfc2822)
             .unwrap_or_else(|e| panic!("{date}: {e}"));
-        assert!((now - t).abs() < time::Duration::minutes(5), "Date {date} is not the hand-over time");
+        assert!(
+            (now - t).abs() < time::Duration::minutes(5),
+            "Date {date} is not the hand-over time"
+        );
         assert_eq!(m.header("Return-Path"), None);
     }
     // MAIL FROM (where bounces go) is the envelope sender setting, not the From address.
@@ -382,5 +474,8 @@ fn headers_date_is_the_hand_over_and_settings_warn() {
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect();
     assert_eq!(senders.len(), s.consenting.len());
-    assert!(senders.iter().all(|f| f == "bounces@risk.example"), "{senders:?}");
+    assert!(
+        senders.iter().all(|f| f == "bounces@risk.example"),
+        "{senders:?}"
+    );
 }

@@ -318,7 +318,10 @@ impl Ledger {
 
     /// Operator `--resend --failed`: every failed report (transient or permanent) due now.
     pub fn reset_failed(&mut self) -> anyhow::Result<Vec<String>> {
-        self.reset_where("email_state IN ('failed-transient', 'failed-permanent')", None)
+        self.reset_where(
+            "email_state IN ('failed-transient', 'failed-permanent')",
+            None,
+        )
     }
 
     /// Operator `--resend-uncertain`: the uncertain reports (all, or those of `ids`) due now.
@@ -327,11 +330,7 @@ impl Ledger {
         self.reset_where("email_state = 'uncertain'", Some(ids))
     }
 
-    fn reset_where(
-        &mut self,
-        cond: &str,
-        ids: Option<&[String]>,
-    ) -> anyhow::Result<Vec<String>> {
+    fn reset_where(&mut self, cond: &str, ids: Option<&[String]>) -> anyhow::Result<Vec<String>> {
         let cond = cond.to_string();
         self.durable_write(move |tx| {
             let mut chosen: Vec<String> = tx

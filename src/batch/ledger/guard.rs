@@ -78,7 +78,10 @@ pub fn check_not_lost(dir: &Path) -> anyhow::Result<()> {
     let what = match std::fs::metadata(&path) {
         Ok(m) if m.len() > 0 => return Ok(()),
         // A fresh WAL database can hold its first pages in the log only.
-        Ok(_) if std::fs::metadata(dir.join(format!("{FILE_NAME}-wal"))).is_ok_and(|w| w.len() > 0) => {
+        Ok(_)
+            if std::fs::metadata(dir.join(format!("{FILE_NAME}-wal")))
+                .is_ok_and(|w| w.len() > 0) =>
+        {
             return Ok(())
         }
         Ok(_) => "is empty (0 bytes)",
@@ -92,7 +95,10 @@ pub fn check_not_lost(dir: &Path) -> anyhow::Result<()> {
     }
     let mut why = Vec::new();
     if pdfs > 0 {
-        why.push(format!("{} holds {pdfs} PDF(s)", dir.join("reports").display()));
+        why.push(format!(
+            "{} holds {pdfs} PDF(s)",
+            dir.join("reports").display()
+        ));
     }
     if marker {
         why.push(format!(
@@ -151,10 +157,7 @@ impl Ledger {
             .with_context(|| format!("cannot create {}", dir.display()))?;
         let now = OffsetDateTime::now_utc();
         let stamp = timestamp(now)?.replace([':', '-'], "");
-        let target = dir.join(format!(
-            "ledger-{stamp}-{:09}.sqlite",
-            now.nanosecond()
-        ));
+        let target = dir.join(format!("ledger-{stamp}-{:09}.sqlite", now.nanosecond()));
         let tmp = dir.join(format!(".backup-{}.tmp", std::process::id()));
         let _ = std::fs::remove_file(&tmp);
         let tmp_text = super::path_text(&tmp)?.to_string();
@@ -163,7 +166,7 @@ impl Ledger {
             .with_context(|| format!("cannot back up the ledger to {}", tmp.display()))?;
         std::fs::File::open(&tmp).and_then(|f| f.sync_all())?;
         std::fs::rename(&tmp, &target)?;
-        let all = backups(&self.path.parent().unwrap_or(Path::new(".")).to_path_buf());
+        let all = backups(self.path.parent().unwrap_or(Path::new(".")));
         for old in all.iter().take(all.len().saturating_sub(KEEP_BACKUPS)) {
             let _ = std::fs::remove_file(old);
         }

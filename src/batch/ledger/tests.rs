@@ -122,10 +122,7 @@ fn a_version_1_ledger_gains_full_name_as_null() {
     let l = Ledger::open(dir.path()).unwrap();
     assert_eq!(l.entry("old").unwrap().unwrap().render.full_name, None);
     let p = l.pending_emails(T0).unwrap();
-    assert_eq!(
-        (p[0].full_name.clone(), p[0].score),
-        (None, Some(40))
-    );
+    assert_eq!((p[0].full_name.clone(), p[0].score), (None, Some(40)));
 }
 
 #[test]
@@ -203,8 +200,13 @@ fn re_render_keeps_sent_state() {
     let rec = write_pdf(dir.path(), "a1", b"%PDF v1");
     l.record_render(&rec).unwrap();
     assert!(l.claim("a1", SRV, T0).unwrap());
-    l.mark_sent("a1", "250 2.0.0 Ok: queued as ABC", "<a1.v1@riskreport>", T0)
-        .unwrap();
+    l.mark_sent(
+        "a1",
+        "250 2.0.0 Ok: queued as ABC",
+        "<a1.v1@riskreport>",
+        T0,
+    )
+    .unwrap();
 
     let mut again = write_pdf(dir.path(), "a1", b"%PDF v2, re-rendered");
     again.fingerprint = fingerprint(b"fixed row", "cat", "lay", "0.1.0");
@@ -262,7 +264,10 @@ fn pending_emails_honours_consent_next_try_and_doubt() {
         }
         l.record_render(&rec).unwrap();
     }
-    assert!(!l.claim("b-noconsent", SRV, T0).unwrap(), "no consent, no claim");
+    assert!(
+        !l.claim("b-noconsent", SRV, T0).unwrap(),
+        "no consent, no claim"
+    );
     assert!(!l.claim("h-noaddress", SRV, T0).unwrap());
     assert!(!l.claim("zz-unknown", SRV, T0).unwrap());
     // Failures before a claim need none.
@@ -294,7 +299,11 @@ fn pending_emails_honours_consent_next_try_and_doubt() {
             .map(|p| p.audit_id)
             .collect::<Vec<_>>()
     };
-    assert_eq!(ids(&l, T0), ["a-none", "d-due"], "never sending or uncertain ones");
+    assert_eq!(
+        ids(&l, T0),
+        ["a-none", "d-due"],
+        "never sending or uncertain ones"
+    );
     // Exactly at next_try it is due; a fractional `now` is compared at whole seconds.
     assert_eq!(
         ids(&l, T0 + time::Duration::minutes(10)),
@@ -307,7 +316,11 @@ fn pending_emails_honours_consent_next_try_and_doubt() {
     let c = l.entry("c-transient").unwrap().unwrap();
     assert_eq!(
         (c.email_state, c.email_attempts, c.email_next_try),
-        (EmailState::FailedTransient, 1, Some(T0 + time::Duration::minutes(10)))
+        (
+            EmailState::FailedTransient,
+            1,
+            Some(T0 + time::Duration::minutes(10))
+        )
     );
     // A retry claims it again and counts a second attempt.
     assert!(l.claim("c-transient", SRV, T0).unwrap());
@@ -317,12 +330,24 @@ fn pending_emails_honours_consent_next_try_and_doubt() {
         (EmailState::Sending, 2, None)
     );
     assert!(!l.claim("e-permanent", SRV, T0).unwrap());
-    assert!(!l.claim("f-uncertain", SRV, T0).unwrap(), "doubt is never resolved by a rerun");
+    assert!(
+        !l.claim("f-uncertain", SRV, T0).unwrap(),
+        "doubt is never resolved by a rerun"
+    );
 
     // The process holding claims dies; the next phase finds them.
-    assert_eq!(l.recover_dead_claims().unwrap(), ["c-transient", "i-sending"]);
+    assert_eq!(
+        l.recover_dead_claims().unwrap(),
+        ["c-transient", "i-sending"]
+    );
     assert_eq!(state(&l, "i-sending"), EmailState::Uncertain);
-    assert!(l.entry("i-sending").unwrap().unwrap().email_response.unwrap().contains("may have been delivered"));
+    assert!(l
+        .entry("i-sending")
+        .unwrap()
+        .unwrap()
+        .email_response
+        .unwrap()
+        .contains("may have been delivered"));
 
     let s = l.summary().unwrap();
     assert_eq!((s.reports, s.consenting), (9, 8));
@@ -333,10 +358,16 @@ fn pending_emails_honours_consent_next_try_and_doubt() {
 
     // Operators: uncertain ones back by choice (the Message-ID stays), failed ones in bulk.
     assert!(l.reset_uncertain(&["g-sent".into()]).is_err());
-    assert_eq!(l.reset_uncertain(&["f-uncertain".into()]).unwrap(), ["f-uncertain"]);
+    assert_eq!(
+        l.reset_uncertain(&["f-uncertain".into()]).unwrap(),
+        ["f-uncertain"]
+    );
     assert_eq!(l.entry("f-uncertain").unwrap().unwrap().email_resends, 0);
     assert_eq!(l.reset_failed().unwrap(), ["d-due", "e-permanent"]);
-    assert_eq!(ids(&l, T0), ["a-none", "d-due", "e-permanent", "f-uncertain"]);
+    assert_eq!(
+        ids(&l, T0),
+        ["a-none", "d-due", "e-permanent", "f-uncertain"]
+    );
 }
 
 #[test]
@@ -392,7 +423,12 @@ fn a_version_2_ledger_turns_queued_into_uncertain() {
     assert_eq!(state(&l, "q"), EmailState::Uncertain);
     assert_eq!(state(&l, "s"), EmailState::Sent);
     assert_eq!(state(&l, "n"), EmailState::None);
-    let ids: Vec<String> = l.pending_emails(T0).unwrap().into_iter().map(|p| p.audit_id).collect();
+    let ids: Vec<String> = l
+        .pending_emails(T0)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.audit_id)
+        .collect();
     assert_eq!(ids, ["n"]);
 }
 
@@ -401,25 +437,44 @@ fn a_lost_ledger_is_never_silently_replaced() {
     let dir = tempfile::tempdir().unwrap();
     {
         let mut l = Ledger::open(dir.path()).unwrap();
-        l.record_render(&write_pdf(dir.path(), "a1", b"%PDF one")).unwrap();
-        l.record_render(&write_pdf(dir.path(), "a2", b"%PDF two")).unwrap();
+        l.record_render(&write_pdf(dir.path(), "a1", b"%PDF one"))
+            .unwrap();
+        l.record_render(&write_pdf(dir.path(), "a2", b"%PDF two"))
+            .unwrap();
         assert!(l.claim("a1", SRV, T0).unwrap());
         l.mark_sent("a1", "250 ok", "<a1@x>", T0).unwrap();
         let b = l.backup().unwrap();
-        assert!(b.starts_with(dir.path().join(guard::LEDGER_BACKUPS)), "{}", b.display());
+        assert!(
+            b.starts_with(dir.path().join(guard::LEDGER_BACKUPS)),
+            "{}",
+            b.display()
+        );
     }
     for f in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(dir.path().join(format!("{FILE_NAME}{f}")));
     }
     let err = format!("{:#}", Ledger::open(dir.path()).err().expect("refused"));
-    assert!(err.contains("is missing") && err.contains("holds 2 PDF(s)"), "{err}");
-    assert!(err.contains("ledger rebuild") && err.contains("ledger-backups"), "{err}");
+    assert!(
+        err.contains("is missing") && err.contains("holds 2 PDF(s)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("ledger rebuild") && err.contains("ledger-backups"),
+        "{err}"
+    );
     std::fs::write(dir.path().join(FILE_NAME), b"").unwrap();
     let err = format!("{:#}", Ledger::open(dir.path()).err().expect("refused"));
     assert!(err.contains("is empty"), "{err}");
-    std::fs::write(dir.path().join(FILE_NAME), b"garbage, not SQLite at all......").unwrap();
+    std::fs::write(
+        dir.path().join(FILE_NAME),
+        b"garbage, not SQLite at all......",
+    )
+    .unwrap();
     let err = format!("{:#}", Ledger::open(dir.path()).err().expect("refused"));
-    assert!(err.contains("damaged") && err.contains("ledger rebuild"), "{err}");
+    assert!(
+        err.contains("damaged") && err.contains("ledger rebuild"),
+        "{err}"
+    );
 
     // The backup restores the truth.
     let backup = guard::latest_backup(dir.path()).unwrap();
@@ -430,7 +485,11 @@ fn a_lost_ledger_is_never_silently_replaced() {
 
     // Rebuild refuses a readable ledger; after a loss it records every PDF as sent-unknown.
     assert!(rebuild(dir.path()).is_err());
-    std::fs::write(dir.path().join(FILE_NAME), b"garbage, not SQLite at all......").unwrap();
+    std::fs::write(
+        dir.path().join(FILE_NAME),
+        b"garbage, not SQLite at all......",
+    )
+    .unwrap();
     let r = rebuild(dir.path()).unwrap();
     assert_eq!(r.reports, 2);
     assert!(r.moved_aside.is_some());
@@ -439,7 +498,8 @@ fn a_lost_ledger_is_never_silently_replaced() {
     assert!(l.pending_emails(T0).unwrap().is_empty());
     // The next render fills in the address and consent, and keeps the state.
     let mut l = l;
-    l.record_render(&write_pdf(dir.path(), "a2", b"%PDF two")).unwrap();
+    l.record_render(&write_pdf(dir.path(), "a2", b"%PDF two"))
+        .unwrap();
     assert_eq!(state(&l, "a2"), EmailState::SentUnknown);
     assert!(l.pending_emails(T0).unwrap().is_empty());
     assert!(l.reset_for_resend("a2").unwrap());
