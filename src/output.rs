@@ -5,6 +5,24 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+/// Refuses an output that is the input itself (the same file, by device and inode, or by
+/// path once both are resolved): writing it would destroy what is being read.
+pub fn refuse_same_file(input: &Path, output: &Path, what: &str) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let same = match (std::fs::metadata(input), std::fs::metadata(output)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    };
+    if same {
+        anyhow::bail!(
+            "{what} {} is the input file {}: it would be overwritten while it is read; write to another file",
+            output.display(),
+            input.display()
+        );
+    }
+    Ok(())
+}
+
 pub struct AtomicFile {
     tmp: PathBuf,
     target: PathBuf,
@@ -12,23 +30,46 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
+    /// A new temporary file beside `target`, under an unpredictable name, created with
+    /// `create_new` (O_CREAT|O_EXCL): it never opens an existing file and never follows a
+    /// symbolic link planted under that name, so nothing outside the directory is written.
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        use std::hash::{BuildHasher, Hasher};
         let name = target.file_name().ok_or_else(|| {
             io::Error::new(io::ErrorKind::InvalidInput, "target has no file name")
         })?;
-        let tmp = target.with_file_name(format!(
-            ".{}.{}.tmp",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        let file = File::create(&tmp).map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot create {}: {e}", tmp.display()))
-        })?;
-        Ok(AtomicFile {
-            tmp,
-            target: target.to_path_buf(),
-            file: io::BufWriter::new(file),
-        })
+        let mut tries = 0;
+        loop {
+            // RandomState is seeded from the OS per process and per call: an unguessable tag.
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u32(tries);
+            let tmp = target.with_file_name(format!(
+                ".{}.{}.{:016x}.tmp",
+                name.to_string_lossy(),
+                std::process::id(),
+                h.finish()
+            ));
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+            {
+                Ok(file) => {
+                    return Ok(AtomicFile {
+                        tmp,
+                        target: target.to_path_buf(),
+                        file: io::BufWriter::new(file),
+                    })
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 8 => tries += 1,
+                Err(e) => {
+                    return Err(io::Error::new(
+                        e.kind(),
+                        format!("cannot create {}: {e}", tmp.display()),
+                    ))
+                }
+            }
+        }
     }
 
     /// Makes the content durable and visible under the target name.
@@ -60,5 +101,34 @@ impl Drop for AtomicFile {
         if !self.tmp.as_os_str().is_empty() {
             let _ = std::fs::remove_file(&self.tmp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_planted_link_is_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, b"keep me").unwrap();
+        let target = dir.path().join("out/summary.json");
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        // A link under the target name itself: the rename replaces the link, not its target.
+        std::os::unix::fs::symlink(&outside, &target).unwrap();
+        let mut f = AtomicFile::create(&target).unwrap();
+        f.write_all(b"{}").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::read(&outside).unwrap(), b"keep me");
+        assert_eq!(std::fs::read(&target).unwrap(), b"{}");
+        assert!(!std::fs::symlink_metadata(&target)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        // Two files at once never share a temporary name.
+        let a = AtomicFile::create(&target).unwrap();
+        let b = AtomicFile::create(&target).unwrap();
+        assert_ne!(a.tmp, b.tmp);
     }
 }

@@ -13,6 +13,8 @@ mod batch;
 mod email;
 #[path = "cli/email_faults.rs"]
 mod email_faults;
+#[path = "cli/hostile_fs.rs"]
+mod hostile_fs;
 #[path = "cli/quirks.rs"]
 mod quirks;
 #[path = "cli/report.rs"]

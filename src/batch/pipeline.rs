@@ -139,7 +139,7 @@ pub fn render_to_file(
     Ok((record, r.missing))
 }
 
-/// Temporary files of a killed run; only whole PDFs ever carry the `.pdf` name.
+/// Temporary files of a killed run (`.NAME.…tmp`); only whole files ever carry their own name.
 fn remove_leftovers(reports: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(reports) else {
         return 0;
@@ -191,11 +191,23 @@ pub fn run(
     let reports = opts.out.join("reports");
     std::fs::create_dir_all(&reports)
         .with_context(|| format!("cannot create {}", reports.display()))?;
-    let leftovers = remove_leftovers(&reports);
+    if std::fs::symlink_metadata(&reports).is_ok_and(|m| m.file_type().is_symlink()) {
+        anyhow::bail!(
+            "{} is a symbolic link: reports are written only inside the output directory; make it a real directory (or use --out on the link's target)",
+            reports.display()
+        );
+    }
+    // Temporary files of killed runs: PDFs in reports/, summary, rejects and backups beside it.
+    let leftovers = remove_leftovers(&reports)
+        + remove_leftovers(&opts.out)
+        + remove_leftovers(&opts.out.join(crate::batch::ledger::LEDGER_BACKUPS));
     if leftovers > 0 {
         warnings.push(format!(
             "removed {leftovers} temporary file(s) of an interrupted run"
         ));
+    }
+    for out in ["rejects.csv", "summary.json", "ledger.sqlite"] {
+        crate::output::refuse_same_file(input_path, &opts.out.join(out), "the output")?;
     }
     let reader = input::open(input_path, &renderer.catalog)?;
     for w in &reader.warnings {

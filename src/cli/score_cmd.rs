@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::io::Write;
 
 /// The published figures of one audit, in output column order.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct ScoreLine<'a> {
     audit_id: &'a str,
     role: &'a str,
@@ -92,7 +92,14 @@ enum Sink<W: Write> {
 impl<W: Write> Sink<W> {
     fn write(&mut self, line: &ScoreLine) -> anyhow::Result<()> {
         match self {
-            Sink::Csv(w) => w.serialize(line)?,
+            Sink::Csv(w) => {
+                // An id like `-2-3` is a formula to a spreadsheet: defused as in rejects.csv.
+                let id = crate::input::defuse(line.audit_id);
+                w.serialize(ScoreLine {
+                    audit_id: &id,
+                    ..line.clone()
+                })?
+            }
             Sink::Json(w, n) => {
                 w.write_all(if *n == 0 { b"[\n  " } else { b",\n  " })?;
                 serde_json::to_writer(&mut *w, line)?;

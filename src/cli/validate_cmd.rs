@@ -4,15 +4,20 @@ use super::args::ValidateArgs;
 use super::{print_warnings, Outcome};
 use crate::catalog::Catalog;
 use crate::input::{self, RejectWriter};
+use crate::output::AtomicFile;
 use anyhow::Context;
 use std::io::Write;
 
 pub fn run(catalog: &Catalog, args: ValidateArgs) -> anyhow::Result<Outcome> {
+    if let Some(p) = &args.rejects {
+        crate::output::refuse_same_file(&args.file, p, "--rejects")?;
+    }
     let reader = input::open(&args.file, catalog)?;
     print_warnings(&reader);
+    // Written beside its target and renamed at the end: nothing is replaced until it is whole.
     let mut rejects_out = match &args.rejects {
         Some(p) => Some(RejectWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+            AtomicFile::create(p).with_context(|| format!("cannot create {}", p.display()))?,
         )?),
         None => None,
     };
@@ -31,8 +36,10 @@ pub fn run(catalog: &Catalog, args: ValidateArgs) -> anyhow::Result<Outcome> {
             }
         }
     }
-    if let Some(w) = rejects_out {
-        w.finish()?;
+    if let (Some(w), Some(p)) = (rejects_out, &args.rejects) {
+        w.finish()?
+            .commit()
+            .with_context(|| format!("cannot write {}", p.display()))?;
     }
     writeln!(
         out,

@@ -11,4 +11,4 @@ mod validate;
 
 pub use audit::{Audit, TaskShare};
 pub use reader::{open, AuditReader};
-pub use reject::RejectWriter;
+pub use reject::{defuse, RejectWriter};

@@ -232,18 +232,33 @@ fn process(job: &PendingEmail, sh: &Shared<'_>, w: &mut Worker<'_>) -> anyhow::R
     if sh.suppress.contains(&job.email.trim().to_lowercase()) {
         return Ok(Outcome::Suppressed);
     }
-    let pdf = match std::fs::read(&job.pdf_path) {
+    // The attachment is always DIR/reports/<audit_id>.pdf, never a path read from the ledger:
+    // a tampered ledger cannot attach another file, and a moved directory still works.
+    let valid_id = !job.audit_id.is_empty()
+        && job.audit_id.len() <= 64
+        && job
+            .audit_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !valid_id {
+        return Ok(Outcome::PdfChanged(format!(
+            "the ledger holds the audit id {:?}, which is not a valid report name; not sent",
+            job.audit_id
+        )));
+    }
+    let pdf_path = sh.out.join("reports").join(format!("{}.pdf", job.audit_id));
+    let pdf = match std::fs::read(&pdf_path) {
         Ok(b) if ledger::sha256_hex(&b) == job.pdf_sha256 => b,
         Ok(_) => {
             return Ok(Outcome::PdfChanged(format!(
                 "{} changed since it was recorded; run the batch again to re-render it",
-                job.pdf_path.display()
+                pdf_path.display()
             )))
         }
         Err(e) => {
             return Ok(Outcome::PdfChanged(format!(
                 "cannot read {}: {e}; run the batch again to re-render it",
-                job.pdf_path.display()
+                pdf_path.display()
             )))
         }
     };

@@ -209,8 +209,24 @@ impl Layer {
     pub fn from_file(path: &Path) -> anyhow::Result<Layer> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the config file {}", path.display()))?;
-        let f: FileSettings = toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("the config file {}: {}", path.display(), e))?;
+        // Never toml's own Display: it quotes the offending line, and that line may hold a
+        // password someone wrote into the file. The line number and the message only.
+        let f: FileSettings = toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
+            let at = line.map(|n| format!(", line {n}")).unwrap_or_default();
+            let hint = if e.message().contains("`password`") {
+                " (a password never goes in this file: use password_file, or RISKREPORT_SMTP_PASSWORD / RISKREPORT_SMTP_PASSWORD_FILE)"
+            } else {
+                ""
+            };
+            anyhow::anyhow!(
+                "the config file {}{at}: {}{hint}",
+                path.display(),
+                e.message().trim()
+            )
+        })?;
         let base = path.parent().unwrap_or(Path::new(""));
         let rel = |p: Option<PathBuf>| p.map(|p| base.join(p));
         let mut l = Layer {
@@ -779,6 +795,25 @@ mod tests {
         assert_eq!(l.data_timeout_seconds, Some(600));
         assert_eq!(l.envelope_from.as_deref(), Some("bounces@example.com"));
         assert!(l.unsubscribe_secret_file.is_some());
+    }
+
+    #[test]
+    fn a_config_file_error_never_shows_its_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("riskreport.toml");
+        for text in [
+            "[smtp]\nhost = \"h\"\npassword = \"hunter2-Secret\"\n",
+            "[smtp]\nhost = \"h\"\nuser = \"u\" password_file = \"hunter2-Secret\"\n",
+            "[smtp]\nhost = \"hunter2-Secret\n",
+        ] {
+            std::fs::write(&cfg, text).unwrap();
+            let e = format!("{:#}", Layer::from_file(&cfg).unwrap_err());
+            assert!(!e.contains("hunter2"), "{e}");
+            assert!(e.contains("line 3") && e.contains("riskreport.toml"), "{e}");
+        }
+        std::fs::write(&cfg, "[smtp]\npassword = \"hunter2-Secret\"\n").unwrap();
+        let e = format!("{:#}", Layer::from_file(&cfg).unwrap_err());
+        assert!(e.contains("never goes in this file"), "{e}");
     }
 
     #[test]

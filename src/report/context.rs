@@ -44,10 +44,20 @@ pub struct Context {
     pub meta: MetaCtx,
 }
 
+/// The reader's own words reach the templates escaped (`markup::escape`): markup characters in
+/// a name or title are text, never page structure. Rust code (furniture, metadata) reads them
+/// as typed.
+fn as_text<S: serde::Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&super::markup::escape(v))
+}
+
 #[derive(Serialize)]
 pub struct Person {
+    #[serde(serialize_with = "as_text")]
     pub full_name: String,
+    #[serde(serialize_with = "as_text")]
     pub first_name: String,
+    #[serde(serialize_with = "as_text")]
     pub job_title: String,
     pub years: f64,
     /// "6 years", "1 year", "7.5 years"

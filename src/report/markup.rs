@@ -37,11 +37,76 @@ pub struct MarkupError {
     pub message: String,
 }
 
+/// The characters the markup gives a meaning to (at a line's start, or `**` inline).
+const MARKUP_CHARS: [char; 9] = ['*', ':', '#', '-', '>', '[', ']', '.', '`'];
+/// Private-use stand-ins for them, one each, in the same order.
+const STAND_IN: u32 = 0xF7A0;
+
+/// Text from the reader's answers (name, job title) enters the templates through `escape`:
+/// each markup character becomes a private-use stand-in, and line breaks become spaces, so a
+/// name like `::chart x`, `# Bob` or `**Ann**` is only ever text. `parse` puts the characters
+/// back once the structure is decided — all but `*`, which the text setter puts back after it
+/// has split `**bold**` spans (`unescape_star`).
+pub fn escape(text: &str) -> String {
+    text.chars()
+        .map(|c| match MARKUP_CHARS.iter().position(|m| *m == c) {
+            Some(i) => char::from_u32(STAND_IN + i as u32).expect("a private-use code point"),
+            None if c == '\n' || c == '\r' => ' ',
+            None => c,
+        })
+        .collect()
+}
+
+fn restore(text: &str, star: bool) -> String {
+    text.chars()
+        .map(|c| {
+            let i = (c as u32).wrapping_sub(STAND_IN) as usize;
+            match MARKUP_CHARS.get(i) {
+                Some('*') if !star => c,
+                Some(m) => *m,
+                None => c,
+            }
+        })
+        .collect()
+}
+
+/// Puts back the `*` that `escape` hid (after `**` spans are split).
+pub fn unescape_star(text: &str) -> String {
+    restore(text, true)
+}
+
 pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
     let blocks = parse_until(&lines, &mut i, false)?;
-    Ok(blocks)
+    Ok(blocks.into_iter().map(restore_block).collect())
+}
+
+fn restore_block(b: Block) -> Block {
+    let r = |t: String| restore(&t, false);
+    match b {
+        Block::Kicker(t) => Block::Kicker(r(t)),
+        Block::Title(t) => Block::Title(r(t)),
+        Block::Heading { level, text } => Block::Heading {
+            level,
+            text: r(text),
+        },
+        Block::Paragraph(t) => Block::Paragraph(r(t)),
+        Block::Lead(t) => Block::Lead(r(t)),
+        Block::Small(t) => Block::Small(r(t)),
+        Block::Bullets(v) => Block::Bullets(v.into_iter().map(r).collect()),
+        Block::Numbered(v) => Block::Numbered(v.into_iter().map(r).collect()),
+        Block::Checklist(v) => Block::Checklist(v.into_iter().map(r).collect()),
+        Block::Callout { tone, text } => Block::Callout {
+            tone,
+            text: r(text),
+        },
+        Block::Columns(a, b) => Block::Columns(
+            a.into_iter().map(restore_block).collect(),
+            b.into_iter().map(restore_block).collect(),
+        ),
+        other => other,
+    }
 }
 
 fn err(line: usize, message: impl Into<String>) -> MarkupError {

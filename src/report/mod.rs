@@ -132,7 +132,7 @@ pub fn render(
             .toc
             .iter()
             .map(|(title, page)| OutlineEntry {
-                title: title.clone(),
+                title: markup::unescape_star(&title.replace("**", "")),
                 page: *page,
             })
             .collect(),

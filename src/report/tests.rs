@@ -127,3 +127,31 @@ fn a_name_in_an_unsupported_script_is_replaced_and_reported() {
     assert_eq!(r.missing.iter().collect::<String>(), "小明王");
     assert!(text_of(&r.document).contains(crate::fonts::REPLACEMENT));
 }
+
+#[test]
+fn markup_in_a_name_or_title_is_only_text() {
+    let catalog = Catalog::builtin();
+    let fonts = FontSet::builtin();
+    let layouts = Layouts::builtin();
+    for (name, title) in [
+        ("::columns Smith", "::chart gauge 300"),
+        ("::chart Doe", "# Head of **Sales**"),
+        ("**Ann** Lee", "- bullet [ ] box"),
+        ("# Bob", "> [risk] 1. first ::end"),
+        ("1. Zoë *Star*", "::next `code` :: x"),
+    ] {
+        let mut audit = audit(&catalog, name);
+        audit.job_title = title.into();
+        let a = crate::score::assess(&audit, &catalog).unwrap();
+        let r = render(&a, &catalog, &layouts, &fonts)
+            .unwrap_or_else(|e| panic!("{name:?} / {title:?}: {e}"));
+        assert_eq!(r.document.pages.len(), PAGES);
+        let text = text_of(&r.document);
+        let first = name.split_whitespace().next().unwrap();
+        assert!(text.contains(first), "{first:?} is shown as typed");
+        assert!(
+            !text.chars().any(|c| ('\u{F7A0}'..='\u{F7AF}').contains(&c)),
+            "no stand-in reaches the page"
+        );
+    }
+}

@@ -67,8 +67,9 @@ impl SetText {
     }
 }
 
-/// Splits `**bold**` markup into (text, bold) spans.
-fn spans(text: &str) -> Vec<(&str, bool)> {
+/// Splits `**bold**` markup into (text, bold) spans; a `*` the reader typed (escaped, see
+/// `markup::escape`) is put back only now, so it never toggles bold.
+fn spans(text: &str) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     let mut bold = false;
     for (i, part) in text.split("**").enumerate() {
@@ -76,7 +77,7 @@ fn spans(text: &str) -> Vec<(&str, bool)> {
             bold = !bold;
         }
         if !part.is_empty() {
-            out.push((part, bold));
+            out.push((super::markup::unescape_star(part), bold));
         }
     }
     out
@@ -85,6 +86,7 @@ fn spans(text: &str) -> Vec<(&str, bool)> {
 fn words(text: &str, style: &TextStyle, fonts: &FontSet, missing: &mut Missing) -> Vec<Word> {
     let mut words: Vec<Word> = vec![Word::default()];
     for (span, bold) in spans(text) {
+        let span = span.as_str();
         let preferred = if bold { style.bold } else { style.font };
         for ch in span.chars() {
             if ch.is_whitespace() {

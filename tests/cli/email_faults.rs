@@ -479,3 +479,31 @@ fn headers_date_is_the_hand_over_and_settings_warn() {
         "{senders:?}"
     );
 }
+
+#[test]
+fn a_tampered_ledger_path_never_attaches_another_file() {
+    let s = sample(65);
+    render_only(&s);
+    let secret = s.path().join("secret.pdf");
+    std::fs::write(&secret, b"%PDF private").unwrap();
+    let conn = rusqlite::Connection::open(s.path().join("out/ledger.sqlite")).unwrap();
+    conn.execute(
+        "UPDATE reports SET pdf_path = ?1",
+        [secret.to_str().unwrap()],
+    )
+    .unwrap();
+    drop(conn);
+    // The directory may even move: the reports are found beside the ledger.
+    std::fs::rename(s.path().join("out"), s.path().join("moved")).unwrap();
+    std::fs::rename(s.path().join("moved"), s.path().join("out")).unwrap();
+    let smtp = Smtp::start(s.path(), &[]);
+    let o = s.send(&smtp.plain(), &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for m in smtp.mails() {
+        assert!(
+            !String::from_utf8_lossy(&m.raw).contains("JVBERiBwcml2YXRl"),
+            "the planted file was attached"
+        );
+    }
+    assert_eq!(rcpts(&smtp.mails()), s.consenting_addresses());
+}

@@ -158,7 +158,7 @@ impl Ledger {
         let now = OffsetDateTime::now_utc();
         let stamp = timestamp(now)?.replace([':', '-'], "");
         let target = dir.join(format!("ledger-{stamp}-{:09}.sqlite", now.nanosecond()));
-        let tmp = dir.join(format!(".backup-{}.tmp", std::process::id()));
+        let tmp = dir.join(format!(".ledger-backup.{}.tmp", std::process::id()));
         let _ = std::fs::remove_file(&tmp);
         let tmp_text = super::path_text(&tmp)?.to_string();
         self.conn

@@ -13,7 +13,7 @@ mod email;
 mod guard;
 
 pub use email::{EmailState, PendingEmail};
-pub use guard::{rebuild, write_marker, MARKER};
+pub use guard::{rebuild, write_marker, LEDGER_BACKUPS, MARKER};
 
 use anyhow::{bail, Context};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};

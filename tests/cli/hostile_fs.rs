@@ -1,0 +1,144 @@
+//! Hostile filesystem: nothing is written outside `--out`, planted links are never followed,
+//! leftovers of killed runs are removed, an output is never the input.
+
+use crate::util::tempdir;
+use std::path::Path;
+use std::process::Command;
+
+fn rr(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_riskreport"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RISKREPORT_FAILPOINT")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr,
+    )
+}
+
+fn sample(dir: &Path, rows: usize) {
+    let (code, _, err) = rr(
+        dir,
+        &["sample", "--rows", &rows.to_string(), "-o", "audits.csv"],
+    );
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn planted_links_in_the_output_are_never_followed() {
+    let t = tempdir();
+    sample(t.path(), 3);
+    let (code, _, err) = rr(t.path(), &["run", "audits.csv", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    let secret = t.path().join("secret.txt");
+    std::fs::write(&secret, b"do not touch").unwrap();
+    let first_pdf = std::fs::read_dir(t.path().join("out/reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .unwrap();
+    for link in [
+        t.path().join("out/summary.json"),
+        t.path().join("out/rejects.csv"),
+        first_pdf.clone(),
+    ] {
+        std::fs::remove_file(&link).unwrap();
+        std::os::unix::fs::symlink(&secret, &link).unwrap();
+    }
+    let (code, _, err) = rr(t.path(), &["run", "audits.csv", "--out", "out", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(&secret).unwrap(), b"do not touch");
+    assert!(std::fs::read(&first_pdf).unwrap().starts_with(b"%PDF"));
+    assert!(!std::fs::symlink_metadata(&first_pdf)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[test]
+fn a_reports_directory_that_is_a_link_is_refused() {
+    let t = tempdir();
+    sample(t.path(), 2);
+    let elsewhere = t.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::create_dir_all(t.path().join("out")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, t.path().join("out/reports")).unwrap();
+    let (code, _, err) = rr(t.path(), &["run", "audits.csv", "--out", "out"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is a symbolic link"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "nothing written there"
+    );
+}
+
+#[test]
+fn leftovers_of_killed_runs_are_removed_everywhere() {
+    let t = tempdir();
+    sample(t.path(), 2);
+    let (code, _, err) = rr(t.path(), &["run", "audits.csv", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    let left = [
+        "out/.summary.json.4242.tmp",
+        "out/.rejects.csv.4242.00ff.tmp",
+        "out/reports/.x.pdf.4242.tmp",
+    ];
+    for l in left {
+        std::fs::write(t.path().join(l), b"half").unwrap();
+    }
+    let (code, _, err) = rr(t.path(), &["run", "audits.csv", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    for l in left {
+        assert!(!t.path().join(l).exists(), "{l} left behind");
+    }
+    assert!(err.contains("removed 3 temporary file(s)"), "{err}");
+}
+
+#[test]
+fn an_output_is_never_the_input() {
+    let t = tempdir();
+    sample(t.path(), 3);
+    let before = std::fs::read(t.path().join("audits.csv")).unwrap();
+    let (code, _, err) = rr(
+        t.path(),
+        &["validate", "audits.csv", "--rejects", "audits.csv"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is the input file"), "{err}");
+    assert_eq!(std::fs::read(t.path().join("audits.csv")).unwrap(), before);
+    std::fs::create_dir_all(t.path().join("out")).unwrap();
+    std::fs::hard_link(
+        t.path().join("audits.csv"),
+        t.path().join("out/rejects.csv"),
+    )
+    .unwrap();
+    let (code, _, err) = rr(t.path(), &["run", "audits.csv", "--out", "out"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(std::fs::read(t.path().join("audits.csv")).unwrap(), before);
+    // A separate rejects file is written whole, as before.
+    let (code, _, err) = rr(t.path(), &["validate", "audits.csv", "--rejects", "r.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(t.path().join("r.csv"))
+        .unwrap()
+        .starts_with("line,audit_id"));
+}
+
+#[test]
+fn score_csv_defuses_formula_cells() {
+    let t = tempdir();
+    sample(t.path(), 2);
+    let text = std::fs::read_to_string(t.path().join("audits.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let comma = lines[1].find(',').unwrap();
+    lines[1] = format!("-2-3{}", &lines[1][comma..]);
+    std::fs::write(t.path().join("audits.csv"), lines.join("\n") + "\n").unwrap();
+    let (code, out, err) = rr(t.path(), &["score", "audits.csv", "--out", "o"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.lines().any(|l| l.starts_with("'-2-3,")), "{out}");
+}
