@@ -44,6 +44,27 @@ pub struct Context {
     pub meta: MetaCtx,
 }
 
+/// A first name longer than this (in user-perceived characters) is shortened in the running
+/// copy ("Hi Maximiliana…"): the copy is set for names, not for 120-character words. The full
+/// name still shows, wrapped, on the cover and in the header.
+const FIRST_NAME_GRAPHEMES: usize = 24;
+/// The whole name and the job title in running copy: longer ones are shortened there.
+const RUNNING_COPY_GRAPHEMES: usize = 60;
+
+/// `text` cut to at most `max` grapheme clusters, with an ellipsis when cut; never inside a
+/// cluster (a base letter keeps its accents, an emoji sequence stays whole).
+pub fn shorten(text: &str, max: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut g = text.graphemes(true);
+    let head: String = g.by_ref().take(max).collect();
+    if g.next().is_some() {
+        let cut: String = head.graphemes(true).take(max - 1).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        head
+    }
+}
+
 /// The reader's own words reach the templates escaped (`markup::escape`): markup characters in
 /// a name or title are text, never page structure. Rust code (furniture, metadata) reads them
 /// as typed.
@@ -59,6 +80,14 @@ pub struct Person {
     pub first_name: String,
     #[serde(serialize_with = "as_text")]
     pub job_title: String,
+    /// The name and title cut for running copy (the cover's first paragraph), see [`shorten`].
+    #[serde(serialize_with = "as_text")]
+    pub name_short: String,
+    #[serde(serialize_with = "as_text")]
+    pub title_short: String,
+    /// The title's words, lower case, split at spaces and `, / - ( )`: for templates that look
+    /// for seniority ("senior", "sr.", "head"); compared, never printed.
+    pub title_words: Vec<String>,
     pub years: f64,
     /// "6 years", "1 year", "7.5 years"
     pub years_label: String,
@@ -563,8 +592,17 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
     Context {
         person: Person {
             full_name: audit.full_name.clone(),
-            first_name: audit.first_name().to_string(),
+            first_name: shorten(audit.first_name(), FIRST_NAME_GRAPHEMES),
             job_title: audit.job_title.clone(),
+            name_short: shorten(&audit.full_name, RUNNING_COPY_GRAPHEMES),
+            title_short: shorten(&audit.job_title, RUNNING_COPY_GRAPHEMES),
+            title_words: audit
+                .job_title
+                .to_lowercase()
+                .split(|c: char| c.is_whitespace() || matches!(c, ',' | '/' | '-' | '(' | ')'))
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect(),
             years: audit.years_experience,
             years_label: fmt_years(audit.years_experience),
             experience_level,

@@ -155,3 +155,94 @@ fn markup_in_a_name_or_title_is_only_text() {
         );
     }
 }
+
+mod accepted_renders {
+    //! Whatever `validate` accepts, `run` renders: names of 1–120 characters in any script
+    //! (letters, marks, punctuation, the markup's own characters), titles up to 200, any
+    //! role, any share of time on one task, any years and tool use.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn name_chars() -> impl Strategy<Value = char> {
+        prop_oneof![
+            4 => prop::char::range('a', 'z'),
+            1 => prop::sample::select(vec![' ', '-', '\'', '.', '—', '–', '*', ':', '#', '>', '[', ']', '`', '"', '&', '/']),
+            1 => prop::char::range('À', 'ž'),
+            1 => prop::char::range('Α', 'ω'),
+            1 => prop::char::range('А', 'я'),
+            1 => prop::sample::select(vec!['\u{301}', '\u{308}', '\u{200D}', 'ß', 'ﬁ', 'Ǆ', 'ŉ']),
+            1 => prop::char::range('\u{4E00}', '\u{4E50}'),
+            1 => prop::char::range('\u{0627}', '\u{064A}'),
+        ]
+    }
+
+    fn text(max: usize) -> impl Strategy<Value = String> {
+        prop::collection::vec(name_chars(), 1..=max).prop_map(|v| {
+            let s: String = v.into_iter().collect();
+            let t = s.trim().to_string();
+            if t.is_empty() {
+                "X".to_string()
+            } else {
+                t
+            }
+        })
+    }
+
+    /// Mixed text, or one character repeated (a 119-character "word" of dashes or letters).
+    fn field(max: usize) -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => text(max),
+            1 => (name_chars(), 1..=max).prop_map(|(c, n)| {
+                let s = c.to_string().repeat(n);
+                if s.trim().is_empty() { "X".into() } else { s.trim().to_string() }
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: std::env::var("RISKREPORT_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48), ..ProptestConfig::default() })]
+        #[test]
+        fn every_accepted_row_renders_24_pages(
+            name in field(120),
+            title in field(200),
+            role_i in 0usize..13,
+            focus in 0usize..20,
+            years in 0.0f64..=60.0,
+            tools in 0usize..6,
+            usage in 0usize..4,
+        ) {
+            let catalog = Catalog::builtin();
+            let fonts = FontSet::builtin();
+            let layouts = Layouts::builtin();
+            let role = &catalog.roles[role_i % catalog.roles.len()];
+            let mut a = crate::score::fixtures::typical(&catalog, &role.key);
+            a.full_name = name.chars().take(120).collect();
+            a.job_title = title;
+            a.years_experience = years;
+            // All the time on one task, or the typical spread.
+            if focus < a.tasks.len() && focus % 2 == 0 {
+                for (i, t) in a.tasks.iter_mut().enumerate() {
+                    t.share = if i == focus { 1.0 } else { 0.0 };
+                }
+                a.tasks.retain(|t| t.share > 0.0);
+            }
+            a.ai_tools = catalog.tools.iter().take(tools * 4).map(|t| t.key.clone()).collect();
+            a.ai_usage = crate::catalog::Usage::ALL[usage];
+            let assessed = crate::score::assess(&a, &catalog).unwrap();
+            let r = render(&assessed, &catalog, &layouts, &fonts);
+            prop_assert!(r.is_ok(), "{:?} / {:?} as {}: {}", a.full_name, a.job_title, role.key, r.err().unwrap());
+            prop_assert_eq!(r.unwrap().document.pages.len(), PAGES);
+        }
+    }
+}
+
+#[test]
+fn long_first_names_are_shortened_at_a_grapheme_boundary() {
+    use super::context::shorten;
+    assert_eq!(shorten("Ana", 24), "Ana");
+    let long = "e\u{301}".repeat(30);
+    let s = shorten(&long, 24);
+    assert_eq!(s.chars().filter(|c| *c == '\u{301}').count(), 23, "{s}");
+    assert!(s.ends_with('…') && !s.contains("\u{301}\u{301}"));
+    assert_eq!(shorten(&"—".repeat(119), 24).chars().count(), 24);
+}

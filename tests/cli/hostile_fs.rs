@@ -142,3 +142,54 @@ fn score_csv_defuses_formula_cells() {
     assert_eq!(code, 0, "{err}");
     assert!(out.lines().any(|l| l.starts_with("'-2-3,")), "{out}");
 }
+
+/// Whatever `validate` accepts, `run` renders: the shipped sample's profiles with the longest
+/// and strangest names and titles the rules allow.
+#[test]
+fn extreme_names_and_titles_on_real_profiles_all_render() {
+    let t = tempdir();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("input/audits.csv");
+    let mut r = csv::Reader::from_path(&src).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (name, title, role) = (col("full_name"), col("job_title"), col("role"));
+    let names = [
+        "—".repeat(119),
+        "W".repeat(120),
+        "::columns Smith".to_string(),
+        "**Ann** # Lee > [risk]".to_string(),
+        "Maximiliana-Alexandrovna ".repeat(4).trim().to_string(),
+        "Zoë Ŀ Ǆ ﬁ e\u{301}\u{308} Ωμέγα Дмитрий".to_string(),
+    ];
+    let mut w = csv::Writer::from_path(t.path().join("x.csv")).unwrap();
+    w.write_record(&h).unwrap();
+    let mut n = 0;
+    for (i, rec) in r.records().enumerate() {
+        let mut rec: Vec<String> = rec.unwrap().iter().map(String::from).collect();
+        if rec[role].is_empty() {
+            continue; // the title must then match a role; here it may be anything
+        }
+        rec[name] = names[i % names.len()].clone();
+        rec[title] = match i % 3 {
+            0 => "Principal Staff Engineer, "
+                .repeat(8)
+                .chars()
+                .take(200)
+                .collect(),
+            1 => "—".repeat(200),
+            _ => rec[title].clone(),
+        };
+        w.write_record(&rec).unwrap();
+        n += 1;
+        if n == 48 {
+            break;
+        }
+    }
+    w.flush().unwrap();
+    drop(w);
+    let (code, out, err) = rr(t.path(), &["validate", "x.csv"]);
+    assert_eq!(code, 0, "all inside the rules: {out}{err}");
+    let (code, _, err) = rr(t.path(), &["run", "x.csv", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("{n} rows: {n} rendered")), "{err}");
+}
