@@ -206,6 +206,7 @@ pub fn run(
             "removed {leftovers} temporary file(s) of an interrupted run"
         ));
     }
+    let input_before = InputStat::of(input_path)?;
     for out in ["rejects.csv", "summary.json", "ledger.sqlite"] {
         crate::output::refuse_same_file(input_path, &opts.out.join(out), "the output")?;
     }
@@ -309,6 +310,7 @@ pub fn run(
                 break;
             }
             c.rows += 1;
+            crate::failpoint::hit("batch-row");
             match item {
                 Err(r) => {
                     c.rejected += 1;
@@ -352,7 +354,16 @@ pub fn run(
     progress.finish();
     rejects.finish()?.commit()?;
 
-    let status = if interrupted {
+    // A file rewritten or truncated while it was read (an export still being written, a
+    // copy in progress) gives a run over part of it that looks whole: refuse to call it done.
+    let changed = InputStat::of(input_path)
+        .ok()
+        .filter(|now| *now != input_before)
+        .map(|now| input_before.describe_change(&now))
+        .or_else(|| (!input_path.exists()).then(|| "it was removed".to_string()));
+    let status = if changed.is_some() {
+        "input-changed"
+    } else if interrupted {
         "interrupted"
     } else if c.rejected + c.failed > 0 {
         "partial"
@@ -397,7 +408,47 @@ pub fn run(
     f.write_all(b"\n")?;
     f.commit()?;
     drop(lock);
+    if let Some(what) = changed {
+        anyhow::bail!(
+            "{} changed while it was being read ({what}): the {} report(s) rendered from it are kept and recorded, but rows may be missing or mixed. Run again once the file is complete (copy it first if something is still writing it)",
+            input_path.display(),
+            summary.rendered
+        );
+    }
     Ok(summary)
+}
+
+/// What identifies the input file's content cheaply: size, modification time, inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct InputStat {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    dev: u64,
+    ino: u64,
+}
+
+impl InputStat {
+    fn of(path: &Path) -> anyhow::Result<InputStat> {
+        use std::os::unix::fs::MetadataExt;
+        let m =
+            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        Ok(InputStat {
+            len: m.len(),
+            modified: m.modified().ok(),
+            dev: m.dev(),
+            ino: m.ino(),
+        })
+    }
+
+    fn describe_change(&self, now: &InputStat) -> String {
+        if (self.dev, self.ino) != (now.dev, now.ino) {
+            "it was replaced by another file".into()
+        } else if self.len != now.len {
+            format!("{} bytes when the run started, {} now", self.len, now.len)
+        } else {
+            "it was written to during the run".into()
+        }
+    }
 }
 
 #[cfg(test)]

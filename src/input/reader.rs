@@ -35,13 +35,37 @@ pub enum InputError {
     },
 }
 
-/// Checks the whole file is UTF-8 text before any row is processed, in constant memory, so a
-/// wrongly encoded export stops the run instead of rejecting half its rows.
-fn prescan(path: &Path) -> Result<(), InputError> {
-    let file = File::open(path).map_err(|source| InputError::Open {
+/// The file as UTF-8 bytes: a UTF-16 export with its byte-order mark (what spreadsheets save
+/// as "Unicode text") is transcoded on the fly; anything else is read as it is.
+fn open_text(path: &Path) -> Result<Box<dyn Read + Send>, InputError> {
+    let open = || {
+        File::open(path).map_err(|source| InputError::Open {
+            path: path.into(),
+            source,
+        })
+    };
+    let mut bom = [0u8; 2];
+    let n = open()?.read(&mut bom).map_err(|source| InputError::Read {
         path: path.into(),
         source,
     })?;
+    let utf16 = n == 2 && (bom == [0xFF, 0xFE] || bom == [0xFE, 0xFF]);
+    Ok(if utf16 {
+        // The decoder takes the byte order from the BOM and drops it.
+        Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .bom_sniffing(true)
+                .build(open()?),
+        )
+    } else {
+        Box::new(open()?)
+    })
+}
+
+/// Checks the whole file is UTF-8 text before any row is processed, in constant memory, so a
+/// wrongly encoded export stops the run instead of rejecting half its rows.
+fn prescan(path: &Path) -> Result<(), InputError> {
+    let file = open_text(path)?;
     let mut reader = BufReader::with_capacity(1 << 16, file);
     let mut buf = vec![0u8; 1 << 16];
     let mut carry: Vec<u8> = Vec::new();
@@ -100,10 +124,7 @@ fn prescan(path: &Path) -> Result<(), InputError> {
 
 /// Picks `;` when the header line has more semicolons than commas outside quotes.
 fn sniff_delimiter(path: &Path) -> Result<u8, InputError> {
-    let file = File::open(path).map_err(|source| InputError::Open {
-        path: path.into(),
-        source,
-    })?;
+    let file = open_text(path)?;
     let mut first = Vec::new();
     for byte in BufReader::new(file).bytes() {
         let b = byte.map_err(|source| InputError::Read {
@@ -171,7 +192,7 @@ impl<R: Read> Read for LfOnly<R> {
 
 /// Streams an audit CSV: each item is a validated `Audit` or the `Reject` saying why not.
 pub struct AuditReader<'c> {
-    csv: csv::Reader<LfOnly<BufReader<File>>>,
+    csv: csv::Reader<LfOnly<BufReader<Box<dyn Read + Send>>>>,
     columns: Columns,
     catalog: &'c Catalog,
     seen: Seen,
@@ -184,10 +205,7 @@ pub struct AuditReader<'c> {
 pub fn open<'c>(path: &Path, catalog: &'c Catalog) -> Result<AuditReader<'c>, InputError> {
     prescan(path)?;
     let delimiter = sniff_delimiter(path)?;
-    let file = File::open(path).map_err(|source| InputError::Open {
-        path: path.into(),
-        source,
-    })?;
+    let file = open_text(path)?;
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)

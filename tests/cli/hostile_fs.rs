@@ -193,3 +193,91 @@ fn extreme_names_and_titles_on_real_profiles_all_render() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains(&format!("{n} rows: {n} rendered")), "{err}");
 }
+
+/// Runs `run` stopped (SIGSTOP) at the 50th row read, lets `meanwhile` change the world, then
+/// lets it go on (SIGCONT); its exit code and standard error.
+fn run_paused_at_row_50(dir: &Path, meanwhile: impl FnOnce()) -> (i32, String) {
+    let child = Command::new(env!("CARGO_BIN_EXE_riskreport"))
+        .args(["run", "audits.csv", "--out", "out", "--jobs", "2"])
+        .current_dir(dir)
+        .env("RISKREPORT_FAILPOINT", "batch-row@50:stop")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let stat = format!("/proc/{pid}/stat");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let s = std::fs::read_to_string(&stat).unwrap_or_default();
+        // The state follows the command name in parentheses: "T" is stopped.
+        if s.rsplit_once(") ")
+            .is_some_and(|(_, rest)| rest.starts_with('T'))
+        {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never reached row 50");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    meanwhile();
+    assert!(Command::new("kill")
+        .args(["-CONT", &pid.to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let o = child.wait_with_output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn an_input_truncated_during_the_run_is_not_reported_as_done() {
+    let t = tempdir();
+    sample(t.path(), 120);
+    let input = t.path().join("audits.csv");
+    // Untouched: the pause alone changes nothing.
+    let (code, err) = run_paused_at_row_50(t.path(), || {});
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_dir_all(t.path().join("out")).unwrap();
+    // Truncated at a line boundary while the run is at row 50.
+    let (code, err) = run_paused_at_row_50(t.path(), || {
+        let text = std::fs::read_to_string(&input).unwrap();
+        let keep: Vec<&str> = text.lines().take(81).collect();
+        std::fs::write(&input, keep.join("\n") + "\n").unwrap();
+    });
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("changed while it was being read"), "{err}");
+    let summary = std::fs::read_to_string(t.path().join("out/summary.json")).unwrap();
+    assert!(
+        summary.contains("\"status\": \"input-changed\""),
+        "{summary}"
+    );
+}
+
+#[test]
+fn utf16_exports_are_read_like_utf8() {
+    let t = tempdir();
+    sample(t.path(), 20);
+    let text = std::fs::read_to_string(t.path().join("audits.csv")).unwrap();
+    // Spreadsheets' "Unicode text": UTF-16 with a byte-order mark, either byte order, CRLF.
+    let crlf = text.replace('\n', "\r\n");
+    let le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(crlf.encode_utf16().flat_map(|u| u.to_le_bytes()))
+        .collect();
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(crlf.encode_utf16().flat_map(|u| u.to_be_bytes()))
+        .collect();
+    std::fs::write(t.path().join("le.csv"), le).unwrap();
+    std::fs::write(t.path().join("be.csv"), be).unwrap();
+    let (code, want, err) = rr(t.path(), &["score", "audits.csv", "--out", "o1"]);
+    assert_eq!(code, 0, "{err}");
+    for f in ["le.csv", "be.csv"] {
+        let (code, got, err) = rr(t.path(), &["score", f, "--out", "o2"]);
+        assert_eq!(code, 0, "{f}: {err}");
+        assert_eq!(got, want, "{f}");
+    }
+}
