@@ -410,9 +410,28 @@ impl Ledger {
             Ok(out)
         })();
         let reset = self.conn.pragma_update(None, "synchronous", "NORMAL");
-        let out = result?;
+        let out = result.map_err(|e| self.explain(e))?;
         reset?;
         Ok(out)
+    }
+
+    /// Names the ledger and what to do, for SQLite's terse errors ("database is locked",
+    /// "disk I/O error", "database or disk is full").
+    fn explain(&self, e: anyhow::Error) -> anyhow::Error {
+        let text = format!("{e:#}").to_lowercase();
+        let path = self.path.display();
+        let what = if text.contains("full") {
+            format!("the disk holding the ledger {path} is full: free space and run again — finished reports and every recorded email state are kept")
+        } else if text.contains("disk i/o") {
+            format!("the ledger {path} could not be written (an I/O error from the disk, often a full or failing disk): free space or check the disk, and run again — what was recorded before is kept")
+        } else if text.contains("locked") || text.contains("busy") {
+            format!("the ledger {path} stayed locked by another process for 10 s: is another riskreport (or an sqlite3 shell) using this output directory?")
+        } else if text.contains("readonly") || text.contains("read-only") {
+            format!("the ledger {path} is read-only: give this user write access to it and its directory")
+        } else {
+            format!("the ledger {path}")
+        };
+        e.context(what)
     }
 
     /// The stored entry of one report, if any.
@@ -472,10 +491,11 @@ impl Ledger {
         let pdf_path = path_text(&entry.pdf_path)?;
         let rendered_at = timestamp(entry.rendered_at)?;
         let pdf_bytes = to_i64(entry.pdf_bytes, "PDF size")?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
+        let result = (|| -> anyhow::Result<()> {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
             "INSERT INTO reports (audit_id, fingerprint, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at, email, consent, full_name)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (audit_id) DO UPDATE SET
@@ -486,8 +506,10 @@ impl Ledger {
             params![entry.audit_id, entry.fingerprint, pdf_path, entry.pdf_sha256, pdf_bytes, entry.score, rendered_at, entry.email, entry.consent, entry.full_name],
         )
         .with_context(|| format!("cannot record the report of {} in the ledger", entry.audit_id))?;
-        tx.commit()?;
-        Ok(())
+            tx.commit()?;
+            Ok(())
+        })();
+        result.map_err(|e| self.explain(e))
     }
 
     /// Starts a run record (status `running`); returns its id for `finish_run`.

@@ -543,3 +543,18 @@ fn timestamps_are_canonical() {
     let t = datetime!(2026-03-01 03:04:05.678 +01:00);
     assert_eq!(timestamp(t).unwrap(), "2026-03-01T02:04:05Z");
 }
+
+#[test]
+fn sqlite_errors_name_the_ledger_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = Ledger::open(dir.path()).unwrap();
+    let path = l.path().display().to_string();
+    for (raw, want) in [
+        ("database or disk is full", "is full: free space and run again"),
+        ("disk I/O error: Error code 4874", "could not be written"),
+        ("database is locked: Error code 5", "another riskreport"),
+    ] {
+        let e = format!("{:#}", l.explain(anyhow::anyhow!(raw)));
+        assert!(e.contains(&path) && e.contains(want) && e.contains(raw), "{e}");
+    }
+}
