@@ -89,6 +89,28 @@ pub struct PendingEmail {
     pub resends: u32,
 }
 
+/// The email state in column `i` of a row.
+pub(super) fn state_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<EmailState> {
+    let state: String = r.get(i)?;
+    EmailState::parse(&state).ok_or_else(|| {
+        rusqlite::Error::InvalidColumnType(
+            i,
+            format!("email_state '{state}'"),
+            rusqlite::types::Type::Text,
+        )
+    })
+}
+
+/// A report's email state as stored, if the report exists.
+fn state_of(tx: &rusqlite::Transaction<'_>, audit_id: &str) -> rusqlite::Result<Option<String>> {
+    tx.query_row(
+        "SELECT email_state FROM reports WHERE audit_id = ?1",
+        [audit_id],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
 const SENDABLE: &str = "consent = 1 AND email IS NOT NULL AND email != ''";
 
 impl Ledger {
@@ -218,14 +240,7 @@ impl Ledger {
             if tx.execute(&sql, params)? == 1 {
                 return Ok(());
             }
-            let current: Option<String> = tx
-                .query_row(
-                    "SELECT email_state FROM reports WHERE audit_id = ?1",
-                    [audit_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            match current {
+            match state_of(tx, audit_id)? {
                 None => bail!("the ledger has no report {audit_id}"),
                 Some(s) => {
                     bail!("cannot mark the email of {audit_id} {to}: it is {s}, not one of {from_sql}")
@@ -265,19 +280,12 @@ impl Ledger {
              ORDER BY audit_id"
         ))?;
         let rows = stmt.query_map([now], |r| {
-            let state: String = r.get(4)?;
             Ok(PendingEmail {
                 audit_id: r.get(0)?,
                 email: r.get(1)?,
                 pdf_path: PathBuf::from(r.get::<_, String>(2)?),
                 pdf_sha256: r.get(3)?,
-                state: EmailState::parse(&state).ok_or_else(|| {
-                    rusqlite::Error::InvalidColumnType(
-                        4,
-                        format!("email_state '{state}'"),
-                        rusqlite::types::Type::Text,
-                    )
-                })?,
+                state: state_at(r, 4)?,
                 attempts: r.get::<_, i64>(5)?.clamp(0, u32::MAX as i64) as u32,
                 full_name: r.get(6)?,
                 score: r.get(7)?,
@@ -342,14 +350,7 @@ impl Ledger {
             if let Some(ids) = ids.filter(|i| !i.is_empty()) {
                 for id in ids {
                     if !chosen.contains(id) {
-                        let state: Option<String> = tx
-                            .query_row(
-                                "SELECT email_state FROM reports WHERE audit_id = ?1",
-                                [id],
-                                |r| r.get(0),
-                            )
-                            .optional()?;
-                        match state {
+                        match state_of(tx, id)? {
                             None => bail!("the ledger has no report {id}"),
                             Some(s) => bail!("{id} is {s}, not uncertain: nothing to resend (use --resend --id {id} to send it again anyway)"),
                         }

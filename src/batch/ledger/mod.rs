@@ -278,7 +278,6 @@ const REPORT_COLUMNS: &str =
      full_name, email_claimed_at, email_server, email_resends";
 
 fn report_from_row(r: &Row<'_>) -> rusqlite::Result<ReportEntry> {
-    let state: String = r.get(9)?;
     let opt_time = |i: usize| -> rusqlite::Result<Option<OffsetDateTime>> {
         r.get::<_, Option<String>>(i)?
             .as_deref()
@@ -298,13 +297,7 @@ fn report_from_row(r: &Row<'_>) -> rusqlite::Result<ReportEntry> {
             consent: r.get(8)?,
             full_name: r.get(15)?,
         },
-        email_state: EmailState::parse(&state).ok_or_else(|| {
-            rusqlite::Error::InvalidColumnType(
-                9,
-                format!("email_state '{state}'"),
-                rusqlite::types::Type::Text,
-            )
-        })?,
+        email_state: email::state_at(r, 9)?,
         email_attempts: r.get::<_, i64>(10)?.clamp(0, u32::MAX as i64) as u32,
         email_next_try: opt_time(11)?,
         email_response: r.get(12)?,

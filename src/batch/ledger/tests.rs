@@ -550,11 +550,17 @@ fn sqlite_errors_name_the_ledger_and_the_fix() {
     let l = Ledger::open(dir.path()).unwrap();
     let path = l.path().display().to_string();
     for (raw, want) in [
-        ("database or disk is full", "is full: free space and run again"),
+        (
+            "database or disk is full",
+            "is full: free space and run again",
+        ),
         ("disk I/O error: Error code 4874", "could not be written"),
         ("database is locked: Error code 5", "another riskreport"),
     ] {
         let e = format!("{:#}", l.explain(anyhow::anyhow!(raw)));
-        assert!(e.contains(&path) && e.contains(want) && e.contains(raw), "{e}");
+        assert!(
+            e.contains(&path) && e.contains(want) && e.contains(raw),
+            "{e}"
+        );
     }
 }
