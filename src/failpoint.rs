@@ -2,12 +2,13 @@
 //! time the point is reached) makes the process kill itself with SIGKILL right there — no
 //! clean-up, no destructors, like `kill -9` or a power cut for the process. `NAME@N:stop` stops
 //! it (SIGSTOP) instead, so a test can change the world at that exact point and then let it go
-//! on (SIGCONT). Unset, a point costs one atomic load.
+//! on (SIGCONT). `NAME@N:enospc` makes an I/O point fail as a full disk would (see
+//! [`io_error`]). Unset, a point costs one atomic load.
 //!
 //! Points: `email-claimed` (the claim is committed, DATA not sent), `email-content-sent` (every
 //! byte of the message written, the final dot not yet), `email-replied` (the server's 250 to the
 //! dot read, not yet recorded), `email-recorded` (recorded `sent`), `batch-row` (a row of the
-//! input was read).
+//! input was read), `pdf-write` (an I/O point: a report's PDF is about to be written).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
@@ -16,6 +17,7 @@ struct Armed {
     name: String,
     at: u64,
     stop: bool,
+    enospc: bool,
     hits: AtomicU64,
 }
 
@@ -28,6 +30,10 @@ fn armed() -> Option<&'static Armed> {
                 Some(v) => (v.to_string(), true),
                 None => (v, false),
             };
+            let (v, enospc) = match v.strip_suffix(":enospc") {
+                Some(v) => (v.to_string(), true),
+                None => (v, false),
+            };
             let (name, at) = match v.split_once('@') {
                 Some((n, k)) => (n.to_string(), k.trim().parse().ok()?),
                 None => (v, 1),
@@ -36,15 +42,27 @@ fn armed() -> Option<&'static Armed> {
                 name,
                 at,
                 stop,
+                enospc,
                 hits: AtomicU64::new(0),
             })
         })
         .as_ref()
 }
 
+/// An I/O point: `Some(ENOSPC)` when `name` is armed with `:enospc` and this is the chosen hit
+/// (every later hit too: a full disk stays full).
+pub fn io_error(name: &str) -> Option<std::io::Error> {
+    let a = armed()?;
+    (a.enospc && a.name == name && a.hits.fetch_add(1, Ordering::SeqCst) + 1 >= a.at)
+        .then(|| std::io::Error::from_raw_os_error(28))
+}
+
 /// Reaching the point `name`: dies here when it is armed and this is the chosen hit.
 pub fn hit(name: &str) {
     let Some(a) = armed() else { return };
+    if a.enospc {
+        return;
+    }
     if a.name == name && a.hits.fetch_add(1, Ordering::SeqCst) + 1 == a.at {
         if a.stop {
             let _ = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);

@@ -23,6 +23,30 @@ pub fn refuse_same_file(input: &Path, output: &Path, what: &str) -> anyhow::Resu
     Ok(())
 }
 
+/// Writes `bytes` to `path` through an [`AtomicFile`]; an error names the file, how much was to
+/// be written and, for a full disk, what to do.
+pub fn write_atomic(path: &Path, bytes: &[u8], point: &str) -> anyhow::Result<()> {
+    let write = || -> io::Result<()> {
+        let mut f = AtomicFile::create(path)?;
+        if let Some(e) = crate::failpoint::io_error(point) {
+            return Err(e);
+        }
+        f.write_all(bytes)?;
+        f.commit()
+    };
+    write().map_err(|e| {
+        let full = e.raw_os_error() == Some(28) || e.kind() == io::ErrorKind::StorageFull;
+        let what = format!("cannot write {} ({} bytes)", path.display(), bytes.len());
+        if full {
+            anyhow::Error::new(e).context(format!(
+                "{what}: the disk is full — free space and run again; finished reports are kept and not rendered again"
+            ))
+        } else {
+            anyhow::Error::new(e).context(what)
+        }
+    })
+}
+
 pub struct AtomicFile {
     tmp: PathBuf,
     target: PathBuf,

@@ -120,10 +120,7 @@ pub fn render_to_file(
     path: &Path,
 ) -> anyhow::Result<(RenderRecord, BTreeSet<char>)> {
     let r = renderer.render(audit)?;
-    let mut f = AtomicFile::create(path)?;
-    f.write_all(&r.pdf)?;
-    f.commit()
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    crate::output::write_atomic(path, &r.pdf, "pdf-write")?;
     let record = RenderRecord {
         audit_id: audit.audit_id.clone(),
         fingerprint,

@@ -281,3 +281,90 @@ fn utf16_exports_are_read_like_utf8() {
         assert_eq!(got, want, "{f}");
     }
 }
+
+/// Every PDF in `dir` is whole: begins with %PDF- and ends with %%EOF.
+fn all_whole(dir: &Path) -> usize {
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".tmp"), "a temporary file was left: {name}");
+        if name.ends_with(".pdf") {
+            let b = std::fs::read(&p).unwrap();
+            assert!(
+                b.starts_with(b"%PDF-") && b.trim_ascii_end().ends_with(b"%%EOF"),
+                "{name} is cut short"
+            );
+            n += 1;
+        }
+    }
+    n
+}
+
+#[test]
+fn a_full_disk_names_the_file_and_the_rerun_finishes() {
+    let t = tempdir();
+    sample(t.path(), 6);
+    let o = Command::new(env!("CARGO_BIN_EXE_riskreport"))
+        .args(["run", "audits.csv", "--out", "out", "--jobs", "1"])
+        .current_dir(t.path())
+        .env("RISKREPORT_FAILPOINT", "pdf-write@3:enospc")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the disk is full — free space and run again"),
+        "{err}"
+    );
+    assert!(
+        err.contains("out/reports/") && err.contains(".pdf ("),
+        "names the file: {err}"
+    );
+    let summary = std::fs::read_to_string(t.path().join("out/summary.json")).unwrap();
+    assert!(summary.contains("\"failed\": 4"), "{summary}");
+    assert_eq!(all_whole(&t.path().join("out/reports")), 2);
+    let (code, _, err) = rr(t.path(), &["run", "audits.csv", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("4 rendered, 2 unchanged"), "{err}");
+}
+
+#[test]
+fn a_real_full_disk_on_a_small_tmpfs() {
+    let t = tempdir();
+    sample(t.path(), 12);
+    let mnt = t.path().join("small");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=420k", "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("SKIPPED a_real_full_disk_on_a_small_tmpfs: cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN); the injected-ENOSPC test covers the path");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _u = Unmount(&mnt);
+    let out = mnt.join("out");
+    let (code, _, err) = rr(
+        t.path(),
+        &[
+            "run",
+            "audits.csv",
+            "--out",
+            out.to_str().unwrap(),
+            "--jobs",
+            "1",
+        ],
+    );
+    assert_ne!(code, 0, "{err}");
+    assert!(err.to_lowercase().contains("full"), "{err}");
+    let whole = all_whole(&out.join("reports"));
+    assert!(whole < 12, "the disk did fill: {whole}");
+}
