@@ -176,8 +176,50 @@ pub fn run(
     stop: &AtomicBool,
 ) -> anyhow::Result<Summary> {
     let started_clock = OffsetDateTime::now_utc();
-    let started = Instant::now();
     let lock = RunLock::acquire(&opts.out)?;
+    let result = run_locked(renderer, input_path, opts, stop, &lock, started_clock);
+    if let Some(e) = result
+        .as_ref()
+        .err()
+        .filter(|e| e.downcast_ref::<InputChanged>().is_none())
+    {
+        // The run could not finish (a disk, the ledger, the input): say so where cron and
+        // dashboards look, if the disk lets us. Only with the lock held: another run's
+        // summary is never overwritten.
+        let doc = serde_json::json!({
+            "input": input_path.display().to_string(),
+            "out": opts.out.display().to_string(),
+            "started_at": ledger::timestamp(started_clock).ok(),
+            "finished_at": ledger::timestamp(OffsetDateTime::now_utc()).ok(),
+            "status": "failed",
+            "error": format!("{e:#}"),
+        });
+        if let Err(w) = write_summary(&opts.out, &doc) {
+            tracing::warn!("could not write summary.json either: {w:#}");
+        }
+    }
+    drop(lock);
+    result
+}
+
+fn write_summary(out: &Path, doc: &impl Serialize) -> anyhow::Result<()> {
+    let path = out.join("summary.json");
+    let mut f = AtomicFile::create(&path)?;
+    serde_json::to_writer_pretty(&mut f, doc)?;
+    f.write_all(b"\n")?;
+    f.commit()
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn run_locked(
+    renderer: &Renderer,
+    input_path: &Path,
+    opts: &Options,
+    stop: &AtomicBool,
+    lock: &RunLock,
+    started_clock: OffsetDateTime,
+) -> anyhow::Result<Summary> {
+    let started = Instant::now();
     let mut warnings = Vec::new();
     if let Some(dead) = &lock.cleared_stale {
         warnings.push(format!(
@@ -400,20 +442,29 @@ pub fn run(
         warnings,
         peak_rss_mib: super::peak_rss_kib().map(|k| k as f64 / 1024.0),
     };
-    let mut f = AtomicFile::create(&opts.out.join("summary.json"))?;
-    serde_json::to_writer_pretty(&mut f, &summary)?;
-    f.write_all(b"\n")?;
-    f.commit()?;
-    drop(lock);
+    write_summary(&opts.out, &summary)?;
     if let Some(what) = changed {
-        anyhow::bail!(
+        return Err(InputChanged(format!(
             "{} changed while it was being read ({what}): the {} report(s) rendered from it are kept and recorded, but rows may be missing or mixed. Run again once the file is complete (copy it first if something is still writing it)",
             input_path.display(),
             summary.rendered
-        );
+        ))
+        .into());
     }
     Ok(summary)
 }
+
+/// The input changed under the run; its summary.json already says so (`input-changed`).
+#[derive(Debug)]
+struct InputChanged(String);
+
+impl std::fmt::Display for InputChanged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputChanged {}
 
 /// What identifies the input file's content cheaply: size, modification time, inode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -216,6 +216,11 @@ fn a_slow_reply_within_the_data_timeout_is_delivered_once_and_beyond_it_is_uncer
     let o = s.run(&args(&smtp, &extra), &[]);
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("without a reply"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("did not answer in time (timeout"),
+        "{}",
+        o.stderr
+    );
     assert_eq!(count(&s, "uncertain"), 3);
     std::thread::sleep(std::time::Duration::from_secs(1));
     let stored = smtp.mails().len();
@@ -269,6 +274,12 @@ fn a_lost_ledger_stops_email_until_it_is_restored_or_rebuilt() {
             pdf_time,
             "nothing re-rendered"
         );
+        // The failed run still says so in summary.json.
+        assert_eq!(s.summary()["status"], "failed");
+        assert!(s.summary()["error"]
+            .as_str()
+            .unwrap()
+            .contains("ledger rebuild"));
     }
 
     let o = rr(s.path(), &["ledger", "rebuild", "--out", "out"], &[]);
