@@ -313,7 +313,12 @@ fn process(job: &PendingEmail, sh: &Shared<'_>, w: &mut Worker<'_>) -> anyhow::R
                 let server = session.server().name();
                 let ledger = &mut w.ledger;
                 let id = &job.audit_id;
+                let abort = &sh.abort;
                 let mut claim = || -> anyhow::Result<bool> {
+                    // The phase is stopping: nothing more goes past this point.
+                    if abort.load(Ordering::SeqCst) {
+                        return Ok(false);
+                    }
                     match ledger.as_mut() {
                         Some(l) => l.claim(id, &server, OffsetDateTime::now_utc()),
                         None => Ok(true),

@@ -242,9 +242,11 @@ impl<'a> Session<'a> {
         self.server
     }
 
-    /// Drops the connection after trouble; the next message connects afresh.
+    /// Drops the connection after trouble; the next message connects afresh. lettre's abort
+    /// says QUIT and waits for the answer: not for as long as a whole message may take.
     fn drop_connection(&mut self) {
         if let Some(mut c) = self.conn.take() {
+            let _ = c.set_timeout(Some(Duration::from_millis(500)));
             c.abort();
         }
     }

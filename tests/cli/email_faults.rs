@@ -221,10 +221,23 @@ fn a_slow_reply_within_the_data_timeout_is_delivered_once_and_beyond_it_is_uncer
         "{}",
         o.stderr
     );
-    assert_eq!(count(&s, "uncertain"), 3);
+    // Three in a row stop the phase; a fourth may already have been on its way on the
+    // connection (at most one per connection can be in doubt).
+    let uncertain = count(&s, "uncertain");
+    assert!(
+        (3..=4).contains(&uncertain),
+        "{}",
+        status(s.path(), &["--uncertain"])
+    );
     std::thread::sleep(std::time::Duration::from_secs(1));
-    let stored = smtp.mails().len();
-    assert_eq!(stored, 3, "the server did store them");
+    let stored = smtp.mails().len() as u64;
+    assert_eq!(
+        stored,
+        uncertain,
+        "every stored message is one the ledger holds in doubt:\n{}\n{:?}",
+        o.stderr,
+        per_rcpt(&smtp)
+    );
     let again = s.send(&args(&smtp, &["--smtp-data-timeout", "30"]), &[]);
     assert_eq!(again.code, 1, "{}", again.stderr);
     let per = per_rcpt(&smtp);
