@@ -531,3 +531,73 @@ fn a_tampered_ledger_path_never_attaches_another_file() {
     }
     assert_eq!(rcpts(&smtp.mails()), s.consenting_addresses());
 }
+
+#[test]
+fn failing_settings_never_print_the_password() {
+    let s = sample(66);
+    render_only(&s);
+    let secret = "hunter2-Zebra-Secret";
+    let cases: [(&str, Vec<(&str, String)>); 5] = [
+        (
+            "[smtp]\nhost = \"127.0.0.1\"\npassword = \"hunter2-Zebra-Secret\"\n",
+            vec![],
+        ),
+        (
+            "[smtp]\nurl = \"smtp://u:hunter2-Zebra-Secret@127.0.0.1:2525\"\n",
+            vec![],
+        ),
+        (
+            "[smtp]\nhost = \"127.0.0.1\"\nuser = \"u\" password_file = \"hunter2-Zebra-Secret\"\n",
+            vec![],
+        ),
+        (
+            "[smtp]\nhost = \"127.0.0.1\"\n",
+            vec![("RISKREPORT_SMTP_PASSWORD", secret.to_string())],
+        ),
+        (
+            "[smtp]\nhost = \"127.0.0.1\"\nport = 1\n",
+            vec![
+                ("RISKREPORT_SMTP_USER", "u".to_string()),
+                ("RISKREPORT_SMTP_PASSWORD", secret.to_string()),
+                ("RISKREPORT_INSECURE_SMTP", "1".to_string()),
+            ],
+        ),
+    ];
+    for (config, env) in cases {
+        std::fs::write(s.path().join("riskreport.toml"), config).unwrap();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        for cmd in [
+            vec!["send", "--out", "out", "--from", "r@risk.example"],
+            vec![
+                "run",
+                "audits.csv",
+                "--out",
+                "out",
+                "--email",
+                "--from",
+                "r@risk.example",
+            ],
+            vec![
+                "send",
+                "--out",
+                "out",
+                "--from",
+                "r@risk.example",
+                "-vv",
+                "--log-format",
+                "json",
+            ],
+        ] {
+            let o = rr(s.path(), &cmd, &env);
+            assert_eq!(o.code, 2, "{config} {cmd:?}: {}", o.stderr);
+            assert!(
+                !o.stderr.contains("hunter2"),
+                "{config} {cmd:?}: the password leaked:\n{}",
+                o.stderr
+            );
+            if let Ok(summary) = std::fs::read_to_string(s.path().join("out/summary.json")) {
+                assert!(!summary.contains("hunter2"), "in summary.json: {summary}");
+            }
+        }
+    }
+}
