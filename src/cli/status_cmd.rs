@@ -83,7 +83,7 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
             args.out.display()
         );
     }
-    let ledger = Ledger::open(&args.out)?;
+    let ledger = Ledger::open_read_only(&args.out)?;
     let mut states = Vec::new();
     if args.failed {
         states.extend([EmailState::FailedTransient, EmailState::FailedPermanent]);

@@ -368,3 +368,46 @@ fn a_real_full_disk_on_a_small_tmpfs() {
     let whole = all_whole(&out.join("reports"));
     assert!(whole < 12, "the disk did fill: {whole}");
 }
+
+#[test]
+fn status_reads_a_ledger_on_a_read_only_volume() {
+    let t = tempdir();
+    sample(t.path(), 3);
+    let mnt = t.path().join("ro");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("SKIPPED status_reads_a_ledger_on_a_read_only_volume: cannot mount a tmpfs here");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _u = Unmount(&mnt);
+    let out = mnt.join("out");
+    let out_s = out.to_str().unwrap();
+    let (code, _, err) = rr(t.path(), &["run", "audits.csv", "--out", out_s]);
+    assert_eq!(code, 0, "{err}");
+    assert!(Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(&mnt)
+        .status()
+        .unwrap()
+        .success());
+    let (code, stdout, err) = rr(t.path(), &["status", "--out", out_s]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("reports: 3"), "{stdout}");
+    let (code, stdout, err) = rr(
+        t.path(),
+        &["status", "--out", out_s, "--pending", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("\"reports\""), "{stdout}");
+}

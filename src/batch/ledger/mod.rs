@@ -318,6 +318,52 @@ impl Ledger {
         l.map_err(|e| guard::explain_unreadable(dir, e))
     }
 
+    /// Opens the ledger for reading only (`status`): nothing is created, migrated or written,
+    /// so it works on a read-only volume or a copy (then as an immutable file). A ledger of an
+    /// older schema is opened normally, to be brought up to date first.
+    pub fn open_read_only(dir: &Path) -> anyhow::Result<Ledger> {
+        use rusqlite::OpenFlags;
+        guard::check_not_lost(dir)?;
+        let path = dir.join(FILE_NAME);
+        let uri = |extra: &str| -> anyhow::Result<String> {
+            Ok(format!(
+                "file:{}?mode=ro{extra}",
+                path_text(&path)?
+                    .replace('%', "%25")
+                    .replace('?', "%3f")
+                    .replace('#', "%23")
+            ))
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
+        let try_open = |u: String| -> rusqlite::Result<Connection> {
+            let c = Connection::open_with_flags(u, flags)?;
+            c.busy_timeout(Duration::from_secs(10))?;
+            // Reading the schema version proves the file opens (WAL needs its -shm).
+            let _: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            Ok(c)
+        };
+        let conn = match try_open(uri("")?) {
+            Ok(c) => c,
+            // On a read-only volume a WAL database cannot make its -shm: read it as a file
+            // nobody changes.
+            Err(_) => try_open(uri("&immutable=1")?).map_err(|e| {
+                guard::explain_unreadable(
+                    dir,
+                    anyhow::Error::new(e).context(format!(
+                        "cannot open the ledger {} for reading",
+                        path.display()
+                    )),
+                )
+            })?,
+        };
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version != MIGRATIONS.len() as i64 {
+            drop(conn);
+            return Ledger::open(dir);
+        }
+        Ok(Ledger { conn, path })
+    }
+
     fn open_unchecked(dir: &Path) -> anyhow::Result<Ledger> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the output directory {}", dir.display()))?;
