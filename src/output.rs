@@ -89,7 +89,11 @@ impl AtomicFile {
                 Err(e) => {
                     return Err(io::Error::new(
                         e.kind(),
-                        format!("cannot create {}: {e}", tmp.display()),
+                        format!(
+                            "cannot create {} (written first as {}, then renamed): {e}",
+                            target.display(),
+                            tmp.display()
+                        ),
                     ))
                 }
             }

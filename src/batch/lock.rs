@@ -56,8 +56,11 @@ pub enum LockError {
         path = path.display()
     )]
     Starting { path: PathBuf },
-    #[error("cannot lock the output directory: {path}: {source}", path = path.display())]
+    // The io error is the source, not in the message: `{:#}` prints the chain once.
+    #[error("cannot lock the output directory {path}", path = path.display())]
     Io { path: PathBuf, source: io::Error },
+    #[error("{path} exists and is not a directory: --out names the directory the reports go to; choose another path or move that file away", path = path.display())]
+    NotADirectory { path: PathBuf },
 }
 
 /// Who holds (or held) a lock.
@@ -109,6 +112,11 @@ impl RunLock {
             let path = path.to_path_buf();
             move |source| LockError::Io { path, source }
         };
+        if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+            return Err(LockError::NotADirectory {
+                path: dir.to_path_buf(),
+            });
+        }
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         let path = dir.canonicalize().map_err(io_err(dir))?.join(LOCK_FILE);
         let now = OffsetDateTime::now_utc()

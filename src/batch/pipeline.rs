@@ -228,6 +228,12 @@ fn run_locked(
         ));
     }
     let reports = opts.out.join("reports");
+    if std::fs::symlink_metadata(&reports).is_ok_and(|m| m.is_file()) {
+        anyhow::bail!(
+            "{} is a file, but the reports go into a directory of that name: move the file away and run again",
+            reports.display()
+        );
+    }
     std::fs::create_dir_all(&reports)
         .with_context(|| format!("cannot create {}", reports.display()))?;
     if std::fs::symlink_metadata(&reports).is_ok_and(|m| m.file_type().is_symlink()) {

@@ -16,9 +16,7 @@ pub fn run(catalog: &Catalog, args: ValidateArgs) -> anyhow::Result<Outcome> {
     print_warnings(&reader);
     // Written beside its target and renamed at the end: nothing is replaced until it is whole.
     let mut rejects_out = match &args.rejects {
-        Some(p) => Some(RejectWriter::new(
-            AtomicFile::create(p).with_context(|| format!("cannot create {}", p.display()))?,
-        )?),
+        Some(p) => Some(RejectWriter::new(AtomicFile::create(p)?)?),
         None => None,
     };
     let stdout = std::io::stdout();

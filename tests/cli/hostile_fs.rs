@@ -411,3 +411,29 @@ fn status_reads_a_ledger_on_a_read_only_volume() {
     assert_eq!(code, 0, "{err}");
     assert!(stdout.contains("\"reports\""), "{stdout}");
 }
+
+#[test]
+fn an_output_path_that_is_a_file_is_named_with_the_fix() {
+    let t = tempdir();
+    sample(t.path(), 2);
+    std::fs::write(t.path().join("afile"), b"x").unwrap();
+    let (code, _, err) = rr(t.path(), &["run", "audits.csv", "--out", "afile"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("afile exists and is not a directory"), "{err}");
+    assert_eq!(err.matches("os error").count(), 0, "{err}");
+    std::fs::create_dir_all(t.path().join("o2")).unwrap();
+    std::fs::write(t.path().join("o2/reports"), b"x").unwrap();
+    let (code, _, err) = rr(t.path(), &["run", "audits.csv", "--out", "o2"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("o2/reports is a file"), "{err}");
+    let (code, _, err) = rr(
+        t.path(),
+        &["validate", "audits.csv", "--rejects", "no/such/dir/r.csv"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err.matches("No such file or directory").count(),
+        1,
+        "said once: {err}"
+    );
+}
