@@ -283,7 +283,7 @@ impl Ledger {
             Ok(PendingEmail {
                 audit_id: r.get(0)?,
                 email: r.get(1)?,
-                pdf_path: PathBuf::from(r.get::<_, String>(2)?),
+                pdf_path: self.dir().join(r.get::<_, String>(2)?),
                 pdf_sha256: r.get(3)?,
                 state: state_at(r, 4)?,
                 attempts: r.get::<_, i64>(5)?.clamp(0, u32::MAX as i64) as u32,
@@ -306,7 +306,9 @@ impl Ledger {
         let sql = format!("SELECT {REPORT_COLUMNS} FROM reports {filter} ORDER BY audit_id");
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([], super::report_from_row)?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        Ok(rows
+            .map(|r| r.map(|e| self.absolute(e)))
+            .collect::<Result<Vec<_>, _>>()?)
     }
 
     /// Operator `--resend --id`: back to `none` with no attempts, whatever the state, and one

@@ -251,7 +251,7 @@ impl Ledger {
         bytes: u64,
         modified: OffsetDateTime,
     ) -> anyhow::Result<()> {
-        let path = super::path_text(pdf)?.to_string();
+        let path = super::path_text(self.relative(pdf))?.to_string();
         let at = timestamp(modified)?;
         let bytes = super::to_i64(bytes, "PDF size")?;
         self.durable_write(|tx| {

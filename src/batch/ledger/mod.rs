@@ -454,6 +454,23 @@ impl Ledger {
         Ok(out)
     }
 
+    /// The output directory the ledger lives in.
+    fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new(""))
+    }
+
+    /// Paths are stored relative to the output directory (`reports/<id>.pdf`), so a moved
+    /// directory keeps working; a path elsewhere is stored as given.
+    fn relative<'p>(&self, p: &'p Path) -> &'p Path {
+        p.strip_prefix(self.dir()).unwrap_or(p)
+    }
+
+    /// A stored entry with its PDF path made usable from here again.
+    fn absolute(&self, mut e: ReportEntry) -> ReportEntry {
+        e.render.pdf_path = self.dir().join(&e.render.pdf_path);
+        e
+    }
+
     /// Names the ledger and what to do, for SQLite's terse errors ("database is locked",
     /// "disk I/O error", "database or disk is full").
     fn explain(&self, e: anyhow::Error) -> anyhow::Error {
@@ -480,6 +497,7 @@ impl Ledger {
         Ok(self
             .conn
             .query_row(&sql, [audit_id], report_from_row)
+            .map(|e| self.absolute(e))
             .optional()?)
     }
 
@@ -527,7 +545,7 @@ impl Ledger {
     /// rendered before keeps its email state: a re-rendered report is not resent automatically
     /// (operators use `reset_for_resend`).
     pub fn record_render(&mut self, entry: &RenderRecord) -> anyhow::Result<()> {
-        let pdf_path = path_text(&entry.pdf_path)?;
+        let pdf_path = path_text(self.relative(&entry.pdf_path))?;
         let rendered_at = timestamp(entry.rendered_at)?;
         let pdf_bytes = to_i64(entry.pdf_bytes, "PDF size")?;
         let result = (|| -> anyhow::Result<()> {

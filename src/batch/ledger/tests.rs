@@ -564,3 +564,25 @@ fn sqlite_errors_name_the_ledger_and_the_fix() {
         );
     }
 }
+
+#[test]
+fn pdf_paths_are_stored_relative_to_the_output_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = Ledger::open(dir.path()).unwrap();
+    let rec = write_pdf(dir.path(), "a1", b"%PDF rel");
+    l.record_render(&rec).unwrap();
+    let stored: String = l
+        .conn
+        .query_row(
+            "SELECT pdf_path FROM reports WHERE audit_id = 'a1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, "reports/a1.pdf");
+    assert_eq!(
+        l.entry("a1").unwrap().unwrap().render.pdf_path,
+        rec.pdf_path
+    );
+    assert_eq!(l.pending_emails(T0).unwrap()[0].pdf_path, rec.pdf_path);
+}
