@@ -14,9 +14,11 @@ pub fn rebuild(args: RebuildArgs) -> anyhow::Result<Outcome> {
         eprintln!("warning: {s} is not named <audit_id>.pdf; left out");
     }
     eprintln!(
-        "ledger rebuilt from {} PDF(s) in {}: each is recorded as sent-unknown and is never emailed without `riskreport send --resend --id ID`. The next `riskreport run FILE --out {}` renders them again (same bytes) and fills in addresses and consent.",
+        "ledger rebuilt from {} PDF(s) in {} and the newest backup ({} report(s) kept sent, {} known only from it): every other report is recorded as sent-unknown and is never emailed without `riskreport send --resend --id ID`. The next `riskreport run FILE --out {}` renders them again (same bytes) and fills in what is missing.",
         r.reports,
         args.out.join("reports").display(),
+        r.backup_sent,
+        r.from_backup,
         args.out.display()
     );
     Ok(Outcome::Clean)

@@ -207,6 +207,8 @@ struct Shared<'a> {
     suppress: HashSet<String>,
     record: bool,
     out: &'a Path,
+    /// SIGINT/SIGTERM: no new message is started; the ones past their claim finish.
+    stop: &'a AtomicBool,
     abort: AtomicBool,
     retries: std::sync::atomic::AtomicU64,
 }
@@ -276,7 +278,7 @@ fn process(job: &PendingEmail, sh: &Shared<'_>, w: &mut Worker<'_>) -> anyhow::R
     };
     let mut retry = 0u32;
     loop {
-        if sh.abort.load(Ordering::Relaxed) {
+        if sh.abort.load(Ordering::Relaxed) || sh.stop.load(Ordering::Relaxed) {
             return Ok(Outcome::Aborted);
         }
         let built = match compose() {
@@ -313,10 +315,10 @@ fn process(job: &PendingEmail, sh: &Shared<'_>, w: &mut Worker<'_>) -> anyhow::R
                 let server = session.server().name();
                 let ledger = &mut w.ledger;
                 let id = &job.audit_id;
-                let abort = &sh.abort;
+                let (abort, stop) = (&sh.abort, sh.stop);
                 let mut claim = || -> anyhow::Result<bool> {
-                    // The phase is stopping: nothing more goes past this point.
-                    if abort.load(Ordering::SeqCst) {
+                    // The phase is stopping, or we were asked to: nothing more goes past here.
+                    if abort.load(Ordering::SeqCst) || stop.load(Ordering::SeqCst) {
                         return Ok(false);
                     }
                     match ledger.as_mut() {
@@ -545,6 +547,7 @@ fn phase(
         suppress,
         record,
         out: &opts.out,
+        stop,
         abort: AtomicBool::new(false),
         retries: Default::default(),
     };
@@ -739,6 +742,7 @@ fn phase(
         }
         Ok(())
     })?;
+    interrupted |= stop.load(Ordering::Relaxed);
     for id in &streak_release {
         ledger.release(id)?;
     }

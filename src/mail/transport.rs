@@ -433,7 +433,7 @@ fn trouble(stage: Stage, e: &lettre::transport::smtp::Error) -> Trouble {
     let reply = match (code, text.split_once("): ")) {
         (Some(c), Some((_, rest))) => format!("{c} {rest}"),
         // A read timeout surfaces as EAGAIN ("Resource temporarily unavailable"): say what it is.
-        _ if text.contains("os error 11") || text.to_lowercase().contains("timed out") => {
+        _ if text.contains("(os error 11)") || text.to_lowercase().contains("timed out") => {
             format!("the server did not answer in time (timeout; {text})")
         }
         _ => text,

@@ -56,18 +56,17 @@ fn backups(dir: &Path) -> Vec<PathBuf> {
 
 /// What to do about a lost or damaged ledger, for the error message.
 fn remedies(dir: &Path) -> String {
-    let path = dir.join(FILE_NAME);
-    let restore = match latest_backup(dir) {
+    let backups = match latest_backup(dir) {
         Some(b) => format!(
-            "restore the newest backup (cp {} {}), or ",
-            b.display(),
-            path.display()
+            " and the newest backup ({}): reports it records as sent stay sent",
+            b.display()
         ),
         None => String::new(),
     };
     format!(
-        "{restore}rebuild it from the PDFs with `riskreport ledger rebuild --out {}` (every existing report is then recorded as sent-unknown and never emailed again without --resend). To start afresh on purpose, use a new output directory",
-        dir.display()
+        "rebuild it with `riskreport ledger rebuild --out {}`, from the PDFs{backups}, and every other report becomes sent-unknown, never emailed again without --resend. Do not copy a backup from {}/ back by hand: it forgets what was emailed after it was taken, and those people would be emailed again. To start afresh on purpose, use a new output directory",
+        dir.display(),
+        dir.join(LEDGER_BACKUPS).display()
     )
 }
 
@@ -120,7 +119,7 @@ pub fn explain_unreadable(dir: &Path, e: anyhow::Error) -> anyhow::Error {
     if text.contains("not a database") || text.contains("malformed") || text.contains("corrupt") {
         let hint = remedies(dir);
         e.context(format!(
-            "the ledger {} is damaged; move it away, then {hint}",
+            "the ledger {} is damaged: {hint}",
             dir.join(FILE_NAME).display()
         ))
     } else {
@@ -179,6 +178,10 @@ pub struct Rebuilt {
     pub reports: usize,
     pub skipped: Vec<String>,
     pub moved_aside: Option<PathBuf>,
+    /// Reports known only from the backup (their PDFs are gone).
+    pub from_backup: usize,
+    /// Reports the backup records as sent, kept sent.
+    pub backup_sent: usize,
 }
 
 /// `riskreport ledger rebuild`: a new ledger from `DIR/reports/*.pdf`, each report recorded
@@ -234,15 +237,86 @@ pub fn rebuild(dir: &Path) -> anyhow::Result<Rebuilt> {
         ledger.insert_rebuilt(&id, &pdf, &sha, bytes, modified)?;
         reports += 1;
     }
+    let (from_backup, backup_sent) = match latest_backup(dir) {
+        Some(b) => ledger.merge_backup(&b)?,
+        None => (0, 0),
+    };
     write_marker(dir)?;
     Ok(Rebuilt {
         reports,
         skipped,
         moved_aside,
+        from_backup,
+        backup_sent,
     })
 }
 
 impl Ledger {
+    /// Takes from a backup what it can be trusted with: a `sent` it records stays sent (the
+    /// backup is older than the loss, so anything it does not record as sent may have been sent
+    /// since), and the address, consent, name and score of each report, so `--resend` works
+    /// before the next run. Reports whose PDFs are gone come back from it as sent or
+    /// sent-unknown, so nobody is emailed again for them either. Returns (added, kept sent).
+    fn merge_backup(&mut self, backup: &Path) -> anyhow::Result<(usize, usize)> {
+        use rusqlite::OpenFlags;
+        let src = rusqlite::Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .with_context(|| format!("cannot read the backup {}", backup.display()))?;
+        type Row = (
+            String,
+            String,
+            String,
+            i64,
+            Option<i32>,
+            String,
+            Option<String>,
+            bool,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = src
+            .prepare(
+                "SELECT audit_id, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at, email, consent, email_state,
+                        message_id, email_sent_at, email_response, full_name FROM reports",
+            )
+            .and_then(|mut st| {
+                st.query_map([], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?))
+                })?
+                .collect()
+            })
+            .with_context(|| format!("cannot read the reports of the backup {}", backup.display()))?;
+        let (mut added, mut sent) = (0, 0);
+        self.durable_write(|tx| {
+            for (id, path, sha, bytes, score, rendered, email, consent, state, mid, sent_at, response, name) in &rows {
+                let was_sent = state == "sent";
+                let n = tx.execute(
+                    "UPDATE reports SET email = ?2, consent = ?3, full_name = ?4, score = ?5 WHERE audit_id = ?1",
+                    rusqlite::params![id, email, consent, name, score],
+                )?;
+                if n == 0 {
+                    tx.execute(
+                        "INSERT INTO reports (audit_id, fingerprint, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at, email, consent, full_name, email_state, email_response)
+                         VALUES (?1, 'rebuilt', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'sent-unknown', 'ledger rebuilt: known only from a backup, its PDF is gone')",
+                        rusqlite::params![id, path, sha, bytes, score, rendered, email, consent, name],
+                    )?;
+                    added += 1;
+                }
+                if was_sent {
+                    tx.execute(
+                        "UPDATE reports SET email_state = 'sent', message_id = ?2, email_sent_at = ?3, email_response = ?4 WHERE audit_id = ?1",
+                        rusqlite::params![id, mid, sent_at, response],
+                    )?;
+                    sent += 1;
+                }
+            }
+            Ok(())
+        })?;
+        Ok((added, sent))
+    }
+
     fn insert_rebuilt(
         &mut self,
         id: &str,

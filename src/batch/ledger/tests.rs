@@ -493,8 +493,19 @@ fn a_lost_ledger_is_never_silently_replaced() {
     let r = rebuild(dir.path()).unwrap();
     assert_eq!(r.reports, 2);
     assert!(r.moved_aside.is_some());
+    assert_eq!((r.backup_sent, r.from_backup), (1, 0));
     let l = Ledger::open(dir.path()).unwrap();
+    assert_eq!(
+        state(&l, "a1"),
+        EmailState::Sent,
+        "the backup's sent is kept"
+    );
     assert_eq!(state(&l, "a2"), EmailState::SentUnknown);
+    assert_eq!(
+        l.entry("a2").unwrap().unwrap().render.email.as_deref(),
+        Some("a2@example.com"),
+        "the address comes from the backup"
+    );
     assert!(l.pending_emails(T0).unwrap().is_empty());
     // The next render fills in the address and consent, and keeps the state.
     let mut l = l;
