@@ -21,8 +21,10 @@ pub struct Seen(HashMap<u64, u64>);
 
 impl Seen {
     fn first_line(&mut self, id: &str, line: u64) -> Option<u64> {
+        // Without case: `A-1` and `a-1` name the same report file on case-insensitive file
+        // systems, and the ledger keys them the same way.
         let mut h = DefaultHasher::new();
-        id.hash(&mut h);
+        id.to_ascii_lowercase().hash(&mut h);
         match self.0.entry(h.finish()) {
             std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
             std::collections::hash_map::Entry::Vacant(v) => {
@@ -185,7 +187,7 @@ fn check_audit_id(row: &mut Row, id: &str, line: u64, seen: &mut Seen) -> String
             .collect();
         row.problem("audit_id", format!("`{}` contains {:?}; use only letters A–Z, digits, '_' and '-' (it names the report file)", printable(id, 64), bad));
     } else if let Some(first) = seen.first_line(id, line) {
-        row.problem("audit_id", format!("`{id}` is already used on line {first}; ids must be unique in the file — give this row its own id or remove the duplicate"));
+        row.problem("audit_id", format!("`{id}` is already used on line {first}; ids must be unique in the file, compared without regard to case — give this row its own id or remove the duplicate"));
     }
     id.to_string()
 }

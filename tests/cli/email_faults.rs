@@ -637,3 +637,39 @@ fn failing_settings_never_print_the_password() {
         }
     }
 }
+
+#[test]
+fn a_re_export_with_upper_case_ids_emails_nobody_again() {
+    let s = sample(68);
+    let smtp = Smtp::start(s.path(), &[]);
+    let o = s.run(&smtp.plain(), &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let delivered = smtp.mails().len();
+    assert_eq!(delivered, s.consenting.len());
+    // The same rows, ids upper-cased, as another export might write them.
+    let text = std::fs::read_to_string(s.path().join("audits.csv")).unwrap();
+    let upper: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                return l.to_string();
+            }
+            let (id, rest) = l.split_once(',').unwrap();
+            format!("{},{rest}", id.to_ascii_uppercase())
+        })
+        .collect();
+    std::fs::write(s.path().join("audits.csv"), upper.join("\n") + "\n").unwrap();
+    let o = s.run(&smtp.plain(), &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(smtp.mails().len(), delivered, "nobody emailed again");
+    assert_eq!(count(&s, "sent"), s.consenting.len() as u64);
+    // Within one file, ids that differ only in case are duplicates.
+    let mut dup = upper.clone();
+    let second = dup[1].clone();
+    let (id, rest) = second.split_once(',').unwrap();
+    dup.push(format!("{},{rest}", id.to_ascii_lowercase()));
+    std::fs::write(s.path().join("dup.csv"), dup.join("\n") + "\n").unwrap();
+    let o = rr(s.path(), &["validate", "dup.csv"], &[]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+}

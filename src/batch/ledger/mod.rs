@@ -67,12 +67,13 @@ const MIGRATIONS: &[&str] = &[
     // 2: the person's name, for the email's salutation and attachment name (`riskreport send`
     // has no input file). NULL for reports recorded before this step.
     "ALTER TABLE reports ADD COLUMN full_name TEXT;",
-    // 3: email at most once when in doubt. `queued` (claimed before MAIL FROM) becomes
+    // 3: email at most once when in doubt; audit ids compared without case (a re-export that
+    // upper-cases them must not make new reports, and new emails). `queued` (claimed before MAIL FROM) becomes
     // `sending` (claimed just before DATA); a report left `queued` by an older version may have
     // been delivered, so it becomes `uncertain`. New: `sent-unknown` (ledger rebuilt from the
     // PDFs), the claim's time and server, and a resend counter for fresh Message-IDs.
     "CREATE TABLE reports_v3 (
-        audit_id       TEXT PRIMARY KEY,
+        audit_id       TEXT PRIMARY KEY COLLATE NOCASE,
         fingerprint    TEXT NOT NULL,
         pdf_path       TEXT NOT NULL,
         pdf_sha256     TEXT NOT NULL,
@@ -94,7 +95,7 @@ const MIGRATIONS: &[&str] = &[
         email_server   TEXT,
         email_resends  INTEGER NOT NULL DEFAULT 0
     );
-    INSERT INTO reports_v3 (audit_id, fingerprint, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at,
+    INSERT OR IGNORE INTO reports_v3 (audit_id, fingerprint, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at,
         email, consent, email_state, email_attempts, email_next_try, email_response, email_sent_at,
         message_id, full_name)
     SELECT audit_id, fingerprint, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at, email, consent,
@@ -104,7 +105,9 @@ const MIGRATIONS: &[&str] = &[
             THEN 'an older riskreport was sending it when it stopped; it may have been delivered'
             ELSE email_response END,
         email_sent_at, message_id, full_name
-    FROM reports;
+    FROM reports
+    -- Ids differing only in case become one report: the one that was emailed wins.
+    ORDER BY CASE email_state WHEN 'sent' THEN 0 WHEN 'queued' THEN 1 ELSE 2 END;
     DROP TABLE reports;
     ALTER TABLE reports_v3 RENAME TO reports;
     CREATE INDEX reports_email_state ON reports (email_state);",
@@ -556,7 +559,7 @@ impl Ledger {
             "INSERT INTO reports (audit_id, fingerprint, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at, email, consent, full_name)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (audit_id) DO UPDATE SET
-                fingerprint = excluded.fingerprint, pdf_path = excluded.pdf_path,
+                audit_id = excluded.audit_id, fingerprint = excluded.fingerprint, pdf_path = excluded.pdf_path,
                 pdf_sha256 = excluded.pdf_sha256, pdf_bytes = excluded.pdf_bytes, score = excluded.score,
                 rendered_at = excluded.rendered_at, email = excluded.email, consent = excluded.consent,
                 full_name = excluded.full_name",

@@ -410,7 +410,7 @@ fn a_version_2_ledger_turns_queued_into_uncertain() {
     conn.execute_batch(MIGRATIONS[0]).unwrap();
     conn.execute_batch(MIGRATIONS[1]).unwrap();
     conn.pragma_update(None, "user_version", 2).unwrap();
-    for (id, st) in [("q", "queued"), ("s", "sent"), ("n", "none")] {
+    for (id, st) in [("q", "queued"), ("S", "none"), ("s", "sent"), ("n", "none")] {
         conn.execute(
             "INSERT INTO reports (audit_id, fingerprint, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at, email, consent, email_state)
              VALUES (?1, 'fp', 'r/x.pdf', 'sha', 3, 40, '2026-03-01T02:00:00Z', 'x@example.com', 1, ?2)",
@@ -421,7 +421,10 @@ fn a_version_2_ledger_turns_queued_into_uncertain() {
     drop(conn);
     let l = Ledger::open(dir.path()).unwrap();
     assert_eq!(state(&l, "q"), EmailState::Uncertain);
+    // "S" and "s" are one report now, and the emailed one won.
     assert_eq!(state(&l, "s"), EmailState::Sent);
+    assert_eq!(state(&l, "S"), EmailState::Sent);
+    assert_eq!(l.summary().unwrap().reports, 3);
     assert_eq!(state(&l, "n"), EmailState::None);
     let ids: Vec<String> = l
         .pending_emails(T0)
