@@ -673,3 +673,58 @@ fn a_re_export_with_upper_case_ids_emails_nobody_again() {
     let o = rr(s.path(), &["validate", "dup.csv"], &[]);
     assert_eq!(o.code, 1, "{}", o.stderr);
 }
+
+#[test]
+fn sigterm_during_the_email_phase_starts_no_new_message() {
+    let s = sample_rows(69, 30);
+    render_only(&s);
+    let smtp = Smtp::start(s.path(), &["--slow-data", "1"]);
+    let mut a: Vec<String> = ["send", "--out", "out", "--from", "r@risk.example"]
+        .map(String::from)
+        .to_vec();
+    a.extend(args(&smtp, &["--smtp-connections", "4"]));
+    // Paused (SIGSTOP) at the first claim; SIGTERM arrives while it is paused.
+    let child = Command::new(env!("CARGO_BIN_EXE_riskreport"))
+        .args(&a)
+        .current_dir(s.path())
+        .env("RISKREPORT_FAILPOINT", "email-claimed@1:stop")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let stat = format!("/proc/{pid}/stat");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !std::fs::read_to_string(&stat)
+        .unwrap_or_default()
+        .rsplit_once(") ")
+        .is_some_and(|(_, r)| r.starts_with('T'))
+    {
+        assert!(std::time::Instant::now() < deadline, "never claimed");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    for sig in ["-TERM", "-CONT"] {
+        assert!(Command::new("kill")
+            .args([sig, &pid])
+            .status()
+            .unwrap()
+            .success());
+    }
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "interrupted: {err}");
+    assert!(err.contains("interrupted"), "{err}");
+    let stored = smtp.mails().len();
+    assert!(
+        stored <= 4,
+        "only the messages already claimed went out: {stored}"
+    );
+    assert_eq!(count(&s, "sent") as usize, stored);
+    assert_eq!(count(&s, "sending") + count(&s, "uncertain"), 0);
+    let (code, rest) = (s.send(&smtp.plain(), &[]).code, smtp.mails().len());
+    assert_eq!(code, 0);
+    assert_eq!(
+        rest,
+        s.consenting.len(),
+        "the rest goes out on the next run, once each"
+    );
+}
