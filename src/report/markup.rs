@@ -70,9 +70,15 @@ fn restore(text: &str, star: bool) -> String {
         .collect()
 }
 
-/// Puts back the `*` that `escape` hid (after `**` spans are split).
-pub fn unescape_star(text: &str) -> String {
-    restore(text, true)
+/// Puts back the `*` that `escape` hid (after `**` spans are split). Borrows when there is
+/// none, which is nearly always: this runs for every span of every paragraph.
+pub fn unescape_star(text: &str) -> std::borrow::Cow<'_, str> {
+    let star = char::from_u32(STAND_IN).expect("a private-use code point");
+    if text.contains(star) {
+        std::borrow::Cow::Owned(restore(text, true))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {

@@ -132,7 +132,7 @@ pub fn render(
             .toc
             .iter()
             .map(|(title, page)| OutlineEntry {
-                title: markup::unescape_star(&title.replace("**", "")),
+                title: markup::unescape_star(&title.replace("**", "")).into_owned(),
                 page: *page,
             })
             .collect(),

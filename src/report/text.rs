@@ -69,7 +69,7 @@ impl SetText {
 
 /// Splits `**bold**` markup into (text, bold) spans; a `*` the reader typed (escaped, see
 /// `markup::escape`) is put back only now, so it never toggles bold.
-fn spans(text: &str) -> Vec<(String, bool)> {
+fn spans(text: &str) -> Vec<(std::borrow::Cow<'_, str>, bool)> {
     let mut out = Vec::new();
     let mut bold = false;
     for (i, part) in text.split("**").enumerate() {
@@ -86,7 +86,7 @@ fn spans(text: &str) -> Vec<(String, bool)> {
 fn words(text: &str, style: &TextStyle, fonts: &FontSet, missing: &mut Missing) -> Vec<Word> {
     let mut words: Vec<Word> = vec![Word::default()];
     for (span, bold) in spans(text) {
-        let span = span.as_str();
+        let span: &str = &span;
         let preferred = if bold { style.bold } else { style.font };
         for ch in span.chars() {
             if ch.is_whitespace() {
