@@ -228,20 +228,22 @@ fn run_locked(
         ));
     }
     let reports = opts.out.join("reports");
-    if std::fs::symlink_metadata(&reports).is_ok_and(|m| m.is_file()) {
-        anyhow::bail!(
-            "{} is a file, but the reports go into a directory of that name: move the file away and run again",
-            reports.display()
-        );
+    if let Ok(m) = std::fs::symlink_metadata(&reports) {
+        if m.file_type().is_symlink() {
+            anyhow::bail!(
+                "{} is a symbolic link: reports are written only inside the output directory; make it a real directory (or use --out on the link's target)",
+                reports.display()
+            );
+        }
+        if !m.is_dir() {
+            anyhow::bail!(
+                "{} is a file, but the reports go into a directory of that name: move the file away and run again",
+                reports.display()
+            );
+        }
     }
     std::fs::create_dir_all(&reports)
         .with_context(|| format!("cannot create {}", reports.display()))?;
-    if std::fs::symlink_metadata(&reports).is_ok_and(|m| m.file_type().is_symlink()) {
-        anyhow::bail!(
-            "{} is a symbolic link: reports are written only inside the output directory; make it a real directory (or use --out on the link's target)",
-            reports.display()
-        );
-    }
     // Temporary files of killed runs: PDFs in reports/, summary, rejects and backups beside it.
     let leftovers = remove_leftovers(&reports)
         + remove_leftovers(&opts.out)

@@ -293,8 +293,9 @@ pub struct StatusArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum LedgerCommand {
-    /// Make a new ledger from DIR/reports/*.pdf after the old one was lost or damaged: every
-    /// report is recorded as sent-unknown and never emailed again without --resend
+    /// Make a new ledger from DIR/reports/*.pdf and the newest backup after the old one was lost
+    /// or damaged: what the backup records as sent stays sent, every other report is recorded as
+    /// sent-unknown and never emailed again without --resend
     #[command(
         after_help = "Example:\n  riskreport ledger rebuild --out output\n  riskreport run input/audits.csv --out output   # then fills in addresses and consent"
     )]

@@ -12,3 +12,4 @@ mod validate;
 pub use audit::{Audit, TaskShare};
 pub use reader::{open, AuditReader};
 pub use reject::{defuse, RejectWriter};
+pub use validate::is_audit_id;

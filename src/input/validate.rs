@@ -162,10 +162,19 @@ fn has_control(s: &str) -> bool {
     s.chars().any(char::is_control)
 }
 
+/// A character an audit id may hold: the id names the report file.
+fn is_id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+/// Whether `id` is a valid audit id (1–64 of `[A-Za-z0-9_-]`), for code that finds ids outside
+/// the CSV: PDF file names, the ledger.
+pub fn is_audit_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.chars().all(is_id_char)
+}
+
 fn check_audit_id(row: &mut Row, id: &str, line: u64, seen: &mut Seen) -> String {
-    let ok_chars = id
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let ok_chars = id.chars().all(is_id_char);
     if id.is_empty() {
         row.problem(
             "audit_id",
@@ -180,11 +189,7 @@ fn check_audit_id(row: &mut Row, id: &str, line: u64, seen: &mut Seen) -> String
             ),
         );
     } else if !ok_chars {
-        let bad: String = id
-            .chars()
-            .filter(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
-            .take(5)
-            .collect();
+        let bad: String = id.chars().filter(|c| !is_id_char(*c)).take(5).collect();
         row.problem("audit_id", format!("`{}` contains {:?}; use only letters A–Z, digits, '_' and '-' (it names the report file)", printable(id, 64), bad));
     } else if let Some(first) = seen.first_line(id, line) {
         row.problem("audit_id", format!("`{id}` is already used on line {first}; ids must be unique in the file, compared without regard to case — give this row its own id or remove the duplicate"));

@@ -236,13 +236,7 @@ fn process(job: &PendingEmail, sh: &Shared<'_>, w: &mut Worker<'_>) -> anyhow::R
     }
     // The attachment is always DIR/reports/<audit_id>.pdf, never a path read from the ledger:
     // a tampered ledger cannot attach another file, and a moved directory still works.
-    let valid_id = !job.audit_id.is_empty()
-        && job.audit_id.len() <= 64
-        && job
-            .audit_id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !valid_id {
+    if !crate::input::is_audit_id(&job.audit_id) {
         return Ok(Outcome::PdfChanged(format!(
             "the ledger holds the audit id {:?}, which is not a valid report name; not sent",
             job.audit_id

@@ -474,10 +474,6 @@ fn address(what: &str, v: &str) -> anyhow::Result<Address> {
         .map_err(|e| anyhow::anyhow!("{what} {v:?} is not a valid address ({e})"))
 }
 
-fn read_password_file(p: &Path) -> anyhow::Result<Secret> {
-    read_secret_file(p, "SMTP password")
-}
-
 fn read_secret_file(p: &Path, what: &str) -> anyhow::Result<Secret> {
     let text = std::fs::read_to_string(p)
         .with_context(|| format!("cannot read the {what} file {}", p.display()))?;
@@ -656,7 +652,7 @@ fn smtp_settings(l: &Layer) -> anyhow::Result<SmtpSettings> {
     };
     let password = match (&l.password, &l.password_file) {
         (Some(p), _) => Some(p.clone()),
-        (None, Some(f)) => Some(read_password_file(f)?),
+        (None, Some(f)) => Some(read_secret_file(f, "SMTP password")?),
         (None, None) => None,
     };
     if password.is_some() && l.user.is_none() {

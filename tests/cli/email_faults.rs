@@ -691,17 +691,8 @@ fn sigterm_during_the_email_phase_starts_no_new_message() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    crate::util::wait_until_stopped(child.id(), 60, "never claimed");
     let pid = child.id().to_string();
-    let stat = format!("/proc/{pid}/stat");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !std::fs::read_to_string(&stat)
-        .unwrap_or_default()
-        .rsplit_once(") ")
-        .is_some_and(|(_, r)| r.starts_with('T'))
-    {
-        assert!(std::time::Instant::now() < deadline, "never claimed");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
     for sig in ["-TERM", "-CONT"] {
         assert!(Command::new("kill")
             .args([sig, &pid])

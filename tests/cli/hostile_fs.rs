@@ -1,7 +1,7 @@
 //! Hostile filesystem: nothing is written outside `--out`, planted links are never followed,
 //! leftovers of killed runs are removed, an output is never the input.
 
-use crate::util::tempdir;
+use crate::util::{tempdir, wait_until_stopped, Tmpfs};
 use std::path::Path;
 use std::process::Command;
 
@@ -206,19 +206,7 @@ fn run_paused_at_row_50(dir: &Path, meanwhile: impl FnOnce()) -> (i32, String) {
         .spawn()
         .unwrap();
     let pid = child.id();
-    let stat = format!("/proc/{pid}/stat");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    loop {
-        let s = std::fs::read_to_string(&stat).unwrap_or_default();
-        // The state follows the command name in parentheses: "T" is stopped.
-        if s.rsplit_once(") ")
-            .is_some_and(|(_, rest)| rest.starts_with('T'))
-        {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "never reached row 50");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    wait_until_stopped(pid, 120, "never reached row 50");
     meanwhile();
     assert!(Command::new("kill")
         .args(["-CONT", &pid.to_string()])
@@ -334,23 +322,10 @@ fn a_real_full_disk_on_a_small_tmpfs() {
     let t = tempdir();
     sample(t.path(), 12);
     let mnt = t.path().join("small");
-    std::fs::create_dir_all(&mnt).unwrap();
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=420k", "tmpfs"])
-        .arg(&mnt)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
-        eprintln!("SKIPPED a_real_full_disk_on_a_small_tmpfs: cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN); the injected-ENOSPC test covers the path");
+    // Where it cannot mount, the injected-ENOSPC test above covers the path.
+    let Some(_fs) = Tmpfs::mount(&mnt, "420k", "a_real_full_disk_on_a_small_tmpfs") else {
         return;
-    }
-    struct Unmount<'a>(&'a Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg(self.0).status();
-        }
-    }
-    let _u = Unmount(&mnt);
+    };
     let out = mnt.join("out");
     let (code, _, err) = rr(
         t.path(),
@@ -374,23 +349,9 @@ fn status_reads_a_ledger_on_a_read_only_volume() {
     let t = tempdir();
     sample(t.path(), 3);
     let mnt = t.path().join("ro");
-    std::fs::create_dir_all(&mnt).unwrap();
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
-        .arg(&mnt)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
-        eprintln!("SKIPPED status_reads_a_ledger_on_a_read_only_volume: cannot mount a tmpfs here");
+    let Some(_fs) = Tmpfs::mount(&mnt, "4m", "status_reads_a_ledger_on_a_read_only_volume") else {
         return;
-    }
-    struct Unmount<'a>(&'a Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg(self.0).status();
-        }
-    }
-    let _u = Unmount(&mnt);
+    };
     let out = mnt.join("out");
     let out_s = out.to_str().unwrap();
     let (code, _, err) = rr(t.path(), &["run", "audits.csv", "--out", out_s]);

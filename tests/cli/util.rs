@@ -108,3 +108,45 @@ pub fn assert_has(what: &str, text: &str, words: &[&str]) {
         assert!(text.contains(w), "{what} lacks {w:?}:\n{text}");
     }
 }
+
+/// Waits until process `pid` is stopped (SIGSTOP, e.g. a `NAME@N:stop` failpoint); panics with
+/// `what` after `seconds`.
+pub fn wait_until_stopped(pid: u32, seconds: u64, what: &str) {
+    let stat = format!("/proc/{pid}/stat");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    // The state follows the command name in parentheses: "T" is stopped.
+    while !std::fs::read_to_string(&stat)
+        .unwrap_or_default()
+        .rsplit_once(") ")
+        .is_some_and(|(_, rest)| rest.starts_with('T'))
+    {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// A tmpfs mounted on a directory for one test, unmounted on drop.
+pub struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    /// Mounts a tmpfs of `size` (e.g. "420k") on `dir`; `None`, after saying SKIPPED for
+    /// `test`, where this machine does not allow it (not root, no CAP_SYS_ADMIN).
+    pub fn mount(dir: &Path, size: &str, test: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(dir).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("SKIPPED {test}: cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN)");
+        }
+        ok.then(|| Tmpfs(dir.to_path_buf()))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}

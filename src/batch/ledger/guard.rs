@@ -19,17 +19,24 @@ pub const MARKER: &str = ".riskreport-emailed";
 pub const LEDGER_BACKUPS: &str = "ledger-backups";
 const KEEP_BACKUPS: usize = 5;
 
-fn pdf_names(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join("reports"))
+/// The files of `dir` that `keep` accepts, sorted; none when `dir` cannot be read.
+fn sorted_files(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|r| {
             r.filter_map(|e| e.ok())
                 .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "pdf") && p.is_file())
+                .filter(|p| p.is_file() && keep(p))
                 .collect()
         })
         .unwrap_or_default();
     v.sort();
     v
+}
+
+fn pdf_names(dir: &Path) -> Vec<PathBuf> {
+    sorted_files(&dir.join("reports"), |p| {
+        p.extension().is_some_and(|x| x == "pdf")
+    })
 }
 
 /// The newest backup, if any.
@@ -38,20 +45,11 @@ pub fn latest_backup(dir: &Path) -> Option<PathBuf> {
 }
 
 fn backups(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join(LEDGER_BACKUPS))
-        .map(|r| {
-            r.filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.starts_with("ledger-") && n.ends_with(".sqlite"))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
+    sorted_files(&dir.join(LEDGER_BACKUPS), |p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("ledger-") && n.ends_with(".sqlite"))
+    })
 }
 
 /// What to do about a lost or damaged ledger, for the error message.
@@ -219,12 +217,7 @@ pub fn rebuild(dir: &Path) -> anyhow::Result<Rebuilt> {
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_string();
-        if id.is_empty()
-            || id.len() > 64
-            || !id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
+        if !crate::input::is_audit_id(&id) {
             skipped.push(pdf.display().to_string());
             continue;
         }
