@@ -331,7 +331,7 @@ fn run_locked(
                     c.rendered += 1;
                     if !missing.is_empty() {
                         let chars: String = missing.iter().collect();
-                        let w = format!("line {line} (audit_id {}): no font has {chars}; shown as {} — add a font with --font-dir", record.audit_id, crate::fonts::REPLACEMENT);
+                        let w = format!("{}, line {line} (audit_id {}): no font has {chars}; shown as {} — add a font with --font-dir", input_path.display(), record.audit_id, crate::fonts::REPLACEMENT);
                         progress.println(&format!("warning: {w}"));
                         warnings.push(w);
                     }
@@ -340,8 +340,11 @@ fn run_locked(
                 Done::Failed(f) => {
                     c.failed += 1;
                     progress.println(&format!(
-                        "error: line {} (audit_id {}): {}",
-                        f.line, f.audit_id, f.error
+                        "error: {}, line {} (audit_id {}): {}",
+                        input_path.display(),
+                        f.line,
+                        f.audit_id,
+                        f.error
                     ));
                     failures.push(f);
                 }

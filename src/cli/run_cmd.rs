@@ -173,7 +173,11 @@ pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> 
                     }
                     Err(e) => {
                         failures += 1;
-                        eprintln!("error: line {} (audit_id {id}): {e:#}", audit.line);
+                        eprintln!(
+                            "error: {}, line {} (audit_id {id}): {e:#}",
+                            args.file.display(),
+                            audit.line
+                        );
                     }
                 }
             }

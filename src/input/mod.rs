@@ -6,6 +6,7 @@ mod audit;
 mod columns;
 mod reader;
 mod reject;
+mod row_limit;
 mod suggest;
 mod validate;
 

@@ -4,6 +4,7 @@
 
 use super::columns::{Columns, REQUIRED};
 use super::reject::{Problem, Reject};
+use super::row_limit::{Cuts, RowLimit, MAX_ROW_BYTES};
 use super::validate::{validate_row, Seen};
 use super::Audit;
 use crate::catalog::Catalog;
@@ -190,9 +191,13 @@ impl<R: Read> Read for LfOnly<R> {
     }
 }
 
+/// The bytes the CSV parser reads: the file as UTF-8, LF line ends, rows capped in length.
+type Source = RowLimit<LfOnly<BufReader<Box<dyn Read + Send>>>>;
+
 /// Streams an audit CSV: each item is a validated `Audit` or the `Reject` saying why not.
 pub struct AuditReader<'c> {
-    csv: csv::Reader<LfOnly<BufReader<Box<dyn Read + Send>>>>,
+    csv: csv::Reader<Source>,
+    cuts: Cuts,
     columns: Columns,
     catalog: &'c Catalog,
     seen: Seen,
@@ -206,11 +211,17 @@ pub fn open<'c>(path: &Path, catalog: &'c Catalog) -> Result<AuditReader<'c>, In
     prescan(path)?;
     let delimiter = sniff_delimiter(path)?;
     let file = open_text(path)?;
+    let cuts = Cuts::default();
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_reader(LfOnly::new(BufReader::with_capacity(1 << 16, file)));
+        .from_reader(RowLimit::new(
+            LfOnly::new(BufReader::with_capacity(1 << 16, file)),
+            delimiter,
+            MAX_ROW_BYTES,
+            cuts.clone(),
+        ));
     let header = csv
         .headers()
         .map_err(|e| InputError::Header {
@@ -225,6 +236,7 @@ pub fn open<'c>(path: &Path, catalog: &'c Catalog) -> Result<AuditReader<'c>, In
         })?;
     Ok(AuditReader {
         csv,
+        cuts,
         columns,
         catalog,
         seen: Seen::default(),
@@ -252,7 +264,16 @@ impl Iterator for AuditReader<'_> {
                     if self.record.len() == 1 && self.record[0].trim().is_empty() {
                         continue;
                     }
-                    let line = self.record.position().map(|p| p.line()).unwrap_or(0);
+                    let parser_line = self.record.position().map(|p| p.line()).unwrap_or(0);
+                    let (line, cut) = self.cuts.resolve(parser_line);
+                    if let Some(cut) = cut {
+                        return Some(Err(too_long(
+                            &self.record,
+                            self.columns.audit_id,
+                            line,
+                            cut.bytes,
+                        )));
+                    }
                     return Some(validate_row(
                         &self.record,
                         line,
@@ -262,7 +283,8 @@ impl Iterator for AuditReader<'_> {
                     ));
                 }
                 Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(0);
+                    let parser_line = e.position().map(|p| p.line()).unwrap_or(0);
+                    let line = self.cuts.resolve(parser_line).0;
                     let reason = format!("the row cannot be read as CSV ({e}); check its quoting");
                     return Some(Err(Reject {
                         line,
@@ -275,6 +297,26 @@ impl Iterator for AuditReader<'_> {
                 }
             }
         }
+    }
+}
+
+/// A row over `MAX_ROW_BYTES`: only its start was read, so only its id (when it looks like one)
+/// is named.
+fn too_long(record: &csv::StringRecord, id_column: usize, line: u64, bytes: u64) -> Reject {
+    let first = record.get(id_column).unwrap_or("").trim();
+    Reject {
+        line,
+        audit_id: if super::is_audit_id(first) {
+            first.to_string()
+        } else {
+            String::new()
+        },
+        problems: vec![Problem {
+            column: "(row)".into(),
+            reason: format!(
+                "the row is {bytes} bytes long; the limit is {MAX_ROW_BYTES} bytes (1 MiB), so it was not read — the export is probably broken here (often a quote that is never closed, which swallows the rows after it): check this row's quoting and export again"
+            ),
+        }],
     }
 }
 

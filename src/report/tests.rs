@@ -199,35 +199,79 @@ mod accepted_renders {
         ]
     }
 
+    /// A task mix: a random subset of the role's tasks (`pick` as a bit mask) with integer
+    /// weights that add up to exactly 100 — from all on one task to 1% slivers.
+    fn tasks_cell(keys: &[String], pick: u64, weights: &[u32]) -> String {
+        let chosen: Vec<(&String, u32)> = keys
+            .iter()
+            .zip(weights.iter().copied().cycle())
+            .enumerate()
+            .filter(|(i, _)| pick & (1 << (i % 64)) != 0)
+            .map(|(_, kw)| kw)
+            .collect();
+        let chosen = if chosen.is_empty() {
+            vec![(&keys[0], 1)]
+        } else {
+            chosen
+        };
+        let total: u32 = chosen.iter().map(|(_, w)| *w).sum();
+        let mut shares: Vec<u32> = chosen
+            .iter()
+            .map(|(_, w)| (w * 100 / total).max(1))
+            .collect();
+        let sum: u32 = shares.iter().sum();
+        // The rounding goes to (or comes from) the largest share, which stays above 0.
+        let big = (0..shares.len()).max_by_key(|&i| shares[i]).unwrap();
+        shares[big] = u32::try_from(i64::from(shares[big]) + 100 - i64::from(sum)).unwrap();
+        chosen
+            .iter()
+            .zip(shares)
+            .map(|((k, _), s)| format!("{k}={s}"))
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: std::env::var("RISKREPORT_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48), ..ProptestConfig::default() })]
+        /// Rows are written as CSV and read back through the real reader and validator; each
+        /// must be accepted (the generator stays inside product.md's rules) and render.
         #[test]
         fn every_accepted_row_renders_24_pages(
+            id in "[A-Za-z0-9][A-Za-z0-9_-]{0,63}",
             name in field(120),
             title in field(200),
-            role_i in 0usize..13,
-            focus in 0usize..20,
-            years in 0.0f64..=60.0,
-            tools in 0usize..6,
-            usage in 0usize..4,
+            role_i in 0usize..64,
+            industry_i in 0usize..64,
+            years in 0u32..=600,
+            pick in any::<u64>(),
+            weights in prop::collection::vec(1u32..1000, 1..12),
+            tools in any::<u64>(),
+            usage in 0usize..5,
+            country in prop::sample::select(vec!["", "DE", "vn", "KR", "SA", "IL", "IN", "JP", "us"]),
+            consent in any::<bool>(),
         ) {
             let catalog = Catalog::builtin();
             let fonts = FontSet::builtin();
             let layouts = Layouts::builtin();
             let role = &catalog.roles[role_i % catalog.roles.len()];
-            let mut a = crate::score::fixtures::typical(&catalog, &role.key);
-            a.full_name = name.chars().take(120).collect();
-            a.job_title = title;
-            a.years_experience = years;
-            // All the time on one task, or the typical spread.
-            if focus < a.tasks.len() && focus % 2 == 0 {
-                for (i, t) in a.tasks.iter_mut().enumerate() {
-                    t.share = if i == focus { 1.0 } else { 0.0 };
-                }
-                a.tasks.retain(|t| t.share > 0.0);
-            }
-            a.ai_tools = catalog.tools.iter().take(tools * 4).map(|t| t.key.clone()).collect();
-            a.ai_usage = crate::catalog::Usage::ALL[usage];
+            let task_keys: Vec<String> = role.tasks.iter().map(|t| t.key.clone()).collect();
+            let industry = if industry_i % 4 == 0 { String::new() } else { catalog.industries[industry_i % catalog.industries.len()].key.clone() };
+            let tools: Vec<&str> = catalog.tools.iter().enumerate().filter(|(i, _)| tools & (1 << (i % 64)) != 0 && i % 3 == 0).map(|(_, t)| t.key.as_str()).collect();
+            let usage = ["", "never", "monthly", "weekly", "daily"][usage];
+            let years = format!("{}.{}", years / 10, years % 10);
+            let consent = if consent { "true" } else { "false" };
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("row.csv");
+            let mut w = csv::Writer::from_path(&path).unwrap();
+            w.write_record(["audit_id", "submitted_at", "email", "full_name", "job_title", "role", "industry", "years_experience", "tasks", "ai_tools", "ai_usage", "country", "consent_email"]).unwrap();
+            w.write_record([id.as_str(), "2026-11-20T09:30:00Z", "reader@example.com", &name, &title, &role.key, &industry, &years, &tasks_cell(&task_keys, pick, &weights), &tools.join(";"), usage, country, consent]).unwrap();
+            w.flush().unwrap();
+            let rows: Vec<_> = crate::input::open(&path, &catalog).unwrap().collect();
+            prop_assert_eq!(rows.len(), 1);
+            let a = match rows.into_iter().next().unwrap() {
+                Ok(a) => a,
+                Err(r) => return Err(TestCaseError::fail(format!("inside the rules, yet rejected: {r}"))),
+            };
             let assessed = crate::score::assess(&a, &catalog).unwrap();
             let r = render(&assessed, &catalog, &layouts, &fonts);
             prop_assert!(r.is_ok(), "{:?} / {:?} as {}: {}", a.full_name, a.job_title, role.key, r.err().unwrap());

@@ -465,9 +465,9 @@ fn row_with_too_many_fields() {
 }
 
 #[test]
-fn five_megabyte_cell_is_rejected_without_stopping_the_batch() {
+fn a_cell_over_64_kib_is_rejected_without_stopping_the_batch() {
     let dir = tempdir();
-    let huge = "x".repeat(5 * 1024 * 1024);
+    let huge = "x".repeat(100 * 1024);
     let csv = format!(
         "{HEADER}\n{VALID_ROWS}be-003,2026-03-03T08:15:00Z,marta@example.com,\"{huge}\",Backend Developer,backend-developer,technology,10,crud-endpoints=40;code-review=30;mentoring=30,claude,monthly,PL,yes\n"
     );
@@ -480,7 +480,7 @@ fn five_megabyte_cell_is_rejected_without_stopping_the_batch() {
         &[Expect {
             line: 4,
             column: "full_name",
-            words: &["the value is 5242880 bytes long; the limit is 65536 bytes"],
+            words: &["the value is 102400 bytes long; the limit is 65536 bytes"],
         }],
     );
     let v = run(&["validate", &big]);
@@ -512,4 +512,65 @@ fn crlf_line_endings_keep_line_numbers() {
             words: &["already used on line 2"],
         }],
     );
+}
+
+/// Peak resident memory (KiB) of `riskreport ARGS` run in `dir`, and what it printed; measured
+/// by the kernel through `getrusage` in a Python parent, which has no other children.
+fn peak_kib(dir: &std::path::Path, args: &[&str]) -> (u64, String) {
+    let o = std::process::Command::new("python3")
+        .arg("-c")
+        .arg("import resource,subprocess,sys\nr=subprocess.run(sys.argv[1:],capture_output=True,text=True)\nsys.stderr.write(r.stdout)\nprint(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        .arg(env!("CARGO_BIN_EXE_riskreport"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("python3 runs");
+    let said = String::from_utf8_lossy(&o.stdout);
+    let mut it = said.split_whitespace();
+    let code: i32 = it.next().unwrap().parse().unwrap();
+    let kib: u64 = it.next().unwrap().parse().unwrap();
+    assert_eq!(code, 1, "{said}");
+    (kib, String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+#[test]
+fn a_row_of_100_mb_is_rejected_without_being_held_in_memory() {
+    let t = tempdir();
+    let mut csv = format!("{HEADER}\n{VALID_ROWS}").into_bytes();
+    // Line 4: one quoted cell of 100 MB with line breaks in it; line 5 and on: rows after it.
+    csv.extend_from_slice(b"big-1,2026-03-01T09:00:00Z,a@example.com,\"");
+    for _ in 0..100 {
+        csv.extend(std::iter::repeat_n(b'x', (1 << 20) - 1));
+        csv.push(b'\n');
+    }
+    csv.extend_from_slice(b"\",x,,,1,a=100,,,,true\n");
+    csv.extend_from_slice(VALID_ROWS.replace("be-00", "af-00").as_bytes());
+    std::fs::write(t.path().join("big.csv"), &csv).unwrap();
+    let (kib, stdout) = peak_kib(t.path(), &["validate", "big.csv"]);
+    assert!(
+        stdout.contains("big.csv: 4 valid rows, 1 rejected"),
+        "the rows after it are read:\n{stdout}"
+    );
+    let msg = stdout
+        .lines()
+        .find(|l| l.starts_with("line 4 (audit_id big-1), column (row): the row is "))
+        .unwrap_or_else(|| panic!("no message for line 4:\n{stdout}"));
+    assert_has("the message", msg, &["104857", "1 MiB", "quote"]);
+    // The cell alone is 100 MB; the whole process stays far below it.
+    assert!(kib < 40 * 1024, "peak memory {kib} KiB");
+
+    // A quote that is never closed swallows the file: one reject, the same small memory.
+    let mut csv =
+        format!("{HEADER}\n{VALID_ROWS}open-1,2026-03-01T09:00:00Z,\"a@example.com\n").into_bytes();
+    for i in 0..20_000 {
+        csv.extend_from_slice(VALID_ROWS.replace("be-00", &format!("r{i}-")).as_bytes());
+    }
+    std::fs::write(t.path().join("open.csv"), &csv).unwrap();
+    let (kib, stdout) = peak_kib(t.path(), &["validate", "open.csv"]);
+    assert!(
+        stdout.contains("open.csv: 2 valid rows, 1 rejected"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("line 4 (audit_id open-1)"), "{stdout}");
+    assert!(kib < 40 * 1024, "peak memory {kib} KiB");
 }

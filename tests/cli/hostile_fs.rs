@@ -309,6 +309,10 @@ fn a_full_disk_names_the_file_and_the_rerun_finishes() {
         err.contains("out/reports/") && err.contains(".pdf ("),
         "names the file: {err}"
     );
+    assert!(
+        err.contains("error: audits.csv, line 4 (audit_id "),
+        "names the input row: {err}"
+    );
     let summary = std::fs::read_to_string(t.path().join("out/summary.json")).unwrap();
     assert!(summary.contains("\"failed\": 4"), "{summary}");
     assert_eq!(all_whole(&t.path().join("out/reports")), 2);
