@@ -18,12 +18,12 @@ mod failpoint;
 mod fonts;
 mod input;
 mod mail;
-mod output;
 mod page;
 mod pdf;
 mod report;
 mod sample;
 mod score;
+mod store;
 
 fn main() -> std::process::ExitCode {
     cli::main()

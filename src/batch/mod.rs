@@ -1,8 +1,6 @@
 //! Turning audits into report files: the per-report pipeline (score → layout → PDF) and the
 //! batch over a whole CSV that writes each PDF atomically and collects rejects and warnings.
 
-pub mod ledger;
-pub mod lock;
 pub mod pipeline;
 pub mod progress;
 mod render;

@@ -3,17 +3,17 @@
 //! whatever the file size. A stop request (SIGINT/SIGTERM) stops reading, lets the reports in
 //! flight finish and records them; a kill at any point leaves only whole PDFs behind.
 
-use super::ledger::{self, Ledger, RenderRecord, RunCounts};
-use super::lock::RunLock;
 use super::progress::{Counts, Mode, Progress};
 use super::shard::Shard;
 use super::Renderer;
 use crate::input::{self, Audit, RejectWriter};
-use crate::output::AtomicFile;
+use crate::store::atomic::AtomicFile;
+use crate::store::layout;
+use crate::store::ledger::{self, Ledger, RenderRecord, RunCounts};
+use crate::store::lock::RunLock;
 use anyhow::Context;
 use serde::Serialize;
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
@@ -120,7 +120,7 @@ pub fn render_to_file(
     path: &Path,
 ) -> anyhow::Result<(RenderRecord, BTreeSet<char>)> {
     let r = renderer.render(audit)?;
-    crate::output::write_atomic(path, &r.pdf, "pdf-write")?;
+    crate::store::atomic::write_atomic(path, &r.pdf, "pdf-write")?;
     let record = RenderRecord {
         audit_id: audit.audit_id.clone(),
         fingerprint,
@@ -134,22 +134,6 @@ pub fn render_to_file(
         full_name: Some(audit.full_name.clone()),
     };
     Ok((record, r.missing))
-}
-
-/// Temporary files of a killed run (`.NAME.…tmp`); only whole files ever carry their own name.
-fn remove_leftovers(reports: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(reports) else {
-        return 0;
-    };
-    entries
-        .filter_map(|e| e.ok())
-        .filter(|e| {
-            let n = e.file_name();
-            let n = n.to_string_lossy();
-            n.starts_with('.') && n.ends_with(".tmp")
-        })
-        .filter(|e| std::fs::remove_file(e.path()).is_ok())
-        .count()
 }
 
 /// Rough row count from the file's line count, for the progress estimate.
@@ -203,12 +187,7 @@ pub fn run(
 }
 
 fn write_summary(out: &Path, doc: &impl Serialize) -> anyhow::Result<()> {
-    let path = out.join("summary.json");
-    let mut f = AtomicFile::create(&path)?;
-    serde_json::to_writer_pretty(&mut f, doc)?;
-    f.write_all(b"\n")?;
-    f.commit()
-        .with_context(|| format!("cannot write {}", path.display()))
+    layout::write_json(&out.join(layout::SUMMARY), doc)
 }
 
 fn run_locked(
@@ -227,43 +206,21 @@ fn run_locked(
             dead.pid, dead.since
         ));
     }
-    let reports = opts.out.join("reports");
-    if let Ok(m) = std::fs::symlink_metadata(&reports) {
-        if m.file_type().is_symlink() {
-            anyhow::bail!(
-                "{} is a symbolic link: reports are written only inside the output directory; make it a real directory (or use --out on the link's target)",
-                reports.display()
-            );
-        }
-        if !m.is_dir() {
-            anyhow::bail!(
-                "{} is a file, but the reports go into a directory of that name: move the file away and run again",
-                reports.display()
-            );
-        }
-    }
-    std::fs::create_dir_all(&reports)
-        .with_context(|| format!("cannot create {}", reports.display()))?;
-    // Temporary files of killed runs: PDFs in reports/, summary, rejects and backups beside it.
-    let leftovers = remove_leftovers(&reports)
-        + remove_leftovers(&opts.out)
-        + remove_leftovers(&opts.out.join(crate::batch::ledger::LEDGER_BACKUPS));
+    let leftovers = layout::prepare(&opts.out)?;
     if leftovers > 0 {
         warnings.push(format!(
             "removed {leftovers} temporary file(s) of an interrupted run"
         ));
     }
     let input_before = InputStat::of(input_path)?;
-    for out in ["rejects.csv", "summary.json", "ledger.sqlite"] {
-        crate::output::refuse_same_file(input_path, &opts.out.join(out), "the output")?;
-    }
+    layout::refuse_input_inside(input_path, &opts.out)?;
     let reader = input::open(input_path, &renderer.catalog)?;
     for w in &reader.warnings {
         warnings.push(format!("{}: {w}", input_path.display()));
     }
     let mut ledger = Ledger::open(&opts.out)?;
     let run_id = ledger.begin_run(&input_path.display().to_string(), started_clock)?;
-    let rejects_path = opts.out.join("rejects.csv");
+    let rejects_path = opts.out.join(layout::REJECTS);
     let mut rejects = RejectWriter::new(AtomicFile::create(&rejects_path)?)?;
 
     let mut progress = Progress::new(opts.progress, estimate_rows(input_path));
@@ -283,7 +240,6 @@ fn run_locked(
         for _ in 0..jobs {
             let done_tx = done_tx.clone();
             let job_rx = &job_rx;
-            let reports = &reports;
             scope.spawn(move || loop {
                 let job = match job_rx
                     .lock()
@@ -293,7 +249,7 @@ fn run_locked(
                     Ok(j) => j,
                     Err(_) => return,
                 };
-                let path = reports.join(format!("{}.pdf", job.audit.audit_id));
+                let path = layout::report_pdf(&opts.out, &job.audit.audit_id);
                 let line = job.audit.line;
                 let done = match render_to_file(renderer, &job.audit, job.fingerprint, &path) {
                     Ok((record, missing)) => Done::Ok {
@@ -369,7 +325,7 @@ fn run_locked(
                 Ok(audit) if !opts.shard.owns(&audit.audit_id) => c.other_shard += 1,
                 Ok(audit) => {
                     let fp = fingerprint(renderer, &audit);
-                    let path = reports.join(format!("{}.pdf", audit.audit_id));
+                    let path = layout::report_pdf(&opts.out, &audit.audit_id);
                     if !opts.force && !ledger.needs_render(&audit.audit_id, &fp, &path)? {
                         c.unchanged += 1;
                     } else {
@@ -433,7 +389,7 @@ fn run_locked(
     let summary = Summary {
         input: input_path.display().to_string(),
         out: opts.out.display().to_string(),
-        reports_dir: reports.display().to_string(),
+        reports_dir: layout::reports(&opts.out).display().to_string(),
         rejects_csv: rejects_path.display().to_string(),
         ledger: ledger.path().display().to_string(),
         started_at: ledger::timestamp(started_clock)?,

@@ -2,11 +2,11 @@
 
 use super::args::RebuildArgs;
 use super::Outcome;
-use crate::batch::lock::RunLock;
+use crate::store::lock::RunLock;
 
 pub fn rebuild(args: RebuildArgs) -> anyhow::Result<Outcome> {
     let _lock = RunLock::acquire(&args.out)?;
-    let r = crate::batch::ledger::rebuild(&args.out)?;
+    let r = crate::store::ledger::rebuild(&args.out)?;
     if let Some(p) = &r.moved_aside {
         eprintln!("the damaged ledger was moved to {}", p.display());
     }
@@ -16,7 +16,7 @@ pub fn rebuild(args: RebuildArgs) -> anyhow::Result<Outcome> {
     eprintln!(
         "ledger rebuilt from {} PDF(s) in {} and the newest backup ({} report(s) kept sent, {} known only from it): every other report is recorded as sent-unknown and is never emailed without `riskreport send --resend --id ID`. The next `riskreport run FILE --out {}` renders them again (same bytes) and fills in what is missing.",
         r.reports,
-        args.out.join("reports").display(),
+        crate::store::layout::reports(&args.out).display(),
         r.backup_sent,
         r.from_backup,
         args.out.display()

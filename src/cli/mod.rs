@@ -3,11 +3,14 @@
 
 mod args;
 mod bench_cmd;
+mod email;
 mod ledger_cmd;
+mod listing;
 mod run_cmd;
 mod sample_cmd;
 mod score_cmd;
 mod send_cmd;
+mod signals;
 mod status_cmd;
 mod validate_cmd;
 

@@ -3,34 +3,19 @@
 
 use super::args::{RenderArgs, RunArgs};
 use super::Outcome;
-use crate::batch::ledger::Ledger;
-use crate::batch::lock::RunLock;
 use crate::batch::pipeline::{self, Options};
 use crate::batch::progress::Mode;
 use crate::batch::shard::Shard;
 use crate::batch::{missing_warning, Renderer};
 use crate::input;
+use crate::store::ledger::Ledger;
+use crate::store::lock::RunLock;
 use anyhow::{bail, Context};
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
-
-/// SIGINT/SIGTERM set the flag (finish what is in flight). A second SIGINT — a person pressing
-/// Ctrl-C again — ends the process; a second SIGTERM does not: supervisors (systemd,
-/// Kubernetes) repeat it, and the reports and emails in flight must still be recorded.
-pub(super) fn stop_flag() -> anyhow::Result<Arc<AtomicBool>> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let stop = Arc::new(AtomicBool::new(false));
-    signal_hook::flag::register_conditional_shutdown(SIGINT, 130, Arc::clone(&stop))?;
-    for sig in [SIGINT, SIGTERM] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))?;
-    }
-    Ok(stop)
-}
 
 pub fn run(renderer: &Renderer, args: RunArgs, quiet: bool) -> anyhow::Result<Outcome> {
     // Mail settings are checked before the long render, so a mistake there costs nothing.
     let mail = if args.email {
-        Some(super::send_cmd::settings(&args.mail)?)
+        Some(super::email::settings(&args.mail)?)
     } else {
         if args.mail != super::args::MailOptions::default() {
             eprintln!("warning: email options given without --email: nothing is emailed");
@@ -60,7 +45,7 @@ pub fn run(renderer: &Renderer, args: RunArgs, quiet: bool) -> anyhow::Result<Ou
         shard,
         progress,
     };
-    let stop = stop_flag()?;
+    let stop = super::signals::stop_flag()?;
     let s = pipeline::run(renderer, &args.file, &opts, &stop)?;
     let line = format!(
         "{} rows: {} rendered, {} unchanged, {} rejected, {} failed{} in {:.1} s ({:.1} reports/s, {} job{}); summary in {}/summary.json",
@@ -97,7 +82,7 @@ pub fn run(renderer: &Renderer, args: RunArgs, quiet: bool) -> anyhow::Result<Ou
     }
     let mut clean = s.status == "ok";
     if let Some(settings) = mail.filter(|_| s.status != "interrupted") {
-        let e = super::send_cmd::email_phase(&settings, &args.out, &args.mail, quiet, &stop)?;
+        let e = super::email::email_phase(&settings, &args.out, &args.mail, quiet, &stop)?;
         clean &= !e.has_failures();
     }
     Ok(if clean {
@@ -151,9 +136,8 @@ pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> 
                 let path = match &args.output {
                     Some(p) => p.clone(),
                     None => {
-                        let dir = args.out.join("reports");
-                        std::fs::create_dir_all(&dir)?;
-                        dir.join(format!("{id}.pdf"))
+                        crate::store::layout::prepare(&args.out)?;
+                        crate::store::layout::report_pdf(&args.out, &id)
                     }
                 };
                 let fp = pipeline::fingerprint(renderer, &audit);

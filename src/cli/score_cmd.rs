@@ -5,8 +5,8 @@ use super::args::{Format, ScoreArgs};
 use super::{print_warnings, Outcome};
 use crate::catalog::Catalog;
 use crate::input::{self, RejectWriter};
-use crate::output::AtomicFile;
 use crate::score::{assess, Assessment};
+use crate::store::atomic::AtomicFile;
 use serde::Serialize;
 use std::io::Write;
 
@@ -48,7 +48,7 @@ pub fn run(catalog: &Catalog, args: ScoreArgs) -> anyhow::Result<Outcome> {
     let reader = input::open(&args.file, catalog)?;
     print_warnings(&reader);
     std::fs::create_dir_all(&args.out)?;
-    let rejects_path = args.out.join("rejects.csv");
+    let rejects_path = args.out.join(crate::store::layout::REJECTS);
     let mut rejects = RejectWriter::new(AtomicFile::create(&rejects_path)?)?;
     let out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut sink = match args.format {

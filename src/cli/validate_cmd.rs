@@ -4,13 +4,13 @@ use super::args::ValidateArgs;
 use super::{print_warnings, Outcome};
 use crate::catalog::Catalog;
 use crate::input::{self, RejectWriter};
-use crate::output::AtomicFile;
+use crate::store::atomic::AtomicFile;
 use anyhow::Context;
 use std::io::Write;
 
 pub fn run(catalog: &Catalog, args: ValidateArgs) -> anyhow::Result<Outcome> {
     if let Some(p) = &args.rejects {
-        crate::output::refuse_same_file(&args.file, p, "--rejects")?;
+        crate::store::atomic::refuse_same_file(&args.file, p, "--rejects")?;
     }
     let reader = input::open(&args.file, catalog)?;
     print_warnings(&reader);

@@ -31,7 +31,7 @@ use super::message::{Built, Composer, Letter};
 use super::policy::{self, Streak, Verdict};
 use super::settings::Settings;
 use super::transport::{Attempt, Outbound, Session, Stage};
-use crate::batch::ledger::{self, EmailState, Ledger, PendingEmail};
+use crate::store::ledger::{self, EmailState, Ledger, PendingEmail};
 use anyhow::{bail, Context};
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -242,7 +242,7 @@ fn process(job: &PendingEmail, sh: &Shared<'_>, w: &mut Worker<'_>) -> anyhow::R
             job.audit_id
         )));
     }
-    let pdf_path = sh.out.join("reports").join(format!("{}.pdf", job.audit_id));
+    let pdf_path = crate::store::layout::report_pdf(sh.out, &job.audit_id);
     let pdf = match std::fs::read(&pdf_path) {
         Ok(b) if ledger::sha256_hex(&b) == job.pdf_sha256 => b,
         Ok(_) => {
@@ -291,7 +291,7 @@ fn process(job: &PendingEmail, sh: &Shared<'_>, w: &mut Worker<'_>) -> anyhow::R
             (Outbound::Outbox(dir), _) => {
                 let path = dir.join(format!("{}.eml", job.audit_id));
                 let write = || -> std::io::Result<()> {
-                    let mut f = crate::output::AtomicFile::create(&path)?;
+                    let mut f = crate::store::atomic::AtomicFile::create(&path)?;
                     f.write_all(&bytes)?;
                     f.commit()
                 };
@@ -487,7 +487,7 @@ fn phase(
     if !record && resending {
         bail!("--resend / --resend-uncertain change the ledger, and --outbox / --to-override never do: run the resend without them");
     }
-    let _lock = crate::batch::lock::RunLock::acquire(&opts.out)?;
+    let _lock = crate::store::lock::RunLock::acquire(&opts.out)?;
     let mut ledger = Ledger::open(&opts.out)?;
     if record {
         // We hold the lock: a claim still open belongs to a process that died.

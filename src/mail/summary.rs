@@ -2,13 +2,11 @@
 //! batch's own figures (or alone, when `riskreport send` runs without a batch before it).
 
 use super::send::EmailSummary;
-use crate::output::AtomicFile;
 use anyhow::Context;
-use std::io::Write;
 use std::path::Path;
 
 pub fn write(out: &Path, email: &EmailSummary) -> anyhow::Result<()> {
-    let path = out.join("summary.json");
+    let path = out.join(crate::store::layout::SUMMARY);
     let mut doc = match std::fs::read_to_string(&path) {
         Ok(text) => serde_json::from_str::<serde_json::Value>(&text)
             .ok()
@@ -18,10 +16,5 @@ pub fn write(out: &Path, email: &EmailSummary) -> anyhow::Result<()> {
     };
     doc["email"] = serde_json::to_value(email)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut f = AtomicFile::create(&path)?;
-    serde_json::to_writer_pretty(&mut f, &doc)?;
-    f.write_all(b"\n")?;
-    f.commit()
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    crate::store::layout::write_json(&path, &doc)
 }

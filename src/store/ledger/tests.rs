@@ -448,7 +448,7 @@ fn a_lost_ledger_is_never_silently_replaced() {
         l.mark_sent("a1", "250 ok", "<a1@x>", T0).unwrap();
         let b = l.backup().unwrap();
         assert!(
-            b.starts_with(dir.path().join(guard::LEDGER_BACKUPS)),
+            b.starts_with(dir.path().join(crate::store::layout::LEDGER_BACKUPS)),
             "{}",
             b.display()
         );

@@ -13,7 +13,7 @@ mod email;
 mod guard;
 
 pub use email::{EmailState, PendingEmail};
-pub use guard::{rebuild, write_marker, LEDGER_BACKUPS, MARKER};
+pub use guard::{rebuild, write_marker};
 
 use anyhow::{bail, Context};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
@@ -27,7 +27,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 /// The ledger's file name inside the output directory.
-pub const FILE_NAME: &str = "ledger.sqlite";
+pub use crate::store::layout::LEDGER as FILE_NAME;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` is the number applied so far.
 /// Append new steps, never edit a released one.

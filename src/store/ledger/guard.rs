@@ -8,15 +8,12 @@
 //! - `rebuild` makes a ledger from the PDFs, every report `sent-unknown`.
 
 use super::{sha256_file, timestamp, Ledger, FILE_NAME};
+use crate::store::layout::{LEDGER_BACKUPS, MARKER, REPORTS};
 use anyhow::{bail, Context};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
-/// Written (once, synced) before the first email claim in an output directory.
-pub const MARKER: &str = ".riskreport-emailed";
-/// Where `Ledger::backup` puts its copies.
-pub const LEDGER_BACKUPS: &str = "ledger-backups";
 const KEEP_BACKUPS: usize = 5;
 
 /// The files of `dir` that `keep` accepts, sorted; none when `dir` cannot be read.
@@ -34,7 +31,7 @@ fn sorted_files(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
 }
 
 fn pdf_names(dir: &Path) -> Vec<PathBuf> {
-    sorted_files(&dir.join("reports"), |p| {
+    sorted_files(&dir.join(REPORTS), |p| {
         p.extension().is_some_and(|x| x == "pdf")
     })
 }
@@ -94,7 +91,7 @@ pub fn check_not_lost(dir: &Path) -> anyhow::Result<()> {
     if pdfs > 0 {
         why.push(format!(
             "{} holds {pdfs} PDF(s)",
-            dir.join("reports").display()
+            dir.join(REPORTS).display()
         ));
     }
     if marker {
@@ -131,7 +128,7 @@ pub fn write_marker(dir: &Path) -> anyhow::Result<()> {
     if path.exists() {
         return Ok(());
     }
-    let mut f = crate::output::AtomicFile::create(&path)?;
+    let mut f = crate::store::atomic::AtomicFile::create(&path)?;
     writeln!(
         f,
         "riskreport sent email from this directory (first at {}); its ledger.sqlite is the only record of who got one. Do not delete the ledger.",

@@ -1,0 +1,152 @@
+//! The email phase as the commands run it (`send`, `run --email`): settings from flags,
+//! environment and file; the phase; its closing lines and what still needs an operator.
+
+use super::args::MailOptions;
+use crate::mail::send::{self, EmailSummary};
+use crate::mail::settings::{Layer, Settings, TlsMode, DEFAULT_CONFIG};
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+/// Flags over environment over config file, checked.
+pub fn settings(m: &MailOptions) -> anyhow::Result<Settings> {
+    let mut flags = Layer {
+        url: m.smtp_url.clone(),
+        host: m.smtp_host.clone(),
+        port: m.smtp_port,
+        tls: m.smtp_tls.as_deref().map(TlsMode::parse).transpose()?,
+        user: m.smtp_user.clone(),
+        ca_file: m.smtp_ca.clone(),
+        insecure: m.insecure_smtp.then_some(true),
+        connections: m.smtp_connections,
+        timeout_seconds: m.smtp_timeout,
+        data_timeout_seconds: m.smtp_data_timeout,
+        from: m.from.clone(),
+        envelope_from: m.envelope_from.clone(),
+        postal_address: m.postal_address.clone(),
+        reply_to: m.reply_to.clone(),
+        unsubscribe_url: m.unsubscribe_url.clone(),
+        unsubscribe_mailto: m.unsubscribe_mailto.clone(),
+        templates: m.email_templates.clone(),
+        dkim_selector: m.dkim_selector.clone(),
+        dkim_domain: m.dkim_domain.clone(),
+        dkim_key_file: m.dkim_key.clone(),
+        suppress: m.suppress.clone(),
+        max_per_minute: m.max_per_minute,
+        max_retries: m.max_retries,
+        outbox: m.outbox.clone(),
+        to_override: m.to_override.clone(),
+        ..Layer::default()
+    };
+    flags.expand_url(false, "--smtp-url")?;
+    let env = Layer::from_env(|k| std::env::var(k).ok())?;
+    let config = m
+        .config
+        .clone()
+        .or_else(|| std::env::var_os("RISKREPORT_CONFIG").map(Into::into));
+    Settings::load(flags, env, config.as_deref(), Path::new(DEFAULT_CONFIG))
+}
+
+/// Runs the phase and prints its closing lines: what this run did, then what still needs an
+/// operator (uncertain and failed reports, by id); exit 1 while anything is outstanding.
+pub fn email_phase(
+    settings: &Settings,
+    out: &Path,
+    m: &MailOptions,
+    quiet: bool,
+    stop: &AtomicBool,
+) -> anyhow::Result<EmailSummary> {
+    let opts = send::Options {
+        out: out.to_path_buf(),
+        resend: if m.resend && !m.failed {
+            m.resend_ids.clone()
+        } else {
+            Vec::new()
+        },
+        resend_failed: m.resend && m.failed,
+        resend_uncertain: m.resend_uncertain.then(|| m.resend_ids.clone()),
+        quiet,
+    };
+    if m.resend && !m.failed && m.resend_ids.is_empty() {
+        anyhow::bail!("--resend needs --id ID (repeatable) or --failed");
+    }
+    if !m.resend && !m.resend_uncertain && !m.resend_ids.is_empty() {
+        anyhow::bail!("--id needs --resend or --resend-uncertain");
+    }
+    let result = send::run(settings, &opts, stop);
+    // Outstanding work is listed whether or not the phase ran to the end.
+    if !quiet {
+        print_outstanding(out);
+    }
+    let s = result?;
+    if !quiet {
+        let verb = match s.mode {
+            "outbox" => "written to the outbox",
+            "to-override" => "sent to the override address",
+            _ => "sent",
+        };
+        eprintln!(
+            "email: {} {verb}, {} failed for now, {} failed permanently, {} uncertain, {} suppressed, {} without consent, {} sent before ({:.1} messages/s, {} retries) via {}",
+            s.sent,
+            s.failed_transient,
+            s.failed_permanent,
+            s.uncertain + s.found_uncertain,
+            s.suppressed,
+            s.skipped_no_consent,
+            s.already_sent,
+            s.messages_per_second,
+            s.retries,
+            s.via
+        );
+        if s.pending == 0 {
+            eprintln!("email: nothing to send now (every consenting report is sent, failed, uncertain or waiting for its next try)");
+        }
+    }
+    if s.status == "interrupted" {
+        eprintln!("email: interrupted; the messages in flight were finished and recorded. Run again to send the rest.");
+    }
+    Ok(s)
+}
+
+/// The reports an operator must look at, from the ledger: uncertain ones by id with when and
+/// where they were sent, and failed ones counted, with the commands that act on them.
+fn print_outstanding(out: &Path) {
+    use crate::store::ledger::{EmailState, Ledger};
+    let Ok(ledger) = Ledger::open(out) else {
+        return;
+    };
+    let (Ok(uncertain), Ok(failed)) = (
+        ledger.entries_in(&[EmailState::Uncertain]),
+        ledger.entries_in(&[EmailState::FailedTransient, EmailState::FailedPermanent]),
+    ) else {
+        return;
+    };
+    let dir = out.display();
+    if !uncertain.is_empty() {
+        eprintln!(
+            "email: {} report(s) UNCERTAIN — handed to the server without a reply to the end of the message; they may or may not have arrived and are never sent again automatically:",
+            uncertain.len()
+        );
+        for e in uncertain.iter().take(20) {
+            eprintln!("  {}", super::listing::describe(e, false));
+        }
+        if uncertain.len() > 20 {
+            eprintln!(
+                "  … and {} more: riskreport status --out {dir} --uncertain",
+                uncertain.len() - 20
+            );
+        }
+        eprintln!("  check the server's log for their Message-IDs, then send the ones that did not arrive: riskreport send --out {dir} --resend-uncertain [--id ID …]");
+    }
+    if !failed.is_empty() {
+        let permanent = failed
+            .iter()
+            .filter(|e| e.email_state == EmailState::FailedPermanent)
+            .count();
+        eprintln!(
+            "email: {} report(s) failed ({} permanently, {} waiting for a later try): riskreport status --out {dir} --failed; after fixing the cause: riskreport send --out {dir} --resend --failed",
+            failed.len(),
+            permanent,
+            failed.len() - permanent
+        );
+    }
+}
