@@ -200,10 +200,10 @@ fn run_locked(
 ) -> anyhow::Result<Summary> {
     let started = Instant::now();
     let mut warnings = Vec::new();
-    if let Some(dead) = &lock.cleared_stale {
+    if let Some(dead) = &lock.previous_unreleased {
         warnings.push(format!(
-            "cleared a stale lock left by process {} (started {})",
-            dead.pid, dead.since
+            "the previous run in this directory (process {} on {}, started {}) ended without finishing — killed or crashed; its finished reports are kept and the rest are rendered now",
+            dead.pid, dead.host, dead.since
         ));
     }
     let leftovers = layout::prepare(&opts.out)?;

@@ -1,48 +1,33 @@
-//! One run per output directory: `DIR/.riskreport.lock`, created with O_EXCL (`create_new`), holds
-//! the owner's PID, start time and host. Released (removed) on Drop.
+//! One run per output directory: an advisory lock (`flock`) on `DIR/.riskreport.lock`, taken
+//! without waiting. The kernel releases it when the holder ends for any reason — exit, panic,
+//! SIGKILL, OOM kill — so there is no stale lock to detect or clear, and no PID to trust.
 //!
-//! A lock left behind by a process that died (SIGKILL, power cut, OOM kill) is detected and
-//! cleared:
-//! - same host: the owner is dead when `/proc/<pid>` does not exist (Linux; elsewhere `kill -0`),
-//!   or when the PID is our own but this process does not hold the lock (a container restarted:
-//!   riskreport is PID 1 again). Locks held by this process are tracked in `HELD`, so a second
-//!   `acquire` of the same directory from the same process fails like any other;
-//! - another host (a shared volume, e.g. a Kubernetes pod retried on another node): PIDs mean
-//!   nothing here, so the holder refreshes the file's mtime every `HEARTBEAT`, and a lock whose
-//!   mtime is older than `FOREIGN_STALE_AFTER` is stale.
+//! The file itself stays (removing it would let a process that opened the old file and a
+//! process that created a new one both hold "the" lock). While held it names the holder (PID,
+//! host, start time) for the message another run prints; a clean release empties it, so text
+//! found in an unlocked file says the previous run ended without releasing (killed or crashed).
 //!
-//! A live PID that was reused by an unrelated process keeps the lock held: the error tells the
-//! operator how to check and clear it. Wrongly breaking a live lock would be worse.
+//! On network filesystems: NFS (v4, or v3 with lockd) carries `flock` to the server, so runs on
+//! two hosts exclude each other, and a dead client's lock ends with its lease (about 90 s). A
+//! filesystem without locks (some FUSE and SMB mounts) is refused with that reason rather than
+//! run unlocked.
 
 use std::fmt;
-use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{self, Read, Seek, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Mutex};
-use std::thread;
-use std::time::{Duration, SystemTime};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 pub const LOCK_FILE: &str = ".riskreport.lock";
-/// How often a holder refreshes its lock file's mtime.
-pub const HEARTBEAT: Duration = Duration::from_secs(15);
-/// A lock from another host not refreshed for this long belongs to a dead process.
-pub const FOREIGN_STALE_AFTER: Duration = Duration::from_secs(120);
-/// A lock file that cannot be parsed (its writer died between create and write) this old is stale.
-const UNREADABLE_GRACE: Duration = Duration::from_secs(10);
-
-/// Lock files held by this process (canonical paths).
-static HELD: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
     #[error(
         "the output directory {dir} is in use by riskreport process {pid} on {host} (started {since}).\n\
-         Wait for that run to finish, or stop it. If no riskreport is running any more (check with `ps -p {pid}` on {host}), \
-         remove {path} and run again.",
-        dir = path.parent().map_or_else(|| path.display().to_string(), |d| d.display().to_string()),
-        path = path.display()
+         Wait for that run to finish, or stop it (the lock ends with that process, even if it is killed).",
+        dir = dir_of(path)
     )]
     Held {
         pid: u32,
@@ -51,16 +36,25 @@ pub enum LockError {
         path: PathBuf,
     },
     #[error(
-        "another riskreport is just starting in {dir} (its lock file {path} is still being written); try again in a few seconds",
-        dir = path.parent().map_or_else(|| path.display().to_string(), |d| d.display().to_string()),
+        "another riskreport is just starting in {dir} (it holds {path} but has not written its name yet); try again in a few seconds",
+        dir = dir_of(path),
         path = path.display()
     )]
     Starting { path: PathBuf },
+    #[error("cannot lock {path}: the filesystem does not support file locks; put the output directory on a local disk or an NFS mount with locking", path = path.display())]
+    Unsupported { path: PathBuf, source: io::Error },
+    #[error("{path} is a symbolic link: the run lock is only taken inside the output directory; remove the link", path = path.display())]
+    Link { path: PathBuf },
     // The io error is the source, not in the message: `{:#}` prints the chain once.
     #[error("cannot lock the output directory {path}", path = path.display())]
     Io { path: PathBuf, source: io::Error },
     #[error("{path} exists and is not a directory: --out names the directory the reports go to; choose another path or move that file away", path = path.display())]
     NotADirectory { path: PathBuf },
+}
+
+fn dir_of(path: &Path) -> String {
+    path.parent()
+        .map_or_else(|| path.display().to_string(), |d| d.display().to_string())
 }
 
 /// Who holds (or held) a lock.
@@ -85,6 +79,17 @@ impl LockOwner {
             host: field("host")?.to_string(),
         })
     }
+
+    fn me() -> LockOwner {
+        let now = OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .unwrap_or_else(|_| OffsetDateTime::now_utc());
+        LockOwner {
+            pid: std::process::id(),
+            since: now.format(&Rfc3339).unwrap_or_else(|_| now.to_string()),
+            host: hostname(),
+        }
+    }
 }
 
 impl fmt::Display for LockOwner {
@@ -95,18 +100,18 @@ impl fmt::Display for LockOwner {
     }
 }
 
-/// The held lock. Dropping it stops the heartbeat and removes the file (if it is still ours).
+/// The held lock; dropping it empties the file and releases the lock.
 #[derive(Debug)]
 pub struct RunLock {
+    file: File,
+    #[cfg(test)]
     path: PathBuf,
-    owner: LockOwner,
-    /// The dead owner whose stale lock was cleared to take this one, for a log line.
-    pub cleared_stale: Option<LockOwner>,
-    heartbeat: Option<(mpsc::Sender<()>, thread::JoinHandle<()>)>,
+    /// The previous holder, when it ended without releasing (killed, crashed), for a warning.
+    pub previous_unreleased: Option<LockOwner>,
 }
 
 impl RunLock {
-    /// Takes `dir/.riskreport.lock` (creating `dir` if needed), clearing a stale lock first.
+    /// Takes `dir/.riskreport.lock` (creating `dir` if needed) or says who holds it.
     pub fn acquire(dir: &Path) -> Result<RunLock, LockError> {
         let io_err = |path: &Path| {
             let path = path.to_path_buf();
@@ -119,59 +124,25 @@ impl RunLock {
         }
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         let path = dir.canonicalize().map_err(io_err(dir))?.join(LOCK_FILE);
-        let now = OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .unwrap_or_else(|_| OffsetDateTime::now_utc());
-        let owner = LockOwner {
-            pid: std::process::id(),
-            since: now.format(&Rfc3339).unwrap_or_else(|_| now.to_string()),
-            host: hostname(),
-        };
-        let mut cleared_stale = None;
-        // Held for the whole attempt, so that two threads of this process cannot both see our
-        // PID in the file and take it for a previous incarnation's.
-        let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
-        // A few rounds: each lost race (someone else created or cleared the file between our
-        // steps) is re-examined from the start.
-        for _ in 0..5 {
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut f) => {
-                    let written = f
-                        .write_all(owner.to_string().as_bytes())
-                        .and_then(|_| f.sync_all());
-                    if let Err(e) = written {
-                        let _ = std::fs::remove_file(&path);
-                        return Err(io_err(&path)(e));
-                    }
-                    let heartbeat = start_heartbeat(path.clone());
-                    held.push(path.clone());
-                    return Ok(RunLock {
-                        path,
-                        owner,
-                        cleared_stale,
-                        heartbeat,
-                    });
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&path)
+            .map_err(|e| {
+                if e.raw_os_error() == Some(libc::ELOOP) {
+                    LockError::Link { path: path.clone() }
+                } else {
+                    io_err(&path)(e)
                 }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(io_err(&path)(e)),
-            }
-            let (text, modified) = match read_lock(&path) {
-                Ok(Some(v)) => v,
-                Ok(None) => continue, // released meanwhile
-                Err(e) => return Err(io_err(&path)(e)),
-            };
-            let age = SystemTime::now()
-                .duration_since(modified)
-                .unwrap_or(Duration::ZERO);
-            let existing = LockOwner::parse(&text);
-            let stale = match &existing {
-                Some(o) if o.host == owner.host && o.pid == owner.pid => !held.contains(&path),
-                Some(o) if o.host == owner.host => !pid_alive(o.pid),
-                Some(_) => age > FOREIGN_STALE_AFTER,
-                None => age > UNREADABLE_GRACE,
-            };
-            if !stale {
-                return Err(match existing {
+            })?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let text = read_all(&mut file).unwrap_or_default();
+                return Err(match LockOwner::parse(&text) {
                     Some(o) => LockError::Held {
                         pid: o.pid,
                         host: o.host,
@@ -181,100 +152,51 @@ impl RunLock {
                     None => LockError::Starting { path },
                 });
             }
-            if remove_if_unchanged(&path, &text).map_err(io_err(&path))? {
-                cleared_stale = Some(existing.unwrap_or(LockOwner {
-                    pid: 0,
-                    since: "unknown".into(),
-                    host: "unknown".into(),
-                }));
+            Err(TryLockError::Error(e))
+                if matches!(e.raw_os_error(), Some(libc::ENOLCK | libc::EOPNOTSUPP)) =>
+            {
+                return Err(LockError::Unsupported { path, source: e });
             }
+            Err(TryLockError::Error(e)) => return Err(io_err(&path)(e)),
         }
-        Err(LockError::Starting { path })
+        let previous = read_all(&mut file).map_err(io_err(&path))?;
+        let write = |f: &mut File| -> io::Result<()> {
+            f.set_len(0)?;
+            f.rewind()?;
+            f.write_all(LockOwner::me().to_string().as_bytes())?;
+            f.sync_all()
+        };
+        write(&mut file).map_err(io_err(&path))?;
+        Ok(RunLock {
+            file,
+            #[cfg(test)]
+            path,
+            previous_unreleased: LockOwner::parse(&previous),
+        })
     }
 
     #[cfg(test)]
     pub fn path(&self) -> &Path {
         &self.path
     }
-
-    #[cfg(test)]
-    pub fn owner(&self) -> &LockOwner {
-        &self.owner
-    }
 }
 
 impl Drop for RunLock {
     fn drop(&mut self) {
-        if let Some((stop, handle)) = self.heartbeat.take() {
-            drop(stop);
-            let _ = handle.join();
-        }
-        HELD.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .retain(|p| p != &self.path);
-        // Only remove the file if it is still ours (it could have been cleared and retaken by
-        // an operator who judged us dead).
-        if let Ok(Some((text, _))) = read_lock(&self.path) {
-            if LockOwner::parse(&text).as_ref() == Some(&self.owner) {
-                let _ = std::fs::remove_file(&self.path);
-            }
+        // Emptied while still held: the next run reads a clean release. Should this fail, the
+        // next run only warns about a previous run that did not finish; the lock itself is the
+        // kernel's and ends when the file is closed right after.
+        if self.file.set_len(0).is_err() {
+            tracing::debug!("could not empty the lock file on release");
         }
     }
 }
 
-/// The lock file's text and mtime; `None` when it does not exist.
-fn read_lock(path: &Path) -> io::Result<Option<(String, SystemTime)>> {
-    let text = match std::fs::read(path) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let modified = match std::fs::metadata(path).and_then(|m| m.modified()) {
-        Ok(t) => t,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    Ok(Some((text, modified)))
-}
-
-/// Removes a stale lock only if it still has the text we judged stale, so that two processes
-/// clearing the same stale lock cannot remove the fresh lock one of them has just taken: the
-/// file is first renamed aside (atomic; only one process gets it), then checked.
-fn remove_if_unchanged(path: &Path, stale_text: &str) -> io::Result<bool> {
-    let aside = path.with_file_name(format!("{LOCK_FILE}.stale.{}", std::process::id()));
-    match std::fs::rename(path, &aside) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(e),
-    }
-    let taken = std::fs::read(&aside)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default();
-    if taken == stale_text {
-        std::fs::remove_file(&aside)?;
-        return Ok(true);
-    }
-    // We grabbed a fresh lock another process has just taken: put it back (hard_link fails
-    // rather than overwrite should yet another lock have appeared), then drop our copy.
-    let _ = std::fs::hard_link(&aside, path);
-    let _ = std::fs::remove_file(&aside);
-    Ok(false)
-}
-
-fn start_heartbeat(path: PathBuf) -> Option<(mpsc::Sender<()>, thread::JoinHandle<()>)> {
-    let (stop, stopped) = mpsc::channel::<()>();
-    let handle = thread::Builder::new()
-        .name("riskreport-lock-heartbeat".into())
-        .spawn(move || {
-            // Ends when the sender is dropped (Disconnected).
-            while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(HEARTBEAT) {
-                if let Ok(f) = File::options().append(true).open(&path) {
-                    let _ = f.set_modified(SystemTime::now());
-                }
-            }
-        })
-        .ok()?;
-    Some((stop, handle))
+fn read_all(file: &mut File) -> io::Result<String> {
+    let mut bytes = Vec::new();
+    file.rewind()?;
+    file.take(4096).read_to_end(&mut bytes)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn hostname() -> String {
@@ -286,43 +208,32 @@ fn hostname() -> String {
         .unwrap_or_else(|| "localhost".to_string())
 }
 
-/// Whether a process with this PID exists on this machine. When that cannot be told, it is
-/// assumed alive: a lock is never broken on a guess.
-fn pid_alive(pid: u32) -> bool {
-    if pid == 0 {
-        return false;
-    }
-    if cfg!(target_os = "linux") {
-        return Path::new("/proc").join(pid.to_string()).exists();
-    }
-    #[cfg(unix)]
-    {
-        // `kill -0` checks existence without signalling; EPERM (someone else's process) still
-        // prints an error and fails, so only "No such process" counts as dead.
-        if let Ok(out) = std::process::Command::new("kill")
-            .arg("-0")
-            .arg(pid.to_string())
-            .output()
-        {
-            return out.status.success()
-                || !String::from_utf8_lossy(&out.stderr)
-                    .to_lowercase()
-                    .contains("no such process");
-        }
-    }
-    true
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::{Child, Command, Stdio};
 
-    fn dead_pid() -> u32 {
-        let mut child = std::process::Command::new("true").spawn().unwrap();
-        let pid = child.id();
-        child.wait().unwrap();
-        assert!(!pid_alive(pid), "pid {pid} should be gone once reaped");
-        pid
+    /// Another process holding the lock (flock(1)) with `text` in the file, as a riskreport
+    /// would have written it; returns once the lock is taken.
+    fn held_elsewhere(dir: &Path, text: &str) -> Child {
+        let path = dir.join(LOCK_FILE);
+        std::fs::write(&path, text).unwrap();
+        let mut child = Command::new("flock")
+            .args(["--nonblock", "--no-fork"])
+            .arg(&path)
+            .args(["sh", "-c", "echo locked; exec sleep 600"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("flock(1) from util-linux runs");
+        let mut line = [0u8; 7];
+        child
+            .stdout
+            .as_mut()
+            .unwrap()
+            .read_exact(&mut line)
+            .unwrap();
+        assert_eq!(&line, b"locked\n");
+        child
     }
 
     #[test]
@@ -330,151 +241,77 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let lock_path = dir.path().canonicalize().unwrap().join(LOCK_FILE);
         let first = RunLock::acquire(dir.path()).unwrap();
-        assert!(first.cleared_stale.is_none());
+        assert!(first.previous_unreleased.is_none());
         assert_eq!(first.path(), lock_path);
-        let text = std::fs::read_to_string(&lock_path).unwrap();
-        assert!(
-            text.contains(&format!("pid={}", std::process::id())),
-            "{text}"
-        );
+        let me = LockOwner::parse(&std::fs::read_to_string(&lock_path).unwrap()).unwrap();
+        assert_eq!(me.pid, std::process::id());
 
+        // The same process, another open file: held like from any other process.
         match RunLock::acquire(dir.path()) {
             Err(LockError::Held {
                 pid, since, path, ..
             }) => {
                 assert_eq!(
                     (pid, since.as_str(), path.as_path()),
-                    (
-                        std::process::id(),
-                        first.owner().since.as_str(),
-                        lock_path.as_path()
-                    )
+                    (me.pid, me.since.as_str(), lock_path.as_path())
                 );
             }
             other => panic!("expected Held, got {other:?}"),
         }
-        assert!(
-            lock_path.exists(),
-            "the failed attempt left the holder's lock alone"
-        );
         drop(first);
-        assert!(!lock_path.exists(), "released on drop");
-        drop(RunLock::acquire(dir.path()).unwrap());
-    }
-
-    #[test]
-    fn live_process_on_this_host_holds_the_lock() {
-        // PID 1 always exists; it stands for another riskreport that is running.
-        let dir = tempfile::tempdir().unwrap();
-        let other = LockOwner {
-            pid: 1,
-            since: "2026-03-01T02:00:00Z".into(),
-            host: hostname(),
-        };
-        std::fs::write(dir.path().join(LOCK_FILE), other.to_string()).unwrap();
-        let msg = RunLock::acquire(dir.path()).unwrap_err().to_string();
-        assert!(
-            msg.contains("in use by riskreport process 1")
-                && msg.contains("started 2026-03-01T02:00:00Z"),
-            "{msg}"
-        );
-        assert!(msg.contains("remove") && msg.contains(LOCK_FILE), "{msg}");
         assert_eq!(
-            std::fs::read_to_string(dir.path().join(LOCK_FILE)).unwrap(),
-            other.to_string()
+            std::fs::read(&lock_path).unwrap(),
+            b"",
+            "emptied on release"
         );
+        let again = RunLock::acquire(dir.path()).unwrap();
+        assert!(again.previous_unreleased.is_none(), "a clean release");
     }
 
     #[test]
-    fn own_pid_from_a_previous_incarnation_is_stale() {
-        // A restarted container: the lock names our PID, but this process never took it.
+    fn a_holder_on_another_host_is_named_and_its_death_releases_the_lock() {
         let dir = tempfile::tempdir().unwrap();
-        let previous = LockOwner {
-            pid: std::process::id(),
-            since: "2026-03-01T02:00:00Z".into(),
-            host: hostname(),
-        };
-        std::fs::write(dir.path().join(LOCK_FILE), previous.to_string()).unwrap();
-        let lock = RunLock::acquire(dir.path()).unwrap();
-        assert_eq!(lock.cleared_stale, Some(previous));
-    }
-
-    #[test]
-    fn dead_pid_lock_is_cleared() {
-        let dir = tempfile::tempdir().unwrap();
-        let dead = LockOwner {
-            pid: dead_pid(),
-            since: "2026-03-01T02:00:00Z".into(),
-            host: hostname(),
-        };
-        std::fs::write(dir.path().join(LOCK_FILE), dead.to_string()).unwrap();
-        let lock = RunLock::acquire(dir.path()).unwrap();
-        assert_eq!(lock.cleared_stale.as_ref(), Some(&dead));
-        let text = std::fs::read_to_string(dir.path().join(LOCK_FILE)).unwrap();
-        assert_eq!(LockOwner::parse(&text).as_ref(), Some(lock.owner()));
-        assert!(!std::fs::read_dir(dir.path()).unwrap().any(|e| e
-            .unwrap()
-            .file_name()
-            .to_string_lossy()
-            .contains(".stale.")));
-    }
-
-    #[test]
-    fn foreign_host_lock_is_stale_only_without_heartbeat() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(LOCK_FILE);
         let foreign = LockOwner {
-            pid: 1,
+            pid: 4242,
             since: "2026-03-01T02:00:00Z".into(),
             host: "another-node-7f9c".into(),
         };
-        std::fs::write(&path, foreign.to_string()).unwrap();
+        let mut holder = held_elsewhere(dir.path(), &foreign.to_string());
+        let msg = RunLock::acquire(dir.path()).unwrap_err().to_string();
         assert!(
-            matches!(RunLock::acquire(dir.path()), Err(LockError::Held { .. })),
-            "fresh heartbeat: held"
+            msg.contains("in use by riskreport process 4242 on another-node-7f9c")
+                && msg.contains("started 2026-03-01T02:00:00Z"),
+            "{msg}"
         );
-
-        let old = SystemTime::now() - FOREIGN_STALE_AFTER - Duration::from_secs(30);
-        File::options()
-            .append(true)
-            .open(&path)
-            .unwrap()
-            .set_modified(old)
-            .unwrap();
+        holder.kill().unwrap();
+        holder.wait().unwrap();
+        // Killed without releasing: the kernel ended the lock; its text tells what happened.
         let lock = RunLock::acquire(dir.path()).unwrap();
-        assert_eq!(lock.cleared_stale, Some(foreign));
+        assert_eq!(lock.previous_unreleased, Some(foreign));
     }
 
     #[test]
-    fn unreadable_lock_waits_for_grace_then_clears() {
+    fn a_holder_that_has_not_written_its_name_is_starting() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(LOCK_FILE);
-        std::fs::write(&path, "").unwrap();
+        let mut holder = held_elsewhere(dir.path(), "");
         assert!(matches!(
             RunLock::acquire(dir.path()),
             Err(LockError::Starting { .. })
         ));
-        File::options()
-            .append(true)
-            .open(&path)
-            .unwrap()
-            .set_modified(SystemTime::now() - Duration::from_secs(60))
-            .unwrap();
-        let lock = RunLock::acquire(dir.path()).unwrap();
-        assert_eq!(lock.cleared_stale.as_ref().map(|o| o.pid), Some(0));
+        holder.kill().unwrap();
+        holder.wait().unwrap();
     }
 
     #[test]
-    fn drop_leaves_someone_elses_lock_alone() {
+    fn a_planted_link_is_never_opened() {
         let dir = tempfile::tempdir().unwrap();
-        let lock = RunLock::acquire(dir.path()).unwrap();
-        let other = LockOwner {
-            pid: 1,
-            since: "x".into(),
-            host: "elsewhere".into(),
-        };
-        std::fs::write(dir.path().join(LOCK_FILE), other.to_string()).unwrap();
-        drop(lock);
-        assert!(dir.path().join(LOCK_FILE).exists());
+        let target = dir.path().join("precious");
+        std::fs::write(&target, "keep me").unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join(LOCK_FILE)).unwrap();
+        assert!(matches!(
+            RunLock::acquire(dir.path()),
+            Err(LockError::Link { .. })
+        ));
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
     }
 }

@@ -4,7 +4,7 @@
 use crate::util::tempdir;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 struct Out {
     code: i32,
@@ -264,36 +264,48 @@ fn sigterm_finishes_the_reports_in_flight_and_says_how_to_resume() {
 }
 
 #[test]
-fn a_second_run_on_the_same_directory_is_refused_and_a_stale_lock_is_cleared() {
+fn a_second_run_on_the_same_directory_is_refused_and_a_killed_holder_releases_it() {
     let t = tempdir();
-    let input = sample(t.path(), 150);
+    let input = sample(t.path(), 40);
     let input = input.to_str().unwrap();
+    // The first run stops itself at its 20th row, holding the lock.
     let mut first = cmd(t.path(), &["run", input, "--out", "out", "--jobs", "1"])
+        .env("RISKREPORT_FAILPOINT", "batch-row@20:stop")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let lock = t.path().join("out/.riskreport.lock");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !lock.exists() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    crate::util::wait_until_stopped(first.id(), 60, "the first run reaches row 20");
     let second = rr(t.path(), &["run", input, "--out", "out"]);
-    first.kill().unwrap();
-    first.wait().unwrap();
     assert_eq!(second.code, 2, "{}", second.stderr);
     assert!(
-        second.stderr.contains("in use by riskreport process"),
+        second
+            .stderr
+            .contains(&format!("in use by riskreport process {} on ", first.id())),
         "{}",
         second.stderr
     );
 
-    // The killed run left its lock behind; the next run detects the dead owner and goes on.
-    assert!(lock.exists());
+    // SIGKILL: nothing of the first run releases anything; the kernel does.
+    first.kill().unwrap();
+    first.wait().unwrap();
     let third = rr(t.path(), &["run", input, "--out", "out", "--no-progress"]);
     assert_eq!(third.code, 0, "{}", third.stderr);
-    assert!(third.stderr.contains("stale lock"), "{}", third.stderr);
-    assert!(!lock.exists(), "the lock is released at the end");
+    assert!(
+        third.stderr.contains(&format!(
+            "the previous run in this directory (process {} on ",
+            first.id()
+        )) && third.stderr.contains("ended without finishing"),
+        "{}",
+        third.stderr
+    );
+    let fourth = rr(t.path(), &["run", input, "--out", "out", "--no-progress"]);
+    assert_eq!(fourth.code, 0, "{}", fourth.stderr);
+    assert!(
+        !fourth.stderr.contains("previous run"),
+        "a clean release is not reported: {}",
+        fourth.stderr
+    );
 }
 
 #[test]
