@@ -136,11 +136,7 @@ fn assemble(files: Vec<(String, String)>) -> Result<Catalog, CatalogErrors> {
         hasher.update(text.as_bytes());
         hasher.update([0]);
     }
-    let fingerprint: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let fingerprint = format!("{:x}", hasher.finalize());
     let mut meta: Option<Meta> = None;
     let mut tools = None;
     let mut industries = None;

@@ -161,7 +161,7 @@ impl Composer {
         let message_id = format!("<{}.{}{resend}@{}>", l.audit_id, version, domain);
         // Boundaries from the report version: the same report gives the same bytes. "=_" never
         // occurs in base64 or quoted-printable output, so a boundary cannot clash with content.
-        let tag = hex(&Sha256::digest(message_id.as_bytes()))[..24].to_string();
+        let tag = format!("{:x}", Sha256::digest(message_id.as_bytes()))[..24].to_string();
 
         let rcpt = self.to_override.clone().unwrap_or(to_addr.clone());
         let envelope = lettre::address::Envelope::new(
@@ -247,7 +247,7 @@ pub fn unsubscribe_token(secret: &str, audit_id: &str, address: &str) -> String 
     mac.update(b"\n");
     mac.update(address.to_lowercase().as_bytes());
     let tag = mac.finalize().into_bytes();
-    format!("{audit_id}.{}", &hex(&tag)[..32])
+    format!("{audit_id}.{}", &format!("{tag:x}")[..32])
 }
 
 fn read_template(dir: &Path, name: &str) -> anyhow::Result<String> {
@@ -266,13 +266,21 @@ pub fn clean(s: &str) -> String {
         .join(" ")
 }
 
-/// `AI-Career-Risk-Report-First-Last.pdf`: Latin letters folded to ASCII, other scripts and
-/// punctuation dropped; the audit id when nothing ASCII is left.
+/// `AI-Career-Risk-Report-First-Last.pdf`: every script transliterated to ASCII letters
+/// (`deunicode`), punctuation dropped; the audit id when no letter is left.
 pub fn attachment_name(full_name: Option<&str>, audit_id: &str) -> String {
     let words: Vec<String> = full_name
         .unwrap_or("")
         .split(|c: char| c.is_whitespace() || c == '-')
-        .map(|w| w.chars().filter_map(fold_ascii).collect::<String>())
+        .map(|w| {
+            // Letters only: deunicode also spells out emoji and symbols ("slightsmile").
+            w.chars()
+                .filter(|c| c.is_alphanumeric())
+                .filter_map(deunicode::deunicode_char)
+                .flat_map(str::chars)
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+        })
         .filter(|w| !w.is_empty())
         .collect();
     let mut who = words.join("-");
@@ -283,62 +291,15 @@ pub fn attachment_name(full_name: Option<&str>, audit_id: &str) -> String {
     format!("AI-Career-Risk-Report-{}.pdf", who.trim_end_matches('-'))
 }
 
-fn fold_ascii(c: char) -> Option<char> {
-    if c.is_ascii_alphanumeric() {
-        return Some(c);
-    }
-    let base = match c {
-        'À'..='Å' | 'Ā' | 'Ă' | 'Ą' => 'A',
-        'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
-        'Ç' | 'Ć' | 'Č' => 'C',
-        'ç' | 'ć' | 'č' => 'c',
-        'Ď' | 'Đ' => 'D',
-        'ď' | 'đ' => 'd',
-        'È'..='Ë' | 'Ē' | 'Ė' | 'Ę' | 'Ě' => 'E',
-        'è'..='ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
-        'Ğ' => 'G',
-        'ğ' => 'g',
-        'Ì'..='Ï' | 'Ī' | 'İ' => 'I',
-        'ì'..='ï' | 'ī' | 'ı' => 'i',
-        'Ł' => 'L',
-        'ł' => 'l',
-        'Ñ' | 'Ń' | 'Ň' => 'N',
-        'ñ' | 'ń' | 'ň' => 'n',
-        'Ò'..='Ö' | 'Ø' | 'Ō' | 'Ő' => 'O',
-        'ò'..='ö' | 'ø' | 'ō' | 'ő' => 'o',
-        'Ř' => 'R',
-        'ř' => 'r',
-        'Ś' | 'Š' | 'Ş' => 'S',
-        'ś' | 'š' | 'ş' | 'ß' => 's',
-        'Ť' | 'Ţ' => 'T',
-        'ť' | 'ţ' => 't',
-        'Ù'..='Ü' | 'Ū' | 'Ů' | 'Ű' => 'U',
-        'ù'..='ü' | 'ū' | 'ů' | 'ű' => 'u',
-        'Ý' | 'Ÿ' => 'Y',
-        'ý' | 'ÿ' => 'y',
-        'Ź' | 'Ż' | 'Ž' => 'Z',
-        'ź' | 'ż' | 'ž' => 'z',
-        _ => return None,
-    };
-    Some(base)
-}
-
 /// RFC 3986 percent-encoding of everything but the unreserved characters, for URL and mailto
-/// parts (a dozen lines; not worth a crate).
+/// parts.
 pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    const RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(s, RESERVED).to_string()
 }
 
 #[cfg(test)]
@@ -530,13 +491,26 @@ mod tests {
             attachment_name(Some("Ana Silva"), "x"),
             "AI-Career-Risk-Report-Ana-Silva.pdf"
         );
+        // Every script is transliterated, so no letter is dropped (issue #14).
         assert_eq!(
             attachment_name(Some("Μαρία Γεωργίου"), "a-7"),
+            "AI-Career-Risk-Report-Maria-Georgiou.pdf"
+        );
+        assert_eq!(
+            attachment_name(Some("Nguyễn Thị Hồng"), "a-7"),
+            "AI-Career-Risk-Report-Nguyen-Thi-Hong.pdf"
+        );
+        assert_eq!(
+            attachment_name(Some("🙂 ‐"), "a-7"),
             "AI-Career-Risk-Report-a-7.pdf"
         );
         assert_eq!(
             attachment_name(Some("O'Brien, Seán"), "a-7"),
             "AI-Career-Risk-Report-OBrien-Sean.pdf"
+        );
+        assert_eq!(
+            attachment_name(Some("王小明"), "a-7"),
+            "AI-Career-Risk-Report-WangXiaoMing.pdf"
         );
         assert_eq!(
             attachment_name(None, "a-7"),

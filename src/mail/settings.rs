@@ -289,7 +289,10 @@ impl Layer {
             .trim_end_matches(']')
             .to_string();
         let decode = |s: &str| -> anyhow::Result<String> {
-            percent_decode(s).with_context(|| format!("{what}: bad %-escape"))
+            Ok(percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .with_context(|| format!("{what}: a %-escape is not UTF-8"))?
+                .into_owned())
         };
         if let Some(pw) = u.password() {
             if !allow_password {
@@ -309,23 +312,6 @@ impl Layer {
         self.tls.get_or_insert(tls);
         Ok(())
     }
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// `riskreport.toml`: see `riskreport.example.toml` at the repository root.

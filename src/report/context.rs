@@ -323,21 +323,6 @@ fn fmt_years(y: f64) -> String {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
     let audit = a.audit;
     let role = a.role;
@@ -616,12 +601,11 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
             industry_offset: a.industry.offset,
             industry_note: a.industry.note.clone(),
             industry_basis: basis_label(a.industry.basis),
-            submitted: format!(
-                "{} {} {}",
-                d.day(),
-                MONTHS[d.month() as usize - 1],
-                d.year()
-            ),
+            submitted: d
+                .format(time::macros::format_description!(
+                    "[day padding:none] [month repr:long] [year]"
+                ))
+                .unwrap_or_else(|_| d.to_string()),
             year,
         },
         role: RoleCtx {

@@ -78,19 +78,24 @@ impl Layouts {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         h.update(style.as_bytes());
+        h.update([0]);
         let style: Style = toml::from_str(&style)
             .map_err(|e| anyhow::anyhow!("layouts/style.toml: {}", e.message()))?;
         let mut env = minijinja::Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
+        // Each part ends with a NUL (which no name or template holds), so moving text from
+        // the end of one template to the start of the next changes the fingerprint.
         for (name, text) in pages {
             h.update(name.as_bytes());
+            h.update([0]);
             h.update(text.as_bytes());
+            h.update([0]);
             env.add_template_owned(name.clone(), text)
                 .map_err(|e| anyhow::anyhow!("layouts/pages/{name}.j2: {e}"))?;
         }
-        let fingerprint = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let fingerprint = format!("{:x}", h.finalize());
         Ok(Layouts {
             env,
             style,

@@ -206,7 +206,7 @@ pub fn set(
             + space * (line.len().saturating_sub(1)) as f32;
         out.width = out.width.max(natural);
         let gaps = line.len().saturating_sub(1) as f32;
-        let (mut x, gap) = match style.align {
+        let (x, gap) = match style.align {
             Align::Justify if i + 1 < n && gaps > 0.0 => (0.0, space + (width - natural) / gaps),
             Align::Right => (width - natural, space),
             _ => (0.0, space),
@@ -215,8 +215,6 @@ pub fn set(
         // leading's extra space above, like CSS line boxes.
         let baseline = i as f32 * line_h + (line_h - style.size) / 2.0 + ascent.min(style.size);
         emit_line(&mut out.items, line, x, baseline, gap, space, style);
-        x += natural;
-        let _ = x;
     }
     out
 }
@@ -232,7 +230,6 @@ fn emit_line(
     style: &TextStyle,
 ) {
     let mut run: Option<TextRun> = None;
-    let mut run_end = x;
     for (wi, word) in line.into_iter().enumerate() {
         if wi > 0 {
             if let Some(r) = run.as_mut() {
@@ -261,10 +258,8 @@ fn emit_line(
                 }
             }
             x += p.width;
-            run_end = x;
         }
     }
-    let _ = run_end;
     if let Some(r) = run {
         items.push(Item::Text(r));
     }

@@ -20,7 +20,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
@@ -209,40 +209,19 @@ pub fn fingerprint(row_bytes: &[u8], catalog_fp: &str, layouts_fp: &str, version
         h.update((part.len() as u64).to_le_bytes());
         h.update(part);
     }
-    hex(&h.finalize())
+    format!("{:x}", h.finalize())
 }
 
 /// SHA-256 (hex) of bytes in memory, e.g. a PDF just rendered.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+    format!("{:x}", Sha256::digest(bytes))
 }
 
-/// SHA-256 (hex) and length of a file, read in 64 KiB blocks.
+/// SHA-256 (hex) and length of a file.
 pub fn sha256_file(path: &Path) -> io::Result<(String, u64)> {
-    let mut f = File::open(path)?;
     let mut h = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut len = 0u64;
-    loop {
-        let n = match f.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        h.update(&buf[..n]);
-        len += n as u64;
-    }
-    Ok((hex(&h.finalize()), len))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
+    let len = io::copy(&mut File::open(path)?, &mut h)?;
+    Ok((format!("{:x}", h.finalize()), len))
 }
 
 /// The canonical stored form of a time: UTC, whole seconds, `YYYY-MM-DDTHH:MM:SSZ`. One fixed
