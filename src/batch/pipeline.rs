@@ -9,7 +9,7 @@ use super::Renderer;
 use crate::input::{self, Audit, RejectWriter};
 use crate::store::atomic::AtomicFile;
 use crate::store::layout;
-use crate::store::ledger::{self, Ledger, RenderRecord, RunCounts};
+use crate::store::ledger::{self, Ledger, RenderRecord, RunCounts, RunStatus};
 use crate::store::lock::RunLock;
 use anyhow::Context;
 use serde::Serialize;
@@ -55,8 +55,7 @@ pub struct Summary {
     pub rejected: u64,
     pub failed: u64,
     pub reports_per_second: f64,
-    /// ok | partial (rejects or failures) | interrupted
-    pub status: &'static str,
+    pub status: RunStatus,
     pub failures: Vec<Failure>,
     pub warnings: Vec<String>,
     pub peak_rss_mib: Option<f64>,
@@ -175,7 +174,7 @@ pub fn run(
             "out": opts.out.display().to_string(),
             "started_at": ledger::timestamp(started_clock).ok(),
             "finished_at": ledger::timestamp(OffsetDateTime::now_utc()).ok(),
-            "status": "failed",
+            "status": RunStatus::Failed,
             "error": format!("{e:#}"),
         });
         if let Err(w) = write_summary(&opts.out, &doc) {
@@ -225,7 +224,7 @@ fn run_locked(
 
     let mut progress = Progress::new(opts.progress, estimate_rows(input_path));
     for w in &warnings {
-        progress.println(&format!("warning: {w}"));
+        tracing::warn!("{w}");
     }
     let mut c = Counts::default();
     let mut failures: Vec<Failure> = Vec::new();
@@ -288,20 +287,20 @@ fn run_locked(
                     if !missing.is_empty() {
                         let chars: String = missing.iter().collect();
                         let w = format!("{}, line {line} (audit_id {}): no font has {chars}; shown as {} — add a font with --font-dir", input_path.display(), record.audit_id, crate::fonts::REPLACEMENT);
-                        progress.println(&format!("warning: {w}"));
+                        tracing::warn!("{w}");
                         warnings.push(w);
                     }
                     tracing::debug!(audit_id = %record.audit_id, bytes = record.pdf_bytes, "rendered");
                 }
                 Done::Failed(f) => {
                     c.failed += 1;
-                    progress.println(&format!(
-                        "error: {}, line {} (audit_id {}): {}",
+                    tracing::error!(
+                        "{}, line {} (audit_id {}): {}",
                         input_path.display(),
                         f.line,
                         f.audit_id,
                         f.error
-                    ));
+                    );
                     failures.push(f);
                 }
             }
@@ -368,13 +367,13 @@ fn run_locked(
         .map(|now| input_before.describe_change(&now))
         .or_else(|| (!input_path.exists()).then(|| "it was removed".to_string()));
     let status = if changed.is_some() {
-        "input-changed"
+        RunStatus::InputChanged
     } else if interrupted {
-        "interrupted"
+        RunStatus::Interrupted
     } else if c.rejected + c.failed > 0 {
-        "partial"
+        RunStatus::Partial
     } else {
-        "ok"
+        RunStatus::Ok
     };
     let counts = RunCounts {
         rows: c.rows,

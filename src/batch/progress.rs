@@ -3,7 +3,20 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// The bar on screen, if any: log lines lift it while they are written (`suspended`).
+static ACTIVE: Mutex<Option<ProgressBar>> = Mutex::new(None);
+
+/// Runs `f` (a write to standard error) with the progress bar, if one is drawn, lifted.
+pub fn suspended(f: impl FnOnce()) {
+    let bar = ACTIVE.lock().map(|b| b.clone()).unwrap_or(None);
+    match bar {
+        Some(b) => b.suspend(f),
+        None => f(),
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -51,6 +64,9 @@ impl Progress {
             );
             bar
         });
+        if let (Some(b), Ok(mut active)) = (&bar, ACTIVE.lock()) {
+            *active = Some(b.clone());
+        }
         let now = Instant::now();
         // RISKREPORT_PROGRESS_SECONDS changes the log-line interval (default 5 s).
         let every = std::env::var("RISKREPORT_PROGRESS_SECONDS")
@@ -65,14 +81,6 @@ impl Progress {
             last_line: now,
             every,
             estimate,
-        }
-    }
-
-    /// Prints a line without tearing the bar.
-    pub fn println(&self, line: &str) {
-        match &self.bar {
-            Some(b) => b.println(line),
-            None => eprintln!("{line}"),
         }
     }
 
@@ -111,6 +119,9 @@ impl Progress {
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
+            if let Ok(mut active) = ACTIVE.lock() {
+                *active = None;
+            }
         }
     }
 }

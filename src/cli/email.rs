@@ -2,7 +2,7 @@
 //! environment and file; the phase; its closing lines and what still needs an operator.
 
 use super::args::MailOptions;
-use crate::mail::send::{self, EmailSummary};
+use crate::mail::send::{self, EmailSummary, Mode, PhaseStatus};
 use crate::mail::settings::{Layer, Settings, TlsMode, DEFAULT_CONFIG};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -80,11 +80,11 @@ pub fn email_phase(
     let s = result?;
     if !quiet {
         let verb = match s.mode {
-            "outbox" => "written to the outbox",
-            "to-override" => "sent to the override address",
-            _ => "sent",
+            Mode::Outbox => "written to the outbox",
+            Mode::ToOverride => "sent to the override address",
+            Mode::Smtp => "sent",
         };
-        eprintln!(
+        tracing::info!(
             "email: {} {verb}, {} failed for now, {} failed permanently, {} uncertain, {} suppressed, {} without consent, {} sent before ({:.1} messages/s, {} retries) via {}",
             s.sent,
             s.failed_transient,
@@ -98,11 +98,11 @@ pub fn email_phase(
             s.via
         );
         if s.pending == 0 {
-            eprintln!("email: nothing to send now (every consenting report is sent, failed, uncertain or waiting for its next try)");
+            tracing::info!("email: nothing to send now (every consenting report is sent, failed, uncertain or waiting for its next try)");
         }
     }
-    if s.status == "interrupted" {
-        eprintln!("email: interrupted; the messages in flight were finished and recorded. Run again to send the rest.");
+    if s.status == PhaseStatus::Interrupted {
+        tracing::info!("email: interrupted; the messages in flight were finished and recorded. Run again to send the rest.");
     }
     Ok(s)
 }
@@ -122,27 +122,27 @@ fn print_outstanding(out: &Path) {
     };
     let dir = out.display();
     if !uncertain.is_empty() {
-        eprintln!(
+        tracing::info!(
             "email: {} report(s) UNCERTAIN — handed to the server without a reply to the end of the message; they may or may not have arrived and are never sent again automatically:",
             uncertain.len()
         );
         for e in uncertain.iter().take(20) {
-            eprintln!("  {}", super::listing::describe(e, false));
+            tracing::info!("  {}", super::listing::describe(e, false));
         }
         if uncertain.len() > 20 {
-            eprintln!(
+            tracing::info!(
                 "  … and {} more: riskreport status --out {dir} --uncertain",
                 uncertain.len() - 20
             );
         }
-        eprintln!("  check the server's log for their Message-IDs, then send the ones that did not arrive: riskreport send --out {dir} --resend-uncertain [--id ID …]");
+        tracing::info!("  check the server's log for their Message-IDs, then send the ones that did not arrive: riskreport send --out {dir} --resend-uncertain [--id ID …]");
     }
     if !failed.is_empty() {
         let permanent = failed
             .iter()
             .filter(|e| e.email_state == EmailState::FailedPermanent)
             .count();
-        eprintln!(
+        tracing::info!(
             "email: {} report(s) failed ({} permanently, {} waiting for a later try): riskreport status --out {dir} --failed; after fixing the cause: riskreport send --out {dir} --resend --failed",
             failed.len(),
             permanent,

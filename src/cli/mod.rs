@@ -6,6 +6,7 @@ mod bench_cmd;
 mod email;
 mod ledger_cmd;
 mod listing;
+mod log;
 mod run_cmd;
 mod sample_cmd;
 mod score_cmd;
@@ -28,7 +29,7 @@ pub enum Outcome {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(&cli);
+    log::init(cli.quiet, cli.verbose, cli.log_format);
     match run(cli) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::WithRejects) => ExitCode::from(1),
@@ -40,47 +41,9 @@ pub fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {e:#}");
+            tracing::error!("{e:#}");
             ExitCode::from(2)
         }
-    }
-}
-
-/// Logs go to standard error: warnings only with --quiet, per-report lines with -v.
-fn init_logging(cli: &Cli) {
-    use tracing_subscriber::EnvFilter;
-    let level = match (cli.quiet, cli.verbose) {
-        (true, _) => "warn",
-        (false, 0) => "info",
-        (false, 1) => "debug",
-        _ => "trace",
-    };
-    let filter = EnvFilter::try_from_env("RISKREPORT_LOG")
-        .unwrap_or_else(|_| EnvFilter::new(format!("riskreport={level},progress={level}")));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(|| QuietStderr)
-        .with_target(false)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-    let _ = match cli.log_format {
-        args::LogFormat::Json => builder.json().try_init(),
-        args::LogFormat::Text => builder.without_time().try_init(),
-    };
-}
-
-/// Standard error that swallows write errors. A closed or broken stderr (`… 2>&1 | true`,
-/// `2>&-`) must never stop the work; tracing-subscriber reports a failed write with
-/// `eprintln!`, which panics, so the failure must not reach it.
-struct QuietStderr;
-
-impl std::io::Write for QuietStderr {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let _ = std::io::stderr().write_all(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        let _ = std::io::stderr().flush();
-        Ok(())
     }
 }
 
@@ -99,7 +62,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Score(a) => score_cmd::run(&catalog, a),
         Command::Sample(a) => sample_cmd::run(&catalog, a),
         Command::Send(a) => send_cmd::run(a, quiet),
-        Command::Run(a) => {
+        Command::Run(mut a) => {
+            // A bar is for people; JSON logs get progress as log lines.
+            a.no_progress |= cli.log_format == args::LogFormat::Json;
             let renderer = renderer(catalog, &a.render)?;
             run_cmd::run(&renderer, a, quiet)
         }
@@ -144,6 +109,6 @@ fn renderer(
 /// Prints the reader's file-level warnings once, on stderr.
 fn print_warnings(reader: &crate::input::AuditReader) {
     for w in &reader.warnings {
-        eprintln!("warning: {}: {w}", reader.path().display());
+        tracing::warn!("{}: {w}", reader.path().display());
     }
 }

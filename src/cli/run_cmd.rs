@@ -8,7 +8,7 @@ use crate::batch::progress::Mode;
 use crate::batch::shard::Shard;
 use crate::batch::{missing_warning, Renderer};
 use crate::input;
-use crate::store::ledger::Ledger;
+use crate::store::ledger::{Ledger, RunStatus};
 use crate::store::lock::RunLock;
 use anyhow::{bail, Context};
 
@@ -18,7 +18,7 @@ pub fn run(renderer: &Renderer, args: RunArgs, quiet: bool) -> anyhow::Result<Ou
         Some(super::email::settings(&args.mail)?)
     } else {
         if args.mail != super::args::MailOptions::default() {
-            eprintln!("warning: email options given without --email: nothing is emailed");
+            tracing::warn!("email options given without --email: nothing is emailed");
         }
         None
     };
@@ -62,16 +62,16 @@ pub fn run(renderer: &Renderer, args: RunArgs, quiet: bool) -> anyhow::Result<Ou
         args.out.display()
     );
     if !quiet {
-        eprintln!("{line}");
-        if s.rendered == 0 && s.unchanged > 0 && s.status != "interrupted" {
-            eprintln!("nothing to render: every report is up to date (use --force to render them all again)");
+        tracing::info!("{line}");
+        if s.rendered == 0 && s.unchanged > 0 && s.status != RunStatus::Interrupted {
+            tracing::info!("nothing to render: every report is up to date (use --force to render them all again)");
         }
         if s.rejected > 0 {
-            eprintln!("rejected rows and the reasons: {}", s.rejects_csv);
+            tracing::info!("rejected rows and the reasons: {}", s.rejects_csv);
         }
     }
-    if s.status == "interrupted" {
-        eprintln!("interrupted: the reports in flight were finished and recorded. Run the same command again to resume; finished reports are skipped.");
+    if s.status == RunStatus::Interrupted {
+        tracing::info!("interrupted: the reports in flight were finished and recorded. Run the same command again to resume; finished reports are skipped.");
     }
     if mail.is_none() {
         // The email phase backs the ledger up at its end; a run without one does it here.
@@ -80,8 +80,8 @@ pub fn run(renderer: &Renderer, args: RunArgs, quiet: bool) -> anyhow::Result<Ou
             Err(e) => tracing::warn!("could not back up the ledger: {e:#}"),
         }
     }
-    let mut clean = s.status == "ok";
-    if let Some(settings) = mail.filter(|_| s.status != "interrupted") {
+    let mut clean = s.status == RunStatus::Ok;
+    if let Some(settings) = mail.filter(|_| s.status != RunStatus::Interrupted) {
         let e = super::email::email_phase(&settings, &args.out, &args.mail, quiet, &stop)?;
         clean &= !e.has_failures();
     }
@@ -147,9 +147,9 @@ pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> 
                             l.record_render(&record)?;
                         }
                         if let Some(w) = missing_warning(&audit, &missing) {
-                            eprintln!("warning: {w}");
+                            tracing::warn!("{w}");
                         }
-                        eprintln!(
+                        tracing::info!(
                             "{id}: score {} → {}",
                             record.score.unwrap_or_default(),
                             path.display()
@@ -157,8 +157,8 @@ pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> 
                     }
                     Err(e) => {
                         failures += 1;
-                        eprintln!(
-                            "error: {}, line {} (audit_id {id}): {e:#}",
+                        tracing::error!(
+                            "{}, line {} (audit_id {id}): {e:#}",
                             args.file.display(),
                             audit.line
                         );
@@ -167,7 +167,9 @@ pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> 
             }
             Err(r) => {
                 failures += 1;
-                eprintln!("error: `{id}` was rejected, so it has no report; fix the row and render again:\n{r}");
+                tracing::error!(
+                    "`{id}` was rejected, so it has no report; fix the row and render again:\n{r}"
+                );
             }
         }
         if wanted.is_empty() {
@@ -176,10 +178,7 @@ pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> 
     }
     for id in &wanted {
         failures += 1;
-        eprintln!(
-            "error: no row with audit_id `{id}` in {}",
-            args.file.display()
-        );
+        tracing::error!("no row with audit_id `{id}` in {}", args.file.display());
     }
     Ok(if failures > 0 {
         Outcome::WithRejects

@@ -71,7 +71,7 @@ pub fn run(catalog: &Catalog, args: ScoreArgs) -> anyhow::Result<Outcome> {
     }
     sink.finish()?;
     rejects.finish()?.commit()?;
-    eprintln!(
+    tracing::info!(
         "scored {scored} audit{}, rejected {rejected} (reasons in {})",
         if scored == 1 { "" } else { "s" },
         rejects_path.display()

@@ -76,14 +76,37 @@ pub struct EmailFailure {
     pub reason: String,
 }
 
+/// Where the messages go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    #[default]
+    Smtp,
+    /// A dry run: `.eml` files in a directory.
+    Outbox,
+    /// Every message to one test address.
+    ToOverride,
+}
+
+/// How the email phase ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum PhaseStatus {
+    #[default]
+    NotRun,
+    Ok,
+    /// Something is left for an operator, now or from before.
+    Partial,
+    /// Configuration or server: nothing more was sent.
+    Stopped,
+    Interrupted,
+}
+
 /// The `email` object of summary.json: what this run did, and what the ledger still holds.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct EmailSummary {
-    /// smtp | outbox (dry run) | to-override
-    pub mode: &'static str,
-    /// ok | partial (something left for an operator, now or from before) | stopped
-    /// (configuration or server) | interrupted | not-run
-    pub status: &'static str,
+    pub mode: Mode,
+    pub status: PhaseStatus,
     /// Where to: host, port, TLS, user; or the outbox. Never the password.
     pub via: String,
     pub pending: u64,
@@ -119,7 +142,7 @@ impl EmailSummary {
             + self.failed_permanent
             + self.uncertain
             > 0
-            || self.status == "interrupted"
+            || self.status == PhaseStatus::Interrupted
     }
 }
 
@@ -405,22 +428,20 @@ fn mask_in(text: &str, address: &str) -> String {
 pub fn run(settings: &Settings, opts: &Options, stop: &AtomicBool) -> anyhow::Result<EmailSummary> {
     let mut summary = EmailSummary {
         mode: if settings.outbox.is_some() {
-            "outbox"
+            Mode::Outbox
         } else if settings.to_override.is_some() {
-            "to-override"
+            Mode::ToOverride
         } else {
-            "smtp"
+            Mode::Smtp
         },
-        status: "not-run",
+        status: PhaseStatus::NotRun,
         ..EmailSummary::default()
     };
     let result = phase(settings, opts, stop, &mut summary);
     if let Err(e) = &result {
-        summary.status = if summary.status == "not-run" {
-            "not-run"
-        } else {
-            "stopped"
-        };
+        if summary.status != PhaseStatus::NotRun {
+            summary.status = PhaseStatus::Stopped;
+        }
         summary.error = Some(format!("{e:#}"));
     }
     // What the ledger holds now, whatever happened (it may be what could not be opened).
@@ -435,8 +456,8 @@ pub fn run(settings: &Settings, opts: &Options, stop: &AtomicBool) -> anyhow::Re
             .iter()
             .map(|s| totals.count(*s))
             .sum();
-            if summary.status == "ok" && summary.outstanding > 0 {
-                summary.status = "partial";
+            if summary.status == PhaseStatus::Ok && summary.outstanding > 0 {
+                summary.status = PhaseStatus::Partial;
             }
         }
         if let Err(e) = l.backup() {
@@ -515,7 +536,7 @@ fn phase(
     };
     let composer = Composer::new(settings)?;
     if pending.is_empty() {
-        summary.status = "ok";
+        summary.status = PhaseStatus::Ok;
         return Ok(());
     }
     for w in &settings.warnings {
@@ -531,7 +552,7 @@ fn phase(
         pending.len(),
         summary.via
     );
-    summary.status = "ok";
+    summary.status = PhaseStatus::Ok;
 
     let sh = Shared {
         settings,
@@ -618,7 +639,7 @@ fn phase(
             let mut fail = |state: &'static str, reason: &str| {
                 let reason = mask_in(reason, &job.email);
                 if !opts.quiet {
-                    eprintln!("email {id} ({}): {state}: {reason}", mask(&job.email));
+                    tracing::warn!("email {id} ({}): {state}: {reason}", mask(&job.email));
                 }
                 summary.failures.push(EmailFailure {
                     audit_id: id.clone(),
@@ -747,13 +768,13 @@ fn phase(
     summary.seconds = started.elapsed().as_secs_f64();
     summary.messages_per_second = summary.sent as f64 / summary.seconds.max(1e-9);
     summary.status = if fatal.is_some() {
-        "stopped"
+        PhaseStatus::Stopped
     } else if interrupted {
-        "interrupted"
+        PhaseStatus::Interrupted
     } else if summary.has_failures() {
-        "partial"
+        PhaseStatus::Partial
     } else {
-        "ok"
+        PhaseStatus::Ok
     };
     if let Some(reason) = fatal {
         bail!(

@@ -450,3 +450,78 @@ fn render_by_id_updates_the_ledger_and_explains_bad_ids() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(summary(t.path(), "output").num("rendered"), 3);
 }
+
+/// Every line of `stderr` is one JSON object with a level and a message; returns the levels.
+fn json_levels(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}\nin:\n{stderr}"));
+            assert!(v["fields"]["message"].is_string(), "{l}");
+            v["level"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn json_logs_hold_nothing_but_json_through_errors_warnings_and_email() {
+    let t = tempdir();
+    let input = sample(t.path(), 6);
+    let input = input.to_str().unwrap();
+    // Unknown column (warning), a full disk on the 2nd report (error), the closing lines.
+    let text = std::fs::read_to_string(input).unwrap();
+    let mut lines = text.lines();
+    let mut extra = format!("{},extra\n", lines.next().unwrap());
+    for l in lines {
+        extra.push_str(&format!("{l},x\n"));
+    }
+    std::fs::write(input, extra).unwrap();
+    let o = out_env(
+        t.path(),
+        &[
+            "--log-format",
+            "json",
+            "run",
+            input,
+            "--out",
+            "out",
+            "--jobs",
+            "1",
+        ],
+        &[("RISKREPORT_FAILPOINT", "pdf-write@2:enospc")],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let levels = json_levels(&o.stderr);
+    for level in ["ERROR", "WARN", "INFO"] {
+        assert!(
+            levels.iter().any(|l| l == level),
+            "no {level}:\n{}",
+            o.stderr
+        );
+    }
+    // The email phase and its closing lines, into an outbox.
+    let o = rr(
+        t.path(),
+        &[
+            "--log-format",
+            "json",
+            "send",
+            "--out",
+            "out",
+            "--outbox",
+            "box",
+            "--from",
+            "r@risk.example",
+        ],
+    );
+    assert!(o.stderr.contains("outbox"), "{}", o.stderr);
+    json_levels(&o.stderr);
+    // A refusal (exit 2) is JSON too.
+    let o = rr(
+        t.path(),
+        &["--log-format", "json", "status", "--out", "nowhere"],
+    );
+    assert_eq!(o.code, 2);
+    assert_eq!(json_levels(&o.stderr), ["ERROR"]);
+}

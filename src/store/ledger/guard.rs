@@ -7,7 +7,7 @@
 //! - `Ledger::backup` keeps online copies in `ledger-backups/` (the last few);
 //! - `rebuild` makes a ledger from the PDFs, every report `sent-unknown`.
 
-use super::{sha256_file, timestamp, Ledger, FILE_NAME};
+use super::{sha256_file, timestamp, EmailState, Ledger, FILE_NAME};
 use crate::store::layout::{LEDGER_BACKUPS, MARKER, REPORTS};
 use anyhow::{bail, Context};
 use std::io::Write;
@@ -281,7 +281,7 @@ impl Ledger {
         let (mut added, mut sent) = (0, 0);
         self.durable_write(|tx| {
             for (id, path, sha, bytes, score, rendered, email, consent, state, mid, sent_at, response, name) in &rows {
-                let was_sent = state == "sent";
+                let was_sent = EmailState::parse(state) == Some(EmailState::Sent);
                 let n = tx.execute(
                     "UPDATE reports SET email = ?2, consent = ?3, full_name = ?4, score = ?5 WHERE audit_id = ?1",
                     rusqlite::params![id, email, consent, name, score],

@@ -29,6 +29,32 @@ use time::OffsetDateTime;
 /// The ledger's file name inside the output directory.
 pub use crate::store::layout::LEDGER as FILE_NAME;
 
+/// How a batch run ended, as `summary.json` and the ledger's `runs` table say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunStatus {
+    Ok,
+    /// Done, with rejected rows or failed reports.
+    Partial,
+    Interrupted,
+    /// The input changed while it was read: the run does not count as done.
+    InputChanged,
+    /// Could not finish (a disk, the ledger, the input).
+    Failed,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Ok => "ok",
+            RunStatus::Partial => "partial",
+            RunStatus::Interrupted => "interrupted",
+            RunStatus::InputChanged => "input-changed",
+            RunStatus::Failed => "failed",
+        }
+    }
+}
+
 /// Schema migrations, applied in order; `PRAGMA user_version` is the number applied so far.
 /// Append new steps, never edit a released one.
 const MIGRATIONS: &[&str] = &[
@@ -566,7 +592,7 @@ impl Ledger {
         &mut self,
         id: i64,
         counts: &RunCounts,
-        status: &str,
+        status: RunStatus,
         finished_at: OffsetDateTime,
     ) -> anyhow::Result<()> {
         let finished_at = timestamp(finished_at)?;
@@ -580,7 +606,7 @@ impl Ledger {
                 to_i64(counts.skipped, "skipped count")?,
                 to_i64(counts.rejected, "rejected count")?,
                 to_i64(counts.failed, "failed count")?,
-                status
+                status.as_str()
             ],
         )?;
         if n != 1 {

@@ -73,7 +73,7 @@ fn reopen_keeps_data_and_refuses_a_newer_schema() {
                 rejected: 1,
                 failed: 0,
             },
-            "ok",
+            RunStatus::Ok,
             T0 + time::Duration::minutes(2),
         )
         .unwrap();
@@ -532,7 +532,7 @@ fn run_records() {
     let dir = tempfile::tempdir().unwrap();
     let mut l = Ledger::open(dir.path()).unwrap();
     let first = l.begin_run("a.csv", T0).unwrap();
-    l.finish_run(first, &RunCounts::default(), "ok", T0)
+    l.finish_run(first, &RunCounts::default(), RunStatus::Ok, T0)
         .unwrap();
     let second = l
         .begin_run("b.csv", T0 + time::Duration::hours(24))
@@ -548,7 +548,7 @@ fn run_records() {
         (second, "b.csv", "running", None)
     );
     assert!(l
-        .finish_run(12345, &RunCounts::default(), "ok", T0)
+        .finish_run(12345, &RunCounts::default(), RunStatus::Ok, T0)
         .is_err());
 }
 
