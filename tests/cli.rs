@@ -2,6 +2,9 @@
 //! test runs the real executable in a fresh temporary directory and checks its exit status,
 //! standard output, standard error and the files it writes.
 
+// Tests report to the test harness, which captures standard error; the binary logs through tracing.
+#![allow(clippy::disallowed_macros)]
+
 #[path = "cli/util.rs"]
 mod util;
 

@@ -135,23 +135,6 @@ pub fn render_to_file(
     Ok((record, r.missing))
 }
 
-/// Rough row count from the file's line count, for the progress estimate.
-fn estimate_rows(path: &Path) -> u64 {
-    use std::io::Read;
-    let Ok(mut f) = std::fs::File::open(path) else {
-        return 0;
-    };
-    let mut buf = vec![0u8; 1 << 16];
-    let mut lines = 0u64;
-    while let Ok(n) = f.read(&mut buf) {
-        if n == 0 {
-            break;
-        }
-        lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
-    }
-    lines.saturating_sub(1)
-}
-
 pub fn run(
     renderer: &Renderer,
     input_path: &Path,
@@ -222,7 +205,7 @@ fn run_locked(
     let rejects_path = opts.out.join(layout::REJECTS);
     let mut rejects = RejectWriter::new(AtomicFile::create(&rejects_path)?)?;
 
-    let mut progress = Progress::new(opts.progress, estimate_rows(input_path));
+    let mut progress = Progress::new(opts.progress, reader.estimated_rows);
     for w in &warnings {
         tracing::warn!("{w}");
     }

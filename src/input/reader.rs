@@ -9,7 +9,7 @@ use super::validate::{validate_row, Seen};
 use super::Audit;
 use crate::catalog::Catalog;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
 /// Why a file cannot be read as an audit CSV at all (exit status 2). An io error is the `source`,
@@ -39,43 +39,59 @@ pub enum InputError {
 /// The file as UTF-8 bytes: a UTF-16 export with its byte-order mark (what spreadsheets save
 /// as "Unicode text") is transcoded on the fly; anything else is read as it is.
 fn open_text(path: &Path) -> Result<Box<dyn Read + Send>, InputError> {
-    let open = || {
-        File::open(path).map_err(|source| InputError::Open {
-            path: path.into(),
-            source,
-        })
+    let read_err = |source| InputError::Read {
+        path: path.into(),
+        source,
     };
-    let mut bom = [0u8; 2];
-    let n = open()?.read(&mut bom).map_err(|source| InputError::Read {
+    let mut file = File::open(path).map_err(|source| InputError::Open {
         path: path.into(),
         source,
     })?;
+    let mut bom = [0u8; 2];
+    let n = file.read(&mut bom).map_err(read_err)?;
+    file.rewind().map_err(read_err)?;
     let utf16 = n == 2 && (bom == [0xFF, 0xFE] || bom == [0xFE, 0xFF]);
     Ok(if utf16 {
         // The decoder takes the byte order from the BOM and drops it.
         Box::new(
             encoding_rs_io::DecodeReaderBytesBuilder::new()
                 .bom_sniffing(true)
-                .build(open()?),
+                .build(file),
         )
     } else {
-        Box::new(open()?)
+        Box::new(file)
     })
 }
 
-/// Checks the whole file is UTF-8 text before any row is processed, in constant memory, so a
-/// wrongly encoded export stops the run instead of rejecting half its rows.
-fn prescan(path: &Path) -> Result<(), InputError> {
-    let file = open_text(path)?;
-    let mut reader = BufReader::with_capacity(1 << 16, file);
+/// What the first pass learns about the file.
+struct Scan {
+    lines: u64,
+    delimiter: u8,
+}
+
+/// The first of the two passes over the file: checks the whole file is UTF-8 text before any
+/// row is processed, in constant memory, so a wrongly encoded export stops the run instead of
+/// rejecting (or rendering) half its rows; counts its lines for the progress estimate and
+/// takes the header line to tell `,` from `;`.
+fn prescan(path: &Path) -> Result<Scan, InputError> {
+    let mut reader = open_text(path)?;
     let mut buf = vec![0u8; 1 << 16];
     let mut carry: Vec<u8> = Vec::new();
+    let mut header: Vec<u8> = Vec::new();
+    let mut header_done = false;
     let (mut line, mut offset, mut total) = (1u64, 0u64, 0u64);
+    let mut start: Vec<u8> = Vec::with_capacity(3);
     loop {
-        let n = reader.read(&mut buf).map_err(|source| InputError::Read {
-            path: path.into(),
-            source,
-        })?;
+        let n = match reader.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(source) => {
+                return Err(InputError::Read {
+                    path: path.into(),
+                    source,
+                })
+            }
+        };
         total += n as u64;
         if n == 0 {
             if !carry.is_empty() {
@@ -86,6 +102,14 @@ fn prescan(path: &Path) -> Result<(), InputError> {
                 });
             }
             break;
+        }
+        if start.len() < 3 {
+            start.extend(buf[..n].iter().take(3 - start.len()));
+        }
+        if !header_done {
+            let upto = buf[..n].iter().position(|&b| b == b'\n');
+            header.extend_from_slice(&buf[..upto.unwrap_or(n)]);
+            header_done = upto.is_some() || header.len() > 1 << 16;
         }
         let mut chunk = std::mem::take(&mut carry);
         chunk.extend_from_slice(&buf[..n]);
@@ -112,33 +136,19 @@ fn prescan(path: &Path) -> Result<(), InputError> {
         offset += valid_up_to as u64;
         carry = chunk[valid_up_to..].to_vec();
     }
-    if total == 0
-        || (total == 3
-            && std::fs::read(path)
-                .map(|b| b == [0xEF, 0xBB, 0xBF])
-                .unwrap_or(false))
-    {
+    if total == 0 || start == [0xEF, 0xBB, 0xBF] && total == 3 {
         return Err(InputError::Empty { path: path.into() });
     }
-    Ok(())
+    Ok(Scan {
+        lines: line - 1,
+        delimiter: sniff_delimiter(&header),
+    })
 }
 
 /// Picks `;` when the header line has more semicolons than commas outside quotes.
-fn sniff_delimiter(path: &Path) -> Result<u8, InputError> {
-    let file = open_text(path)?;
-    let mut first = Vec::new();
-    for byte in BufReader::new(file).bytes() {
-        let b = byte.map_err(|source| InputError::Read {
-            path: path.into(),
-            source,
-        })?;
-        if b == b'\n' || first.len() > 1 << 16 {
-            break;
-        }
-        first.push(b);
-    }
+fn sniff_delimiter(header: &[u8]) -> u8 {
     let (mut commas, mut semis, mut quoted) = (0, 0, false);
-    for b in first {
+    for &b in header {
         match b {
             b'"' => quoted = !quoted,
             b',' if !quoted => commas += 1,
@@ -146,7 +156,11 @@ fn sniff_delimiter(path: &Path) -> Result<u8, InputError> {
             _ => {}
         }
     }
-    Ok(if semis > commas { b';' } else { b',' })
+    if semis > commas {
+        b';'
+    } else {
+        b','
+    }
 }
 
 /// Turns CRLF and lone CR line ends into LF before the CSV parser sees them. The csv crate counts
@@ -205,11 +219,14 @@ pub struct AuditReader<'c> {
     path: PathBuf,
     /// Non-fatal notes about the file (unknown columns), to show once.
     pub warnings: Vec<String>,
+    /// Lines after the header: the rows, give or take blank lines and line breaks in cells.
+    pub estimated_rows: u64,
 }
 
+/// Opens an audit CSV: the first pass checks and measures it, the second (the returned
+/// reader) streams its rows.
 pub fn open<'c>(path: &Path, catalog: &'c Catalog) -> Result<AuditReader<'c>, InputError> {
-    prescan(path)?;
-    let delimiter = sniff_delimiter(path)?;
+    let Scan { lines, delimiter } = prescan(path)?;
     let file = open_text(path)?;
     let cuts = Cuts::default();
     let mut csv = csv::ReaderBuilder::new()
@@ -243,6 +260,7 @@ pub fn open<'c>(path: &Path, catalog: &'c Catalog) -> Result<AuditReader<'c>, In
         record: csv::StringRecord::new(),
         path: path.into(),
         warnings,
+        estimated_rows: lines.saturating_sub(1),
     })
 }
 
