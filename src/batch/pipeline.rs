@@ -119,7 +119,8 @@ pub fn render_to_file(
     path: &Path,
 ) -> anyhow::Result<(RenderRecord, BTreeSet<char>)> {
     let r = renderer.render(audit)?;
-    crate::store::atomic::write_atomic(path, &r.pdf, "pdf-write")?;
+    crate::store::atomic::write_atomic(path, &r.pdf, "pdf")?;
+    crate::failpoint::hit("pdf-renamed");
     let record = RenderRecord {
         audit_id: audit.audit_id.clone(),
         fingerprint,
@@ -295,6 +296,7 @@ fn run_locked(
         for item in reader {
             if stop.load(Ordering::Relaxed) {
                 interrupted = true;
+                crate::failpoint::hit("batch-stopping");
                 break;
             }
             c.rows += 1;

@@ -194,17 +194,19 @@ impl Pacer {
         }
     }
     fn wait(&self) {
-        let Some(iv) = self.interval else { return };
-        let at = {
-            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-            let at = (*next).max(Instant::now());
-            *next = at + iv;
-            at
-        };
         let now = Instant::now();
-        if at > now {
+        if let Some(at) = self.slot(now).filter(|at| *at > now) {
             std::thread::sleep(at - now);
         }
+    }
+
+    /// Takes the next send slot for a sender asking at `now`: the earliest time it may send.
+    fn slot(&self, now: Instant) -> Option<Instant> {
+        let iv = self.interval?;
+        let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+        let at = (*next).max(now);
+        *next = at + iv;
+        Some(at)
     }
 }
 
@@ -825,14 +827,15 @@ mod tests {
     #[test]
     fn pacer_spaces_sends() {
         let p = Pacer::new(Some(1200)); // one per 50 ms
-        let t = Instant::now();
-        for _ in 0..4 {
-            p.wait();
-        }
-        assert!(
-            t.elapsed() >= Duration::from_millis(140),
-            "{:?}",
-            t.elapsed()
-        );
+        let t0 = *p.next.lock().unwrap();
+        let ms = |d: Duration| d.as_millis();
+        // Four senders asking at once get slots 50 ms apart.
+        let slots: Vec<u128> = (0..4).map(|_| ms(p.slot(t0).unwrap() - t0)).collect();
+        assert_eq!(slots, [0, 50, 100, 150]);
+        // One asking after a pause is not owed the slots it missed.
+        let late = t0 + Duration::from_secs(1);
+        assert_eq!(ms(p.slot(late).unwrap() - t0), 1000);
+        assert_eq!(ms(p.slot(late).unwrap() - t0), 1050);
+        assert!(Pacer::new(None).slot(t0).is_none(), "no limit, no wait");
     }
 }

@@ -24,14 +24,19 @@ pub fn refuse_same_file(input: &Path, output: &Path, what: &str) -> anyhow::Resu
 }
 
 /// Writes `bytes` to `path` through an [`AtomicFile`]; an error names the file, how much was to
-/// be written and, for a full disk, what to do.
-pub fn write_atomic(path: &Path, bytes: &[u8], point: &str) -> anyhow::Result<()> {
+/// be written and, for a full disk, what to do. `points` names its failpoints: `POINTS-write`
+/// (an I/O error before the first byte) and `POINTS-half-written`.
+pub fn write_atomic(path: &Path, bytes: &[u8], points: &str) -> anyhow::Result<()> {
     let write = || -> io::Result<()> {
         let mut f = AtomicFile::create(path)?;
-        if let Some(e) = crate::failpoint::io_error(point) {
+        if let Some(e) = crate::failpoint::io_error(&format!("{points}-write")) {
             return Err(e);
         }
-        f.write_all(bytes)?;
+        let (first, rest) = bytes.split_at(bytes.len() / 2);
+        f.write_all(first)?;
+        f.flush()?;
+        crate::failpoint::hit(&format!("{points}-half-written"));
+        f.write_all(rest)?;
         f.commit()
     };
     write().map_err(|e| {

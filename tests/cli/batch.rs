@@ -4,7 +4,6 @@
 use crate::util::tempdir;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
 
 struct Out {
     code: i32,
@@ -174,19 +173,39 @@ fn killed_runs_leave_only_whole_pdfs_and_a_rerun_finishes_every_row_once() {
     let input = sample(t.path(), 120);
     let input = input.to_str().unwrap();
     let reports = t.path().join("out/reports");
-    // Kill at different moments: early, mid-way, late (the run takes a few seconds).
-    for delay_ms in [150u64, 700, 1600] {
-        let mut child = cmd(
+    // SIGKILL inside a PDF write (half its bytes in the temporary file), between its rename
+    // and the ledger, and between rows; early, mid-way and late in the run.
+    for point in [
+        "pdf-half-written@3",
+        "pdf-renamed@40",
+        "batch-row@70",
+        "pdf-half-written@110",
+    ] {
+        let o = cmd(
             t.path(),
             &["run", input, "--out", "out", "--jobs", "2", "--force"],
         )
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
+        .env("RISKREPORT_FAILPOINT", point)
+        .output()
         .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(o.status.signal(), Some(9), "{point}: the kill landed");
+        if point.starts_with("pdf-half-written") {
+            let tmp = std::fs::read_dir(&reports)
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .file_name()
+                        .to_string_lossy()
+                        .ends_with(".tmp")
+                })
+                .count();
+            assert!(
+                tmp >= 1,
+                "{point}: killed with a half-written temporary file"
+            );
+        }
         assert_whole_pdfs(&reports);
     }
     let finish = rr(t.path(), &["run", input, "--out", "out", "--jobs", "2"]);
@@ -221,22 +240,32 @@ fn sigterm_finishes_the_reports_in_flight_and_says_how_to_resume() {
     let t = tempdir();
     let input = sample(t.path(), 150);
     let input = input.to_str().unwrap();
+    // Stopped at row 30, and again once the stop request is noticed with reports in flight:
+    // each SIGTERM lands at a known point, not after a guessed delay.
     let child = cmd(t.path(), &["run", input, "--out", "out", "--jobs", "1"])
+        .env(
+            "RISKREPORT_FAILPOINT",
+            "batch-row@30:stop,batch-stopping:stop",
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(900));
     let pid = child.id().to_string();
-    // Supervisors repeat SIGTERM; the second must not cut the reports in flight short.
-    for _ in 0..2 {
+    let signal = |sig: &str| {
         assert!(Command::new("kill")
-            .args(["-TERM", &pid])
+            .args([sig, &pid])
             .status()
             .unwrap()
-            .success());
-        std::thread::sleep(Duration::from_millis(30));
-    }
+            .success())
+    };
+    crate::util::wait_until_stopped(child.id(), 60, "the run reaches row 30");
+    signal("-TERM");
+    signal("-CONT");
+    crate::util::wait_until_stopped(child.id(), 60, "the run notices the stop request");
+    // Supervisors repeat SIGTERM; the second must not cut the reports in flight short.
+    signal("-TERM");
+    signal("-CONT");
     let o = out(child.wait_with_output().unwrap());
     assert_eq!(
         o.code, 1,
@@ -251,7 +280,7 @@ fn sigterm_finishes_the_reports_in_flight_and_says_how_to_resume() {
     let s = summary(t.path(), "out");
     assert_eq!(s.text("status"), "interrupted");
     let done = s.num("rendered");
-    assert!(done < 150, "the run was not interrupted");
+    assert!((30..150).contains(&done), "{done} rendered");
     assert_eq!(
         assert_whole_pdfs(&t.path().join("out/reports")) as u64,
         done,
@@ -360,7 +389,7 @@ fn without_a_terminal_progress_is_plain_log_lines_and_json_logs_are_json() {
     let o = out_env(
         t.path(),
         &["run", input, "--out", "out", "--jobs", "1"],
-        &[("RISKREPORT_PROGRESS_SECONDS", "0.2")],
+        &[("RISKREPORT_PROGRESS_SECONDS", "0")],
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
@@ -386,7 +415,7 @@ fn without_a_terminal_progress_is_plain_log_lines_and_json_logs_are_json() {
             "--jobs",
             "1",
         ],
-        &[("RISKREPORT_PROGRESS_SECONDS", "0.2")],
+        &[("RISKREPORT_PROGRESS_SECONDS", "0")],
     );
     let line = j
         .stderr

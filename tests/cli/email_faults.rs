@@ -229,7 +229,12 @@ fn a_slow_reply_within_the_data_timeout_is_delivered_once_and_beyond_it_is_uncer
         "{}",
         status(s.path(), &["--uncertain"])
     );
-    std::thread::sleep(std::time::Duration::from_secs(1));
+    // The server stores a message when its final dot arrives, on its own clock: wait for the
+    // count, not for a guessed time.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while (smtp.mails().len() as u64) < uncertain && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let stored = smtp.mails().len() as u64;
     assert_eq!(
         stored,
