@@ -177,75 +177,11 @@ pub struct SendArgs {
 #[derive(Args, Debug, Default, PartialEq)]
 #[command(next_help_heading = "Email")]
 pub struct MailOptions {
-    /// Mail settings file [RISKREPORT_CONFIG] (default: ./riskreport.toml when present)
-    #[arg(long, value_name = "FILE")]
+    /// Mail settings file (default: ./riskreport.toml when present)
+    #[arg(long, value_name = "FILE", env = "RISKREPORT_CONFIG")]
     pub config: Option<PathBuf>,
-    /// SMTP server as smtp://[user@]host[:port] (STARTTLS) or smtps://… (implicit TLS); no password here [RISKREPORT_SMTP_URL]
-    #[arg(long, value_name = "URL")]
-    pub smtp_url: Option<String>,
-    /// SMTP host [RISKREPORT_SMTP_HOST]
-    #[arg(long, value_name = "HOST")]
-    pub smtp_host: Option<String>,
-    /// SMTP port (default 587 STARTTLS, 465 implicit, 25 plain) [RISKREPORT_SMTP_PORT]
-    #[arg(long, value_name = "PORT")]
-    pub smtp_port: Option<u16>,
-    /// starttls (default) or implicit [RISKREPORT_SMTP_TLS]
-    #[arg(long, value_name = "MODE")]
-    pub smtp_tls: Option<String>,
-    /// SMTP login; the password only from RISKREPORT_SMTP_PASSWORD or RISKREPORT_SMTP_PASSWORD_FILE [RISKREPORT_SMTP_USER]
-    #[arg(long, value_name = "USER")]
-    pub smtp_user: Option<String>,
-    /// Extra CA certificate (PEM) to trust for the server [RISKREPORT_SMTP_CA]
-    #[arg(long, value_name = "FILE")]
-    pub smtp_ca: Option<PathBuf>,
-    /// Plain SMTP without TLS; refused unless the host is loopback (127.0.0.1, ::1, localhost) [RISKREPORT_INSECURE_SMTP=1]
-    #[arg(long)]
-    pub insecure_smtp: bool,
-    /// Parallel SMTP connections (pooled; default 4) [RISKREPORT_SMTP_CONNECTIONS]
-    #[arg(long, value_name = "N")]
-    pub smtp_connections: Option<usize>,
-    /// SMTP timeout in seconds (default 30) [RISKREPORT_SMTP_TIMEOUT]
-    #[arg(long, value_name = "SECS")]
-    pub smtp_timeout: Option<u64>,
-    /// Sender, e.g. 'AI Career Risk <reports@example.com>' [RISKREPORT_FROM]
-    #[arg(long, value_name = "MAILBOX")]
-    pub from: Option<String>,
-    /// Reply-To address [RISKREPORT_REPLY_TO]
-    #[arg(long, value_name = "MAILBOX")]
-    pub reply_to: Option<String>,
-    /// One-click unsubscribe URL (https), with {audit_id} and {email} placeholders [RISKREPORT_UNSUBSCRIBE_URL]
-    #[arg(long, value_name = "URL")]
-    pub unsubscribe_url: Option<String>,
-    /// Address for mailto: unsubscribes (default: Reply-To, else From) [RISKREPORT_UNSUBSCRIBE_MAILTO]
-    #[arg(long, value_name = "ADDR")]
-    pub unsubscribe_mailto: Option<String>,
-    /// Directory with subject.j2, body.txt.j2, body.html.j2 instead of the built-in ones [RISKREPORT_EMAIL_TEMPLATES]
-    #[arg(long, value_name = "DIR")]
-    pub email_templates: Option<PathBuf>,
-    /// DKIM selector [RISKREPORT_DKIM_SELECTOR]
-    #[arg(long, value_name = "NAME")]
-    pub dkim_selector: Option<String>,
-    /// DKIM signing domain [RISKREPORT_DKIM_DOMAIN]
-    #[arg(long, value_name = "DOMAIN")]
-    pub dkim_domain: Option<String>,
-    /// DKIM private key: RSA PKCS#1 PEM, or base64 Ed25519 with RISKREPORT_DKIM_ALGORITHM=ed25519 [RISKREPORT_DKIM_KEY]
-    #[arg(long, value_name = "FILE")]
-    pub dkim_key: Option<PathBuf>,
-    /// Addresses never to email, one per line (unsubscribed, bounced) [RISKREPORT_SUPPRESS]
-    #[arg(long, value_name = "FILE")]
-    pub suppress: Option<PathBuf>,
-    /// At most this many messages a minute [RISKREPORT_MAX_PER_MINUTE]
-    #[arg(long, value_name = "N")]
-    pub max_per_minute: Option<u32>,
-    /// Retries of a 4xx or connection trouble within one run (default 3) [RISKREPORT_MAX_RETRIES]
-    #[arg(long, value_name = "N")]
-    pub max_retries: Option<u32>,
-    /// Dry run: write DIR/<audit_id>.eml instead of sending; the ledger is not changed [RISKREPORT_OUTBOX]
-    #[arg(long, value_name = "DIR")]
-    pub outbox: Option<PathBuf>,
-    /// Send every message to this one test address; the ledger is not changed [RISKREPORT_TO_OVERRIDE]
-    #[arg(long, value_name = "ADDR")]
-    pub to_override: Option<String>,
+    #[command(flatten)]
+    pub settings: crate::mail::settings::Layer,
     /// Send again: the reports given with --id (any state; a new Message-ID), or with --failed every failed one
     #[arg(long)]
     pub resend: bool,
@@ -258,15 +194,6 @@ pub struct MailOptions {
     /// audit_id (repeatable; with --resend or --resend-uncertain)
     #[arg(long = "id", value_name = "ID")]
     pub resend_ids: Vec<String>,
-    /// Envelope sender (MAIL FROM, where bounces go); default the From address [RISKREPORT_ENVELOPE_FROM]
-    #[arg(long, value_name = "ADDR")]
-    pub envelope_from: Option<String>,
-    /// Seconds to wait for the reply to a whole message (default 600, RFC 5321) [RISKREPORT_SMTP_DATA_TIMEOUT]
-    #[arg(long, value_name = "SECS")]
-    pub smtp_data_timeout: Option<u64>,
-    /// The sender's postal address for the email footer [RISKREPORT_POSTAL_ADDRESS]
-    #[arg(long, value_name = "TEXT")]
-    pub postal_address: Option<String>,
 }
 
 #[derive(Args, Debug)]

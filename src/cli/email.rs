@@ -3,47 +3,35 @@
 
 use super::args::MailOptions;
 use crate::mail::send::{self, EmailSummary, Mode, PhaseStatus};
-use crate::mail::settings::{Layer, Settings, TlsMode, DEFAULT_CONFIG};
+use crate::mail::settings::{Settings, DEFAULT_CONFIG};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-/// Flags over environment over config file, checked.
+/// Flags over environment (clap has merged them) over the config file, checked.
 pub fn settings(m: &MailOptions) -> anyhow::Result<Settings> {
-    let mut flags = Layer {
-        url: m.smtp_url.clone(),
-        host: m.smtp_host.clone(),
-        port: m.smtp_port,
-        tls: m.smtp_tls.as_deref().map(TlsMode::parse).transpose()?,
-        user: m.smtp_user.clone(),
-        ca_file: m.smtp_ca.clone(),
-        insecure: m.insecure_smtp.then_some(true),
-        connections: m.smtp_connections,
-        timeout_seconds: m.smtp_timeout,
-        data_timeout_seconds: m.smtp_data_timeout,
-        from: m.from.clone(),
-        envelope_from: m.envelope_from.clone(),
-        postal_address: m.postal_address.clone(),
-        reply_to: m.reply_to.clone(),
-        unsubscribe_url: m.unsubscribe_url.clone(),
-        unsubscribe_mailto: m.unsubscribe_mailto.clone(),
-        templates: m.email_templates.clone(),
-        dkim_selector: m.dkim_selector.clone(),
-        dkim_domain: m.dkim_domain.clone(),
-        dkim_key_file: m.dkim_key.clone(),
-        suppress: m.suppress.clone(),
-        max_per_minute: m.max_per_minute,
-        max_retries: m.max_retries,
-        outbox: m.outbox.clone(),
-        to_override: m.to_override.clone(),
-        ..Layer::default()
-    };
-    flags.expand_url(false, "--smtp-url")?;
-    let env = Layer::from_env(|k| std::env::var(k).ok())?;
-    let config = m
-        .config
-        .clone()
-        .or_else(|| std::env::var_os("RISKREPORT_CONFIG").map(Into::into));
-    Settings::load(flags, env, config.as_deref(), Path::new(DEFAULT_CONFIG))
+    Settings::load(
+        m.settings.clone(),
+        |k| std::env::var(k).ok(),
+        m.config.as_deref(),
+        Path::new(DEFAULT_CONFIG),
+    )
+}
+
+/// Whether a mail setting was given as a flag (not only in the environment, where it may be
+/// set for every command of a nightly job).
+pub fn mail_flags_given() -> bool {
+    use clap::{Args, Command};
+    let cmd = crate::mail::settings::Layer::augment_args(Command::new("mail"));
+    let longs: Vec<String> = cmd
+        .get_arguments()
+        .filter_map(|a| a.get_long())
+        .chain(["config"])
+        .map(|l| format!("--{l}"))
+        .collect();
+    std::env::args().any(|a| {
+        let name = a.split('=').next().unwrap_or("");
+        longs.iter().any(|l| l == name)
+    })
 }
 
 /// Runs the phase and prints its closing lines: what this run did, then what still needs an

@@ -17,7 +17,9 @@ pub fn run(renderer: &Renderer, args: RunArgs, quiet: bool) -> anyhow::Result<Ou
     let mail = if args.email {
         Some(super::email::settings(&args.mail)?)
     } else {
-        if args.mail != super::args::MailOptions::default() {
+        let resend =
+            args.mail.resend || args.mail.resend_uncertain || !args.mail.resend_ids.is_empty();
+        if resend || super::email::mail_flags_given() {
             tracing::warn!("email options given without --email: nothing is emailed");
         }
         None

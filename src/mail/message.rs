@@ -309,14 +309,12 @@ mod tests {
     use time::macros::datetime;
 
     fn settings() -> Settings {
-        Settings::resolve(Layer {
-            outbox: Some("ob".into()),
-            from: Some("AI Career Risk <reports@risk.example>".into()),
-            reply_to: Some("help@risk.example".into()),
-            unsubscribe_url: Some("https://risk.example/u?id={audit_id}&e={email}".into()),
-            ..Layer::default()
-        })
-        .unwrap()
+        let mut l = Layer::default();
+        l.delivery.outbox = Some("ob".into());
+        l.message.from = Some("AI Career Risk <reports@risk.example>".into());
+        l.message.reply_to = Some("help@risk.example".into());
+        l.message.unsubscribe_url = Some("https://risk.example/u?id={audit_id}&e={email}".into());
+        Settings::resolve(l).unwrap()
     }
 
     fn letter<'a>(name: &'a str, email: &'a str) -> Letter<'a> {
