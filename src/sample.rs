@@ -48,234 +48,40 @@ pub fn write_sample<W: std::io::Write>(
     Ok(())
 }
 
-/// A name group: names of one culture with the countries (and their UTC offsets in November)
-/// people with such names mostly answer from.
+/// A name group (`input/sample/names.toml` says what each field means).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Group {
-    countries: &'static [(&'static str, &'static str)],
-    male: &'static [&'static str],
-    female: &'static [&'static str],
-    /// `masculine|feminine` where the surname inflects, else one form.
-    surnames: &'static [&'static str],
-    /// Family name written first (Vietnamese, Chinese, Hungarian).
+    countries: Vec<(String, String)>,
+    male: Vec<String>,
+    female: Vec<String>,
+    surnames: Vec<String>,
+    #[serde(default)]
     family_first: bool,
-    /// Separator and probability of a double-barrelled surname.
-    double: Option<(&'static str, f64)>,
+    double: Option<Double>,
     weight: u32,
 }
 
-#[rustfmt::skip]
-static GROUPS: &[Group] = &[
-    // English
-    Group {
-        countries: &[("US", "-05:00"), ("US", "-08:00"), ("GB", "+00:00"), ("GB", "+00:00"), ("CA", "-05:00"), ("AU", "+11:00"), ("NZ", "+13:00")],
-        male: &["James", "Michael", "David", "Robert", "Christopher", "Daniel", "Matthew", "Andrew", "Thomas", "William", "Benjamin", "Samuel"],
-        female: &["Emily", "Sarah", "Jessica", "Olivia", "Hannah", "Charlotte", "Rebecca", "Lauren", "Megan", "Grace", "Abigail", "Eleanor"],
-        surnames: &["Smith", "Johnson", "Williams", "Brown", "Taylor", "Anderson", "Thompson", "Harris", "Clarke", "Robinson", "Walker", "Wright", "Hughes", "Featherstonehaugh-Cholmondeley", "Bowes-Lyon", "Montagu-Douglas-Scott"],
-        family_first: false,
-        double: Some(("-", 0.05)),
-        weight: 10,
-    },
-    // Irish
-    Group {
-        countries: &[("IE", "+00:00")],
-        male: &["Seán", "Pádraig", "Ciarán", "Oisín", "Cathal", "Darragh", "Eoin"],
-        female: &["Siobhán", "Aoife", "Niamh", "Saoirse", "Caoimhe", "Róisín", "Aisling"],
-        surnames: &["Ó Súilleabháin|Ní Shúilleabháin", "Ó Briain|Ní Bhriain", "Mac Carthaigh|Nic Carthaigh", "Ó Ceallaigh|Ní Cheallaigh", "O'Brien", "O'Sullivan", "Murphy", "Kelly", "Byrne", "Fitzgerald", "MacNamara"],
-        family_first: false,
-        double: None,
-        weight: 3,
-    },
-    // Spanish
-    Group {
-        countries: &[("ES", "+01:00"), ("ES", "+01:00"), ("MX", "-06:00"), ("AR", "-03:00"), ("CO", "-05:00"), ("CL", "-03:00")],
-        male: &["José", "Javier", "Alejandro", "Pablo", "Andrés", "Sergio", "Álvaro", "Rubén", "José Luis"],
-        female: &["María", "Lucía", "Sofía", "Carmen", "Inés", "Beatriz", "Marta", "Mónica", "María José"],
-        surnames: &["García", "Fernández", "González", "Rodríguez", "López", "Martínez", "Sánchez", "Pérez", "Gómez", "Muñoz", "Jiménez", "Ibáñez", "Núñez", "de la Fuente"],
-        family_first: false,
-        double: Some((" ", 0.45)),
-        weight: 6,
-    },
-    // Portuguese and Brazilian
-    Group {
-        countries: &[("PT", "+00:00"), ("BR", "-03:00"), ("BR", "-03:00")],
-        male: &["João", "José", "António", "Luís", "Gonçalo", "Tiago", "Rafael", "Thiago", "Sebastião"],
-        female: &["Maria da Conceição", "Ana", "Beatriz", "Inês", "Mariana", "Letícia", "Conceição", "Fernanda", "Gabriela"],
-        surnames: &["Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Conceição", "Gonçalves", "Magalhães", "Araújo", "Simões", "Brandão", "da Silva", "de Albuquerque e Castro"],
-        family_first: false,
-        double: Some((" ", 0.4)),
-        weight: 6,
-    },
-    // French
-    Group {
-        countries: &[("FR", "+01:00"), ("FR", "+01:00"), ("BE", "+01:00"), ("CH", "+01:00"), ("CA", "-05:00")],
-        male: &["François", "Jérôme", "Sébastien", "Théo", "Benoît", "Étienne", "Loïc", "Hervé", "Jean-Baptiste"],
-        female: &["Amélie", "Chloé", "Élodie", "Hélène", "Cécile", "Maëlle", "Zoé", "Anaïs", "Marie-Noëlle"],
-        surnames: &["Dubois", "Lefèvre", "Moreau", "Girard", "Bérenger", "Rousseau", "Fournier", "Mercier", "Lemaître", "Duchêne", "Faure", "Leroy"],
-        family_first: false,
-        double: Some(("-", 0.05)),
-        weight: 5,
-    },
-    // German
-    Group {
-        countries: &[("DE", "+01:00"), ("DE", "+01:00"), ("DE", "+01:00"), ("AT", "+01:00"), ("CH", "+01:00")],
-        male: &["Jürgen", "Lukas", "Maximilian", "Stefan", "Jörg", "Matthias", "Tobias", "Björn", "Hans-Peter"],
-        female: &["Sophie", "Lena", "Anja", "Käthe", "Ursula", "Franziska", "Annegret", "Hannelore", "Jördis"],
-        surnames: &["Müller", "Schmidt", "Schneider", "Fischer", "Weiß", "Groß", "Köhler", "Schröder", "Becker", "Hoffmann", "Krüger", "Müller-Lüdenscheidt", "von Hohenzollern-Sigmaringen"],
-        family_first: false,
-        double: Some(("-", 0.05)),
-        weight: 6,
-    },
-    // Italian
-    Group {
-        countries: &[("IT", "+01:00"), ("IT", "+01:00"), ("CH", "+01:00")],
-        male: &["Giuseppe", "Niccolò", "Francesco", "Lorenzo", "Matteo", "Gianluca"],
-        female: &["Giulia", "Chiara", "Francesca", "Martina", "Federica", "Benedetta"],
-        surnames: &["Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "De Luca", "D'Angelo", "Colombo", "Ricci"],
-        family_first: false,
-        double: None,
-        weight: 4,
-    },
-    // Polish
-    Group {
-        countries: &[("PL", "+01:00")],
-        male: &["Łukasz", "Paweł", "Krzysztof", "Grzegorz", "Michał", "Wojciech", "Tomasz", "Jędrzej", "Maciej"],
-        female: &["Małgorzata", "Agnieszka", "Katarzyna", "Joanna", "Żaneta", "Urszula", "Jadwiga", "Zofia", "Jolanta"],
-        surnames: &["Wójcik", "Kowalski|Kowalska", "Nowak", "Żółkiewski|Żółkiewska", "Wiśniewski|Wiśniewska", "Dąbrowski|Dąbrowska", "Lewandowski|Lewandowska", "Szymański|Szymańska", "Woźniak", "Kozłowski|Kozłowska", "Jankowski|Jankowska", "Mazur", "Krawczyk", "Grabowski|Grabowska", "Zieliński|Zielińska"],
-        family_first: false,
-        double: Some(("-", 0.04)),
-        weight: 6,
-    },
-    // Czech and Slovak
-    Group {
-        countries: &[("CZ", "+01:00"), ("CZ", "+01:00"), ("SK", "+01:00")],
-        male: &["Jiří", "Tomáš", "Petr", "Jan", "Ondřej", "Lukáš", "Vojtěch", "Miroslav"],
-        female: &["Jana", "Tereza", "Kateřina", "Lucie", "Zuzana", "Markéta", "Hana", "Veronika"],
-        surnames: &["Novák|Nováková", "Svoboda|Svobodová", "Dvořák|Dvořáková", "Černý|Černá", "Procházka|Procházková", "Kučera|Kučerová", "Veselý|Veselá", "Horák|Horáková", "Němec|Němcová", "Růžička|Růžičková"],
-        family_first: false,
-        double: None,
-        weight: 3,
-    },
-    // Hungarian
-    Group {
-        countries: &[("HU", "+01:00")],
-        male: &["László", "Gábor", "Zoltán", "Péter", "Bence", "Ákos"],
-        female: &["Zsófia", "Erzsébet", "Katalin", "Réka", "Dóra", "Enikő"],
-        surnames: &["Nagy", "Kovács", "Tóth", "Szabó", "Horváth", "Varga", "Kiss", "Szűcs", "Lőrincz"],
-        family_first: true,
-        double: None,
-        weight: 2,
-    },
-    // Turkish
-    Group {
-        countries: &[("TR", "+03:00")],
-        male: &["Mehmet", "Mustafa", "Ahmet", "Emre", "Burak", "Oğuz", "Çağlar", "İsmail"],
-        female: &["Ayşe", "Fatma", "Zeynep", "Elif", "Gülşen", "Şule", "Özlem", "Büşra"],
-        surnames: &["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Öztürk", "Aydın", "Arslan", "Doğan", "Kılıç", "Çetin"],
-        family_first: false,
-        double: None,
-        weight: 4,
-    },
-    // Vietnamese
-    Group {
-        countries: &[("VN", "+07:00")],
-        male: &["Văn Đức", "Minh Tuấn", "Quốc Bảo", "Đình Khôi", "Hữu Phước", "Thành Long", "Công Vinh", "Đức Thắng"],
-        female: &["Thị Hồng Nhung", "Thu Hằng", "Ngọc Ánh", "Thị Mỹ Duyên", "Phương Thảo", "Thanh Hương", "Bảo Ngọc", "Thị Thanh Trúc"],
-        surnames: &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"],
-        family_first: true,
-        double: None,
-        weight: 5,
-    },
-    // Greek
-    Group {
-        countries: &[("GR", "+02:00"), ("GR", "+02:00"), ("CY", "+02:00")],
-        male: &["Γιώργος", "Δημήτρης", "Νίκος", "Κωνσταντίνος", "Γιάννης", "Παναγιώτης", "Χρήστος", "Θανάσης"],
-        female: &["Μαρία", "Ελένη", "Κατερίνα", "Σοφία", "Δέσποινα", "Αθηνά", "Βασιλική", "Ευαγγελία"],
-        surnames: &["Παπαδόπουλος|Παπαδοπούλου", "Παπαδάκης|Παπαδάκη", "Γεωργίου", "Οικονόμου", "Νικολάου", "Καραγιάννης|Καραγιάννη", "Βλάχος|Βλάχου", "Αντωνίου", "Μακρής|Μακρή", "Κωνσταντινίδης|Κωνσταντινίδου", "Αλεξίου", "Σταματόπουλος|Σταματοπούλου"],
-        family_first: false,
-        double: None,
-        weight: 4,
-    },
-    // Russian
-    Group {
-        countries: &[("RU", "+03:00")],
-        male: &["Алексей", "Дмитрий", "Сергей", "Андрей", "Михаил", "Иван", "Никита", "Артём"],
-        female: &["Анна", "Екатерина", "Мария", "Ольга", "Наталья", "Татьяна", "Юлия", "Ксения"],
-        surnames: &["Смирнов|Смирнова", "Иванов|Иванова", "Кузнецов|Кузнецова", "Попов|Попова", "Соколов|Соколова", "Лебедев|Лебедева", "Морозов|Морозова", "Волков|Волкова", "Фёдоров|Фёдорова", "Соловьёв|Соловьёва"],
-        family_first: false,
-        double: None,
-        weight: 4,
-    },
-    // Ukrainian
-    Group {
-        countries: &[("UA", "+02:00")],
-        male: &["Олександр", "Андрій", "Тарас", "Богдан", "Дмитро", "Юрій", "Остап", "Василь"],
-        female: &["Оксана", "Олена", "Ірина", "Наталія", "Христина", "Ганна", "Соломія", "Мар'яна"],
-        surnames: &["Коваленко", "Шевченко", "Бондаренко", "Ткаченко", "Кравченко", "Мельник", "Петренко", "Бойко", "Коваль", "Гнатюк", "Лисенко", "Яремчук"],
-        family_first: false,
-        double: None,
-        weight: 4,
-    },
-    // Nordic
-    Group {
-        countries: &[("SE", "+01:00"), ("SE", "+01:00"), ("NO", "+01:00"), ("DK", "+01:00"), ("FI", "+02:00")],
-        male: &["Anders", "Björn", "Lars", "Søren", "Mikael", "Øyvind", "Henrik", "Jørgen"],
-        female: &["Åsa", "Ingrid", "Linnéa", "Märta", "Sofie", "Karin", "Astrid", "Ylva"],
-        surnames: &["Lindström", "Johansson", "Andersson", "Nilsson", "Bergström", "Ødegård", "Sørensen", "Åkesson", "Løvås", "Hansen", "Ekström", "Öberg"],
-        family_first: false,
-        double: None,
-        weight: 4,
-    },
-    // Indian
-    Group {
-        countries: &[("IN", "+05:30")],
-        male: &["Arjun", "Rahul", "Vikram", "Aditya", "Sanjay", "Karthik", "Rohan", "Venkatesh"],
-        female: &["Priya", "Ananya", "Deepika", "Kavya", "Lakshmi", "Sneha", "Aishwarya", "Meera"],
-        surnames: &["Sharma", "Patel", "Reddy", "Iyer", "Gupta", "Nair", "Singh", "Kumar", "Chatterjee", "Banerjee", "Menon", "Subramanian", "Deshpande", "Krishnamurthy", "Venkataraman"],
-        family_first: false,
-        double: Some(("-", 0.03)),
-        weight: 8,
-    },
-    // Nigerian
-    Group {
-        countries: &[("NG", "+01:00")],
-        male: &["Chukwuemeka", "Oluwaseun", "Adebayo", "Emeka", "Olumide", "Babatunde", "Ikenna", "Ọlájídé"],
-        female: &["Ngozi", "Chiamaka", "Funmilayo", "Adaeze", "Oluwakemi", "Folake", "Nneka", "Adéọlá"],
-        surnames: &["Okafor", "Adeyemi", "Okonkwo", "Balogun", "Eze", "Nwosu", "Ogunleye", "Obi", "Akinola", "Chukwu", "Ogundipe", "Ọládiípọ̀"],
-        family_first: false,
-        double: None,
-        weight: 5,
-    },
-    // Japanese (Latin transliteration, given name first)
-    Group {
-        countries: &[("JP", "+09:00")],
-        male: &["Haruto", "Takeshi", "Kenji", "Hiroshi", "Yūki", "Ryō", "Daisuke", "Shōta"],
-        female: &["Yuki", "Sakura", "Aiko", "Haruka", "Emi", "Naomi", "Mei", "Yōko"],
-        surnames: &["Satō", "Suzuki", "Takahashi", "Tanaka", "Watanabe", "Itō", "Yamamoto", "Nakamura", "Kobayashi", "Katō", "Yoshida", "Yamada"],
-        family_first: false,
-        double: None,
-        weight: 4,
-    },
-    // Chinese (pinyin, family name first)
-    Group {
-        countries: &[("CN", "+08:00"), ("CN", "+08:00"), ("TW", "+08:00"), ("SG", "+08:00")],
-        male: &["Wei", "Jun", "Hao", "Yang", "Zhiwei", "Jianguo", "Haoran", "Zihan"],
-        female: &["Fang", "Xiuying", "Li Na", "Meilin", "Xiaomei", "Yufei", "Jing", "Lǜxin"],
-        surnames: &["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Lü", "Ouyang", "Sima"],
-        family_first: true,
-        double: None,
-        weight: 5,
-    },
-    // Arabic (Latin transliteration)
-    Group {
-        countries: &[("EG", "+02:00"), ("EG", "+02:00"), ("SA", "+03:00"), ("AE", "+04:00"), ("JO", "+03:00"), ("MA", "+01:00"), ("LB", "+02:00")],
-        male: &["Mohamed", "Ahmed", "Omar", "Youssef", "Khaled", "Tariq", "Karim", "Hassan"],
-        female: &["Fatima", "Aisha", "Layla", "Nour", "Mariam", "Yasmin", "Salma", "Rania"],
-        surnames: &["El-Sayed", "Abdel-Rahman", "Al-Farsi", "Haddad", "Mansour", "Khalil", "Nasser", "Hamdan", "Saleh", "El-Masri", "Al-Hashimi", "Abu-Ghazaleh"],
-        family_first: false,
-        double: None,
-        weight: 5,
-    },
-];
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Double {
+    separator: String,
+    probability: f64,
+}
+
+/// The name groups, data beside the catalog, parsed once.
+fn groups() -> &'static [Group] {
+    #[derive(serde::Deserialize)]
+    struct Names {
+        group: Vec<Group>,
+    }
+    static GROUPS: std::sync::OnceLock<Vec<Group>> = std::sync::OnceLock::new();
+    GROUPS.get_or_init(|| {
+        toml::from_str::<Names>(include_str!("../input/sample/names.toml"))
+            .expect("input/sample/names.toml is valid (checked by the tests)")
+            .group
+    })
+}
 
 /// Countries people answer from when they live away from where their name comes from.
 const DIASPORA: &[(&str, &str)] = &[
@@ -436,7 +242,7 @@ impl<'c> Generator<'c> {
             rng: ChaCha8Rng::seed_from_u64(seed),
             roles,
             emails: HashSet::new(),
-            group_total: GROUPS.iter().map(|g| g.weight).sum(),
+            group_total: groups().iter().map(|g| g.weight).sum(),
             tier_total: TIERS.iter().map(|t| t.3).sum(),
         }
     }
@@ -483,39 +289,37 @@ impl<'c> Generator<'c> {
 
     fn group(&mut self) -> &'static Group {
         let mut n = self.rng.gen_range(0..self.group_total);
-        for g in GROUPS {
+        for g in groups() {
             if n < g.weight {
                 return g;
             }
             n -= g.weight;
         }
-        &GROUPS[0]
+        &groups()[0]
     }
 
     /// Full name, the given-name part and the family-name part.
     fn name(&mut self, g: &'static Group) -> (String, String, String) {
         let female = self.rng.gen_bool(0.5);
-        let mut given = self
-            .pick(if female { g.female } else { g.male })
-            .to_string();
+        let mut given = self.pick(if female { &g.female } else { &g.male }).clone();
         let form = |entry: &str| -> String {
             match entry.split_once('|') {
                 Some((m, f)) => if female { f } else { m }.to_string(),
                 None => entry.to_string(),
             }
         };
-        let first = *self.pick(g.surnames);
+        let first = self.pick(&g.surnames);
         let mut family = form(first);
-        if let Some((sep, p)) = g.double {
-            if self.rng.gen_bool(p) {
-                let second = *self.pick(g.surnames);
+        if let Some(d) = &g.double {
+            if self.rng.gen_bool(d.probability) {
+                let second = self.pick(&g.surnames);
                 if second != first {
-                    family = format!("{family}{sep}{}", form(second));
+                    family = format!("{family}{}{}", d.separator, form(second));
                 }
             }
         }
         // A middle initial now and then, as English-speaking forms often get.
-        if std::ptr::eq(g, &GROUPS[0]) && self.rng.gen_bool(0.1) {
+        if std::ptr::eq(g, &groups()[0]) && self.rng.gen_bool(0.1) {
             let initial = (b'A' + self.rng.gen_range(0..26u8)) as char;
             given = format!("{given} {initial}.");
         }
@@ -534,7 +338,8 @@ impl<'c> Generator<'c> {
         } else if r < 0.16 {
             Some(*self.pick(DIASPORA))
         } else {
-            Some(*self.pick(g.countries))
+            let (c, o) = self.pick(&g.countries);
+            Some((c.as_str(), o.as_str()))
         }
     }
 
@@ -847,114 +652,37 @@ fn title_case(alias: &str) -> String {
         .join(" ")
 }
 
-/// Latin letters with diacritics, Cyrillic and Greek, each to a fixed ASCII spelling.
-const TRANSLIT: &[(&str, &str)] = &[
-    ("àáâãäåāăąạảấầẩẫậắằẳẵặǎ", "a"),
-    ("æ", "ae"),
-    ("çćĉċč", "c"),
-    ("ďđð", "d"),
-    ("èéêëēĕėęěẹẻẽếềểễệ", "e"),
-    ("ĝğġģ", "g"),
-    ("ĥħ", "h"),
-    ("ìíîïĩīĭįıỉị", "i"),
-    ("ĵ", "j"),
-    ("ķ", "k"),
-    ("ĺļľŀł", "l"),
-    ("ñńņňŉ", "n"),
-    ("òóôõöøōŏőơọỏốồổỗộớờởỡợ", "o"),
-    ("œ", "oe"),
-    ("ŕŗř", "r"),
-    ("śŝşšșṣ", "s"),
-    ("ß", "ss"),
-    ("ţťŧț", "t"),
-    ("ùúûüũūŭůűųưụủứừửữựǔǖǘǚǜ", "u"),
-    ("ýÿŷỳỵỷỹ", "y"),
-    ("źżž", "z"),
-    ("þ", "th"),
-    ("а", "a"),
-    ("б", "b"),
-    ("в", "v"),
-    ("гґ", "g"),
-    ("д", "d"),
-    ("е", "e"),
-    ("ё", "yo"),
-    ("є", "ye"),
-    ("ж", "zh"),
-    ("з", "z"),
-    ("иі", "i"),
-    ("ї", "yi"),
-    ("й", "y"),
-    ("к", "k"),
-    ("л", "l"),
-    ("м", "m"),
-    ("н", "n"),
-    ("о", "o"),
-    ("п", "p"),
-    ("р", "r"),
-    ("с", "s"),
-    ("т", "t"),
-    ("у", "u"),
-    ("ф", "f"),
-    ("х", "kh"),
-    ("ц", "ts"),
-    ("ч", "ch"),
-    ("ш", "sh"),
-    ("щ", "shch"),
-    ("ъь", ""),
-    ("ы", "y"),
-    ("э", "e"),
-    ("ю", "yu"),
-    ("я", "ya"),
-    ("αά", "a"),
-    ("β", "v"),
-    ("γ", "g"),
-    ("δ", "d"),
-    ("εέ", "e"),
-    ("ζ", "z"),
-    ("ηή", "i"),
-    ("θ", "th"),
-    ("ιίϊΐ", "i"),
-    ("κ", "k"),
-    ("λ", "l"),
-    ("μ", "m"),
-    ("ν", "n"),
-    ("ξ", "x"),
-    ("οό", "o"),
-    ("π", "p"),
-    ("ρ", "r"),
-    ("σς", "s"),
-    ("τ", "t"),
-    ("υύϋΰ", "y"),
-    ("φ", "f"),
-    ("χ", "ch"),
-    ("ψ", "ps"),
-    ("ωώ", "o"),
-];
-
-/// A name as lower-case ASCII words: diacritics dropped, Greek and Cyrillic transliterated,
-/// apostrophes joined ("O'Brien" → "obrien"), any other punctuation splitting words.
+/// A name as lower-case ASCII words: every script transliterated (`deunicode`), apostrophes
+/// joined ("O'Brien" → "obrien"), any other punctuation splitting words.
 fn ascii_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut cur = String::new();
     let mut prev = ' ';
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if ('\u{300}'..='\u{36f}').contains(&c) {
-            continue;
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            // Modern Greek reads η as i, ου as u, αυ/ευ as av/ev; deunicode spells the
+            // letters one by one ("Papadake", "Euaggelos").
+            let ascii = match (prev, c) {
+                (_, 'η' | 'ή' | 'Η' | 'Ή') => "i",
+                ('ο' | 'ό' | 'Ο', 'υ' | 'ύ') => "u",
+                ('α' | 'ά' | 'ε' | 'έ' | 'Α' | 'Ε', 'υ' | 'ύ') => "v",
+                _ => deunicode::deunicode_char(c).unwrap_or(""),
+            };
+            prev = c;
+            cur.extend(
+                ascii
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .map(|c| c.to_ascii_lowercase()),
+            );
+        } else if c == '\'' || c == '\u{2019}' || ('\u{300}'..='\u{36f}').contains(&c) {
+            // joined: an apostrophe, or a combining accent of the letter before
+        } else {
+            prev = ' ';
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
         }
-        if c.is_ascii_alphanumeric() {
-            cur.push(c);
-        } else if matches!(c, 'υ' | 'ύ') && matches!(prev, 'ο' | 'ό') {
-            cur.push('u');
-        } else if matches!(c, 'υ' | 'ύ') && matches!(prev, 'α' | 'ά' | 'ε' | 'έ') {
-            cur.push('v');
-        } else if let Some((_, rep)) = TRANSLIT.iter().find(|(set, _)| set.contains(c)) {
-            cur.push_str(rep);
-        } else if c == '\'' || c == '\u{2019}' || c.is_alphabetic() {
-            // joined (apostrophe) or a letter without a spelling: left out
-        } else if !cur.is_empty() {
-            words.push(std::mem::take(&mut cur));
-        }
-        prev = c;
     }
     if !cur.is_empty() {
         words.push(cur);
@@ -1116,6 +844,11 @@ mod tests {
             ["jurgen", "gross", "obrien"]
         );
         assert_eq!(ascii_words("İsmail Çağlar"), ["ismail", "caglar"]);
+        assert_eq!(
+            ascii_words("Κατερίνα Παπαδάκη Ευάγγελος"),
+            ["katerina", "papadaki", "evaggelos"]
+        );
+        assert_eq!(ascii_words("王小明"), ["wangxiaoming"]);
     }
 
     #[test]
