@@ -183,19 +183,7 @@ impl DrawingBackend for PageBackend<'_> {
         to: BackendCoord,
         style: &S,
     ) -> DrawResult {
-        let points = self.path([from, to]);
-        if points.len() == 2 {
-            let stroke = Self::stroke_of(style);
-            self.push(
-                Shape::Path {
-                    points,
-                    closed: false,
-                },
-                None,
-                stroke,
-            );
-        }
-        Ok(())
+        self.draw_path([from, to], style)
     }
 
     fn draw_rect<S: BackendStyle>(
