@@ -1,0 +1,183 @@
+//! The data the page templates see: everything of the assessment, rounded and labelled for
+//! reading, computed once per report. Templates never compute figures themselves, so every
+//! number in the copy is the same number the charts show.
+
+mod model;
+mod skills;
+mod standing;
+mod tools;
+mod work;
+
+pub use model::*;
+
+use crate::catalog::{Basis, Catalog, TaskClass, Usage};
+use crate::score::{Assessment, Band};
+
+/// A first name longer than this (in user-perceived characters) is shortened in the running
+/// copy ("Hi Maximiliana…"): the copy is set for names, not for 120-character words. The full
+/// name still shows, wrapped, on the cover and in the header.
+const FIRST_NAME_GRAPHEMES: usize = 24;
+/// The whole name and the job title in running copy: longer ones are shortened there.
+const RUNNING_COPY_GRAPHEMES: usize = 60;
+
+/// `text` cut to at most `max` grapheme clusters, with an ellipsis when cut; never inside a
+/// cluster (a base letter keeps its accents, an emoji sequence stays whole).
+pub fn shorten(text: &str, max: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut g = text.graphemes(true);
+    let head: String = g.by_ref().take(max).collect();
+    if g.next().is_some() {
+        let cut: String = head.graphemes(true).take(max - 1).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        head
+    }
+}
+
+fn sorted_related<'c>(
+    role: &crate::catalog::Role,
+    catalog: &'c Catalog,
+) -> Vec<&'c crate::catalog::Role> {
+    let mut v: Vec<&crate::catalog::Role> = role
+        .related_roles
+        .iter()
+        .filter_map(|k| catalog.role(k))
+        .collect();
+    v.sort_by(|x, y| x.baseline.cmp(&y.baseline).then(x.name.cmp(&y.name)));
+    v
+}
+
+fn basis_label(b: Basis) -> &'static str {
+    match b {
+        Basis::Onet => "O*NET task labels",
+        Basis::Sourced => "sourced",
+        Basis::Editorial => "editorial",
+        Basis::Assumption => "model assumption",
+    }
+}
+
+fn usage_label(u: Usage) -> &'static str {
+    match u {
+        Usage::Never => "not yet",
+        Usage::Monthly => "about monthly",
+        Usage::Weekly => "every week",
+        Usage::Daily => "every day",
+    }
+}
+
+fn class_key(c: TaskClass) -> &'static str {
+    match c {
+        TaskClass::Automated => "automated",
+        TaskClass::Assisted => "assisted",
+        TaskClass::HumanSafe => "human-safe",
+    }
+}
+
+fn signed(p: i32) -> String {
+    match p {
+        0 => "0".into(),
+        p if p > 0 => format!("+{p}"),
+        p => format!("−{}", -p),
+    }
+}
+
+fn pct(x: f64) -> i32 {
+    x.round() as i32
+}
+
+fn fmt_years(y: f64) -> String {
+    let n = if y.fract() == 0.0 {
+        format!("{y:.0}")
+    } else {
+        format!("{y:.1}")
+    };
+    if y == 1.0 {
+        format!("{n} year")
+    } else {
+        format!("{n} years")
+    }
+}
+
+pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
+    let role = a.role;
+    let year = a.audit.submitted_at.year();
+    let work = work::work(a, catalog);
+    let skills = skills::skills(a);
+    let tools = tools::tools(a, catalog);
+    let (components, biggest_mover) = standing::components(a);
+    Context {
+        person: standing::person(a),
+        role: standing::role(a),
+        score: standing::score(a),
+        components,
+        biggest_mover,
+        split: SplitCtx {
+            you: a.split_person.map(pct),
+            role: a.split_role.map(pct),
+        },
+        automated: work.automated,
+        assisted: work.assisted,
+        human_safe: work.human_safe,
+        top_task: work.top_task,
+        most_exposed_task: work.most_exposed_task,
+        least_exposed_task: work.least_exposed_task,
+        tasks: work.tasks,
+        role_tasks: work.role_tasks,
+        skills: skills.skills,
+        skill_gaps: skills.skill_gaps,
+        demand_current: skills.demand_current,
+        demand_recommended: skills.demand_recommended,
+        tools: tools.tools,
+        tools_to_learn: tools.tools_to_learn,
+        tools_used: tools.tools_used,
+        outlook: a
+            .outlook
+            .iter()
+            .map(|p| OutlookCtx {
+                year: p.year,
+                person: pct(p.person),
+                role: pct(p.role),
+            })
+            .collect(),
+        salary: SalaryCtx {
+            role_premium: pct(a.salary_premium_role),
+            your_premium: pct(a.salary_premium_person),
+        },
+        roadmap: role
+            .roadmap
+            .iter()
+            .map(|p| PhaseCtx {
+                span: p.span.clone(),
+                title: p.title.clone(),
+                goal: p.goal.clone(),
+                actions: p.actions.clone(),
+                from_year: year + p.start_year as i32,
+                to_year: year + p.end_year as i32,
+            })
+            .collect(),
+        quick_wins: role.quick_wins.clone(),
+        // Least exposed first, the order the related-roles chart uses.
+        related: sorted_related(role, catalog)
+            .into_iter()
+            .map(|r| RelatedCtx {
+                key: r.key.clone(),
+                name: r.name.clone(),
+                baseline: r.baseline,
+                band: Band::of(r.baseline).label(),
+                delta: r.baseline - a.score,
+            })
+            .collect(),
+        meta: MetaCtx {
+            catalog_version: catalog.meta.version.clone(),
+            sources: catalog.meta.sources.clone(),
+            task_mix_weight: catalog.meta.model.task_mix_weight,
+            experience_slope: catalog.meta.model.experience_slope,
+            experience_cap: catalog.meta.model.experience_cap,
+            usage_weight: catalog.meta.model.usage_weight,
+            tool_cap: catalog.meta.model.tool_cap,
+            technology_average_note: catalog.meta.technology_average.note.clone(),
+            technology_average_method: catalog.meta.technology_average.method.clone(),
+            catalog_published: catalog.meta.published.clone(),
+        },
+    }
+}

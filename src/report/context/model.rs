@@ -1,0 +1,235 @@
+//! What the templates see, type by type.
+
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct Context {
+    pub person: Person,
+    pub role: RoleCtx,
+    pub score: ScoreCtx,
+    pub components: Vec<ComponentCtx>,
+    /// The component that moved the score most (absolute points), if any moved it.
+    pub biggest_mover: Option<ComponentCtx>,
+    pub split: SplitCtx,
+    /// The person's tasks, largest share first.
+    pub tasks: Vec<TaskCtx>,
+    pub automated: Vec<TaskCtx>,
+    pub assisted: Vec<TaskCtx>,
+    pub human_safe: Vec<TaskCtx>,
+    pub top_task: TaskCtx,
+    pub most_exposed_task: TaskCtx,
+    pub least_exposed_task: TaskCtx,
+    /// Role skills, least resilient first.
+    pub skills: Vec<SkillCtx>,
+    /// Skills the person's time under-uses compared with the typical profile, most resilient first.
+    pub skill_gaps: Vec<SkillCtx>,
+    /// The skills the demand chart plots: the person's weakest current ones and the recommended.
+    pub demand_current: Vec<SkillCtx>,
+    pub demand_recommended: Vec<SkillCtx>,
+    /// Every task of the role with its typical share (for comparisons and empty-class pages).
+    pub role_tasks: Vec<TaskCtx>,
+    pub tools: Vec<ToolCtx>,
+    /// Role tools touching the person's tasks that they do not use yet, most useful first (≤ 5).
+    pub tools_to_learn: Vec<ToolCtx>,
+    pub tools_used: Vec<ToolCtx>,
+    pub outlook: Vec<OutlookCtx>,
+    pub salary: SalaryCtx,
+    pub roadmap: Vec<PhaseCtx>,
+    pub quick_wins: Vec<String>,
+    pub related: Vec<RelatedCtx>,
+    pub meta: MetaCtx,
+}
+
+/// The reader's own words reach the templates escaped (`markup::escape`): markup characters in
+/// a name or title are text, never page structure. Rust code (furniture, metadata) reads them
+/// as typed.
+fn as_text<S: serde::Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::report::markup::escape(v))
+}
+
+#[derive(Serialize)]
+pub struct Person {
+    #[serde(serialize_with = "as_text")]
+    pub full_name: String,
+    #[serde(serialize_with = "as_text")]
+    pub first_name: String,
+    #[serde(serialize_with = "as_text")]
+    pub job_title: String,
+    /// The name and title cut for running copy (the cover's first paragraph), see [`shorten`].
+    #[serde(serialize_with = "as_text")]
+    pub name_short: String,
+    #[serde(serialize_with = "as_text")]
+    pub title_short: String,
+    /// The title's words, lower case, split at spaces and `, / - ( )`: for templates that look
+    /// for seniority ("senior", "sr.", "head"); compared, never printed.
+    pub title_words: Vec<String>,
+    pub years: f64,
+    /// "6 years", "1 year", "7.5 years"
+    pub years_label: String,
+    /// early (<3), mid (<8), senior (<15), veteran
+    pub experience_level: &'static str,
+    pub usage: &'static str,
+    pub usage_label: &'static str,
+    pub n_tools: usize,
+    pub n_tools_on_own_tasks: usize,
+    pub country: Option<String>,
+    pub industry: String,
+    pub industry_key: String,
+    pub industry_offset: i32,
+    /// Why the industry moves the score, and whether that is sourced or assumed.
+    pub industry_note: String,
+    pub industry_basis: &'static str,
+    /// e.g. "20 November 2026"
+    pub submitted: String,
+    pub year: i32,
+}
+
+#[derive(Serialize)]
+pub struct RoleCtx {
+    pub key: String,
+    pub name: String,
+    pub plural: String,
+    pub summary: String,
+    pub verdict: String,
+    pub baseline: i32,
+    pub baseline_band: &'static str,
+    pub soc: String,
+    pub demand_trend: String,
+    pub typical_years: f64,
+    pub typical_usage: &'static str,
+    pub typical_tools: u32,
+    pub automation_pct: i32,
+    pub horizon: String,
+    pub assumptions: Vec<String>,
+    pub exposure_sources: Vec<crate::catalog::ExposureSource>,
+    pub baseline_note: String,
+    /// "sourced" or "editorial"
+    pub baseline_basis: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct ScoreCtx {
+    pub value: i32,
+    pub band: &'static str,
+    /// low, moderate, high, very-high
+    pub band_key: &'static str,
+    pub automation_pct: i32,
+    pub horizon: String,
+    pub horizon_from: f64,
+    pub horizon_to: f64,
+    pub resilience: i32,
+    pub adaptability: &'static str,
+    pub peers_safer_pct: i32,
+    pub peers_riskier_pct: i32,
+    pub range_low: i32,
+    pub range_high: i32,
+    /// The score with task exposures from the human annotators only, and from GPT-4 only.
+    pub human_only: i32,
+    pub gpt4_only: i32,
+    /// score − role baseline
+    pub delta: i32,
+    pub technology_average: i32,
+    pub industry_average: i32,
+}
+
+#[derive(Serialize, Clone)]
+pub struct ComponentCtx {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub points: i32,
+    /// "+3", "−2", "0"
+    pub signed: String,
+}
+
+#[derive(Serialize)]
+pub struct SplitCtx {
+    pub you: [i32; 3],
+    pub role: [i32; 3],
+}
+
+#[derive(Serialize, Clone)]
+pub struct TaskCtx {
+    pub key: String,
+    pub label: String,
+    /// automated, assisted, human-safe
+    pub class: &'static str,
+    pub class_label: &'static str,
+    pub share_pct: i32,
+    pub typical_share_pct: i32,
+    pub exposure_pct: i32,
+    pub tools: Vec<String>,
+    pub tools_used: Vec<String>,
+    pub skill: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct SkillCtx {
+    pub name: String,
+    pub resilience: u32,
+    pub band: &'static str,
+    pub your_share_pct: i32,
+    pub typical_share_pct: i32,
+    pub demand_growth: f64,
+}
+
+#[derive(Serialize, Clone)]
+pub struct ToolCtx {
+    pub key: String,
+    pub name: String,
+    pub vendor: String,
+    pub category: String,
+    pub description: String,
+    pub automates: Vec<String>,
+    /// Labels of the person's tasks this tool touches.
+    pub your_tasks: Vec<String>,
+    pub used: bool,
+    pub level: &'static str,
+    pub why: String,
+}
+
+#[derive(Serialize)]
+pub struct OutlookCtx {
+    pub year: i32,
+    pub person: i32,
+    pub role: i32,
+}
+
+#[derive(Serialize)]
+pub struct SalaryCtx {
+    pub role_premium: i32,
+    pub your_premium: i32,
+}
+
+#[derive(Serialize)]
+pub struct PhaseCtx {
+    pub span: String,
+    pub title: String,
+    pub goal: String,
+    pub actions: Vec<String>,
+    pub from_year: i32,
+    pub to_year: i32,
+}
+
+#[derive(Serialize)]
+pub struct RelatedCtx {
+    pub key: String,
+    pub name: String,
+    pub baseline: i32,
+    pub band: &'static str,
+    /// role baseline − person's score: negative = safer than where they are.
+    pub delta: i32,
+}
+
+#[derive(Serialize)]
+pub struct MetaCtx {
+    pub catalog_version: String,
+    pub sources: Vec<crate::catalog::Source>,
+    pub task_mix_weight: f64,
+    pub experience_slope: f64,
+    pub experience_cap: f64,
+    pub usage_weight: f64,
+    pub tool_cap: u32,
+    pub technology_average_note: String,
+    pub technology_average_method: String,
+    pub catalog_published: String,
+}

@@ -1,0 +1,143 @@
+//! Where the reader stands (pages 1–5): who they are, their role, their score and what moved
+//! it.
+
+use super::*;
+
+pub(super) fn person(a: &Assessment) -> Person {
+    let audit = a.audit;
+    let year = audit.submitted_at.year();
+    let experience_level = match audit.years_experience {
+        y if y < 3.0 => "early",
+        y if y < 8.0 => "mid",
+        y if y < 15.0 => "senior",
+        _ => "veteran",
+    };
+    let d = audit.submitted_at;
+    Person {
+        full_name: audit.full_name.clone(),
+        first_name: shorten(audit.first_name(), FIRST_NAME_GRAPHEMES),
+        job_title: audit.job_title.clone(),
+        name_short: shorten(&audit.full_name, RUNNING_COPY_GRAPHEMES),
+        title_short: shorten(&audit.job_title, RUNNING_COPY_GRAPHEMES),
+        title_words: audit
+            .job_title
+            .to_lowercase()
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | '/' | '-' | '(' | ')'))
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect(),
+        years: audit.years_experience,
+        years_label: fmt_years(audit.years_experience),
+        experience_level,
+        usage: audit.ai_usage.key(),
+        usage_label: usage_label(audit.ai_usage),
+        n_tools: audit.ai_tools.len(),
+        n_tools_on_own_tasks: a.tools_on_own_tasks.len(),
+        country: audit.country.clone(),
+        industry: a.industry.name.clone(),
+        industry_key: a.industry.key.clone(),
+        industry_offset: a.industry.offset,
+        industry_note: a.industry.note.clone(),
+        industry_basis: basis_label(a.industry.basis),
+        submitted: d
+            .format(time::macros::format_description!(
+                "[day padding:none] [month repr:long] [year]"
+            ))
+            .unwrap_or_else(|_| d.to_string()),
+        year,
+    }
+}
+
+pub(super) fn role(a: &Assessment) -> RoleCtx {
+    let role = a.role;
+    RoleCtx {
+        key: role.key.clone(),
+        name: role.name.clone(),
+        plural: role.plural.clone(),
+        summary: role.summary.clone(),
+        verdict: role.verdict.clone(),
+        baseline: role.baseline,
+        baseline_band: Band::of(role.baseline).label(),
+        soc: role.soc.join(", "),
+        demand_trend: role.demand_trend.clone(),
+        typical_years: role.typical_years,
+        typical_usage: role.typical_usage.key(),
+        typical_tools: role.typical_tools,
+        automation_pct: pct(100.0 * a.exposure_role),
+        horizon: a.role_horizon.label(),
+        assumptions: role.assumptions.clone(),
+        exposure_sources: role.exposure_sources.clone(),
+        baseline_note: role.baseline_note.clone(),
+        baseline_basis: basis_label(role.baseline_basis),
+    }
+}
+
+pub(super) fn score(a: &Assessment) -> ScoreCtx {
+    let role = a.role;
+    ScoreCtx {
+        value: a.score,
+        band: a.band.label(),
+        band_key: a.band.key(),
+        automation_pct: a.automation_pct,
+        horizon: a.horizon.label(),
+        horizon_from: a.horizon.from_years,
+        horizon_to: a.horizon.to_years,
+        resilience: a.resilience,
+        adaptability: a.adaptability.label(),
+        peers_safer_pct: a.peers_safer_pct,
+        peers_riskier_pct: 100 - a.peers_safer_pct,
+        range_low: a.range.0,
+        range_high: a.range.1,
+        human_only: a.by_rater.0,
+        gpt4_only: a.by_rater.1,
+        delta: a.score - role.baseline,
+        technology_average: pct(a.technology_average),
+        industry_average: (role.baseline + a.industry.offset).clamp(1, 99),
+    }
+}
+
+/// The score's components in the waterfall's order, and the one that moved it most.
+pub(super) fn components(a: &Assessment) -> (Vec<ComponentCtx>, Option<ComponentCtx>) {
+    let c = a.components;
+    let mut components = vec![
+        ComponentCtx {
+            key: "task-mix",
+            name: "Your task mix",
+            points: c.task_mix,
+            signed: signed(c.task_mix),
+        },
+        ComponentCtx {
+            key: "experience",
+            name: "Your experience",
+            points: c.experience,
+            signed: signed(c.experience),
+        },
+        ComponentCtx {
+            key: "ai-fluency",
+            name: "Your AI fluency",
+            points: c.ai_fluency,
+            signed: signed(c.ai_fluency),
+        },
+        ComponentCtx {
+            key: "industry",
+            name: "Your industry",
+            points: c.industry,
+            signed: signed(c.industry),
+        },
+    ];
+    if c.clamp != 0 {
+        components.push(ComponentCtx {
+            key: "clamp",
+            name: "Scale limit (1–99)",
+            points: c.clamp,
+            signed: signed(c.clamp),
+        });
+    }
+    let biggest_mover = components
+        .iter()
+        .filter(|x| x.points != 0 && x.key != "clamp")
+        .max_by_key(|x| x.points.abs())
+        .cloned();
+
+    (components, biggest_mover)
+}

@@ -1,0 +1,91 @@
+//! AI tools (pages 14, 22): the role's tools against the reader's tasks, what they use, and
+//! what to learn next.
+
+use super::ToolCtx;
+use crate::catalog::{Catalog, Level};
+use crate::score::Assessment;
+
+pub(super) struct Tools {
+    pub tools: Vec<ToolCtx>,
+    pub tools_to_learn: Vec<ToolCtx>,
+    pub tools_used: Vec<ToolCtx>,
+}
+
+pub(super) fn tools(a: &Assessment, catalog: &Catalog) -> Tools {
+    let audit = a.audit;
+    let role = a.role;
+    let person_task_keys: Vec<&str> = audit.tasks.iter().map(|t| t.key.as_str()).collect();
+    let tools: Vec<ToolCtx> = role
+        .tools
+        .iter()
+        .filter_map(|rt| {
+            let t = catalog.tool(&rt.key)?;
+            Some(ToolCtx {
+                key: t.key.clone(),
+                name: t.name.clone(),
+                vendor: t.vendor.clone(),
+                category: t.category.clone(),
+                description: t.description.clone(),
+                automates: rt.automates.clone(),
+                your_tasks: role
+                    .tasks
+                    .iter()
+                    .filter(|task| {
+                        rt.tasks.contains(&task.key)
+                            && person_task_keys.contains(&task.key.as_str())
+                    })
+                    .map(|task| task.label.clone())
+                    .collect(),
+                used: audit.ai_tools.contains(&rt.key),
+                level: rt.level.label(),
+                why: rt.why.clone(),
+            })
+        })
+        .collect();
+    let mut tools_to_learn: Vec<ToolCtx> = tools
+        .iter()
+        .filter(|t| !t.used && !t.your_tasks.is_empty())
+        .cloned()
+        .collect();
+    let level_rank = |l: &str| {
+        [Level::Beginner, Level::Intermediate, Level::Advanced]
+            .iter()
+            .position(|x| x.label() == l)
+            .unwrap_or(3)
+    };
+    tools_to_learn.sort_by(|x, y| {
+        level_rank(x.level)
+            .cmp(&level_rank(y.level))
+            .then(y.your_tasks.len().cmp(&x.your_tasks.len()))
+    });
+    tools_to_learn.truncate(5);
+    let tools_used: Vec<ToolCtx> = audit
+        .ai_tools
+        .iter()
+        .filter_map(|k| catalog.tool(k))
+        .map(|t| {
+            tools
+                .iter()
+                .find(|x| x.key == t.key)
+                .cloned()
+                .unwrap_or_else(|| ToolCtx {
+                    key: t.key.clone(),
+                    name: t.name.clone(),
+                    vendor: t.vendor.clone(),
+                    category: t.category.clone(),
+                    description: t.description.clone(),
+                    automates: vec![],
+                    your_tasks: vec![],
+                    used: true,
+                    level: "",
+                    why: String::new(),
+                })
+        })
+        .collect();
+
+    Tools {
+        tools,
+        tools_to_learn,
+        tools_used,
+    }
+}
