@@ -268,9 +268,9 @@ fn run_locked(
                     // Recorded only after the rename: a crash in between re-renders, never trusts a missing file.
                     ledger.record_render(&record)?;
                     c.rendered += 1;
-                    if !missing.is_empty() {
-                        let chars: String = missing.iter().collect();
-                        let w = format!("{}, line {line} (audit_id {}): no font has {chars}; shown as {} — add a font with --font-dir", input_path.display(), record.audit_id, crate::fonts::REPLACEMENT);
+                    if let Some(w) =
+                        super::missing_warning(input_path, line, &record.audit_id, &missing)
+                    {
                         tracing::warn!("{w}");
                         warnings.push(w);
                     }

@@ -59,8 +59,13 @@ impl Renderer {
     }
 }
 
-/// "line 7 (audit_id x): …" warning for characters shown as a replacement.
-pub fn missing_warning(audit: &Audit, missing: &BTreeSet<char>) -> Option<String> {
+/// "FILE, line 7 (audit_id x): …" warning for characters shown as a replacement.
+pub fn missing_warning(
+    file: &std::path::Path,
+    line: u64,
+    audit_id: &str,
+    missing: &BTreeSet<char>,
+) -> Option<String> {
     if missing.is_empty() {
         return None;
     }
@@ -71,9 +76,8 @@ pub fn missing_warning(audit: &Audit, missing: &BTreeSet<char>) -> Option<String
         .map(|c| format!("U+{:04X}", *c as u32))
         .collect();
     Some(format!(
-        "line {} (audit_id {}): no font has {chars} ({}); shown as {} — add a font that covers them with --font-dir",
-        audit.line,
-        audit.audit_id,
+        "{}, line {line} (audit_id {audit_id}): no font has {chars} ({}); shown as {} — add a font that covers them with --font-dir",
+        file.display(),
         codes.join(" "),
         crate::fonts::REPLACEMENT
     ))

@@ -148,7 +148,9 @@ pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> 
                         if let Some(l) = ledger.as_mut() {
                             l.record_render(&record)?;
                         }
-                        if let Some(w) = missing_warning(&audit, &missing) {
+                        if let Some(w) =
+                            missing_warning(&args.file, audit.line, &audit.audit_id, &missing)
+                        {
                             tracing::warn!("{w}");
                         }
                         tracing::info!(
