@@ -10,6 +10,7 @@ mod input;
 mod mail;
 mod page;
 mod pdf;
+mod pool;
 mod report;
 mod sample;
 mod score;

@@ -16,7 +16,6 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Mutex};
 use std::time::Instant;
 use time::OffsetDateTime;
 
@@ -109,6 +108,53 @@ enum Done {
         line: u64,
     },
     Failed(Failure),
+}
+
+/// What the feeding thread keeps while workers render: the ledger and the counts it settles
+/// every finished report into.
+struct Tally<'a> {
+    ledger: Ledger,
+    c: Counts,
+    progress: Progress,
+    warnings: Vec<String>,
+    failures: Vec<Failure>,
+    input_path: &'a Path,
+}
+
+impl Tally<'_> {
+    fn settle(&mut self, done: Done) -> anyhow::Result<()> {
+        match done {
+            Done::Ok {
+                record,
+                missing,
+                line,
+            } => {
+                // Recorded only after the rename: a crash in between re-renders, never trusts a missing file.
+                self.ledger.record_render(&record)?;
+                self.c.rendered += 1;
+                if let Some(w) =
+                    super::missing_warning(self.input_path, line, &record.audit_id, &missing)
+                {
+                    tracing::warn!("{w}");
+                    self.warnings.push(w);
+                }
+                tracing::debug!(audit_id = %record.audit_id, bytes = record.pdf_bytes, "rendered");
+            }
+            Done::Failed(f) => {
+                self.c.failed += 1;
+                tracing::error!(
+                    "{}, line {} (audit_id {}): {}",
+                    self.input_path.display(),
+                    f.line,
+                    f.audit_id,
+                    f.error
+                );
+                self.failures.push(f);
+            }
+        }
+        self.progress.update(&self.c);
+        Ok(())
+    }
 }
 
 /// Renders one audit and puts its PDF in place (temporary file, fsync, rename).
@@ -206,141 +252,89 @@ fn run_locked(
     let rejects_path = opts.out.join(layout::REJECTS);
     let mut rejects = RejectWriter::new(AtomicFile::create(&rejects_path)?)?;
 
-    let mut progress = Progress::new(opts.progress, reader.estimated_rows);
+    let progress = Progress::new(opts.progress, reader.estimated_rows);
     for w in &warnings {
         tracing::warn!("{w}");
     }
-    let mut c = Counts::default();
-    let mut failures: Vec<Failure> = Vec::new();
     let mut interrupted = false;
     let jobs = opts.jobs.max(1);
     let window = jobs * 4;
 
-    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(window);
-    let (done_tx, done_rx) = mpsc::channel::<Done>();
-    let job_rx = Mutex::new(job_rx);
-    std::thread::scope(|scope| -> anyhow::Result<()> {
-        for _ in 0..jobs {
-            let done_tx = done_tx.clone();
-            let job_rx = &job_rx;
-            scope.spawn(move || loop {
-                let job = match job_rx
-                    .lock()
-                    .expect("no worker panics holding the lock")
-                    .recv()
-                {
-                    Ok(j) => j,
-                    Err(_) => return,
-                };
-                let path = layout::report_pdf(&opts.out, &job.audit.audit_id);
-                let line = job.audit.line;
-                let done = match render_to_file(renderer, &job.audit, job.fingerprint, &path) {
-                    Ok((record, missing)) => Done::Ok {
-                        record,
-                        missing,
-                        line,
-                    },
-                    Err(e) => Done::Failed(Failure {
-                        line,
-                        audit_id: job.audit.audit_id.clone(),
-                        error: format!("{e:#}"),
-                    }),
-                };
-                if done_tx.send(done).is_err() {
-                    return;
-                }
-            });
+    let work = |_: &mut (), job: Job| {
+        let path = layout::report_pdf(&opts.out, &job.audit.audit_id);
+        let line = job.audit.line;
+        match render_to_file(renderer, &job.audit, job.fingerprint, &path) {
+            Ok((record, missing)) => Done::Ok {
+                record,
+                missing,
+                line,
+            },
+            Err(e) => Done::Failed(Failure {
+                line,
+                audit_id: job.audit.audit_id.clone(),
+                error: format!("{e:#}"),
+            }),
         }
-        drop(done_tx);
-
-        let mut settle = |done: Done,
-                          ledger: &mut Ledger,
-                          c: &mut Counts,
-                          progress: &mut Progress,
-                          warnings: &mut Vec<String>|
-         -> anyhow::Result<()> {
-            match done {
-                Done::Ok {
-                    record,
-                    missing,
-                    line,
-                } => {
-                    // Recorded only after the rename: a crash in between re-renders, never trusts a missing file.
-                    ledger.record_render(&record)?;
-                    c.rendered += 1;
-                    if let Some(w) =
-                        super::missing_warning(input_path, line, &record.audit_id, &missing)
-                    {
-                        tracing::warn!("{w}");
-                        warnings.push(w);
+    };
+    let mut t = Tally {
+        ledger,
+        c: Counts::default(),
+        progress,
+        warnings,
+        failures: Vec::new(),
+        input_path,
+    };
+    crate::pool::scoped(
+        jobs,
+        window,
+        |_| Some(()),
+        work,
+        |_| {},
+        |feed| {
+            for item in reader {
+                if stop.load(Ordering::Relaxed) {
+                    interrupted = true;
+                    crate::failpoint::hit("batch-stopping");
+                    break;
+                }
+                t.c.rows += 1;
+                crate::failpoint::hit("batch-row");
+                match item {
+                    Err(r) => {
+                        t.c.rejected += 1;
+                        rejects.write(&r)?;
                     }
-                    tracing::debug!(audit_id = %record.audit_id, bytes = record.pdf_bytes, "rendered");
-                }
-                Done::Failed(f) => {
-                    c.failed += 1;
-                    tracing::error!(
-                        "{}, line {} (audit_id {}): {}",
-                        input_path.display(),
-                        f.line,
-                        f.audit_id,
-                        f.error
-                    );
-                    failures.push(f);
-                }
-            }
-            progress.update(c);
-            Ok(())
-        };
-
-        let mut in_flight = 0usize;
-        for item in reader {
-            if stop.load(Ordering::Relaxed) {
-                interrupted = true;
-                crate::failpoint::hit("batch-stopping");
-                break;
-            }
-            c.rows += 1;
-            crate::failpoint::hit("batch-row");
-            match item {
-                Err(r) => {
-                    c.rejected += 1;
-                    rejects.write(&r)?;
-                }
-                Ok(audit) if !opts.shard.owns(&audit.audit_id) => c.other_shard += 1,
-                Ok(audit) => {
-                    let fp = fingerprint(renderer, &audit);
-                    let path = layout::report_pdf(&opts.out, &audit.audit_id);
-                    if !opts.force && !ledger.needs_render(&audit.audit_id, &fp, &path)? {
-                        c.unchanged += 1;
-                    } else {
-                        // Settle finished work first so the window, not the file, bounds memory.
-                        while in_flight >= window {
-                            let done = done_rx.recv().context("all render workers stopped")?;
-                            in_flight -= 1;
-                            settle(done, &mut ledger, &mut c, &mut progress, &mut warnings)?;
-                        }
-                        job_tx
-                            .send(Job {
+                    Ok(audit) if !opts.shard.owns(&audit.audit_id) => t.c.other_shard += 1,
+                    Ok(audit) => {
+                        let fp = fingerprint(renderer, &audit);
+                        let path = layout::report_pdf(&opts.out, &audit.audit_id);
+                        if !opts.force && !t.ledger.needs_render(&audit.audit_id, &fp, &path)? {
+                            t.c.unchanged += 1;
+                        } else {
+                            let job = Job {
                                 audit,
                                 fingerprint: fp,
-                            })
-                            .context("all render workers stopped")?;
-                        in_flight += 1;
+                            };
+                            if !feed.submit(job, &mut |d| t.settle(d))? {
+                                anyhow::bail!("all render workers stopped");
+                            }
+                        }
                     }
                 }
+                feed.settle_ready(&mut |d| t.settle(d))?;
+                t.progress.update(&t.c);
             }
-            while let Ok(done) = done_rx.try_recv() {
-                in_flight -= 1;
-                settle(done, &mut ledger, &mut c, &mut progress, &mut warnings)?;
-            }
-            progress.update(&c);
-        }
-        drop(job_tx);
-        for done in done_rx {
-            settle(done, &mut ledger, &mut c, &mut progress, &mut warnings)?;
-        }
-        Ok(())
-    })?;
+            feed.finish(&mut |d| t.settle(d))
+        },
+    )?;
+    let Tally {
+        mut ledger,
+        c,
+        progress,
+        warnings,
+        failures,
+        ..
+    } = t;
     progress.finish();
     rejects.finish()?.commit()?;
 

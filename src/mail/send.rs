@@ -39,7 +39,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
@@ -575,59 +575,47 @@ fn phase(
         .min(pending.len())
         .max(1);
     let started = Instant::now();
-    let (job_tx, job_rx) = mpsc::sync_channel::<PendingEmail>(threads);
-    let job_rx = Mutex::new(job_rx);
-    let (done_tx, done_rx) = mpsc::channel::<(PendingEmail, anyhow::Result<Outcome>)>();
     let mut fatal: Option<String> = None;
     let mut interrupted = false;
     let mut streak_release: Vec<String> = Vec::new();
-    std::thread::scope(|scope| -> anyhow::Result<()> {
-        for t in 0..threads {
-            let done_tx = done_tx.clone();
-            let (sh, job_rx) = (&sh, &job_rx);
-            scope.spawn(move || {
-                let ledger = if sh.record {
-                    match Ledger::open(sh.out) {
-                        Ok(l) => Some(l),
-                        Err(e) => {
-                            sh.abort.store(true, Ordering::Relaxed);
-                            tracing::error!("email: cannot open the ledger: {e:#}");
-                            return;
-                        }
-                    }
-                } else {
-                    None
-                };
-                let seed = started.elapsed().as_nanos() as u64
-                    ^ ((t as u64) << 48)
-                    ^ std::process::id() as u64;
-                let mut w = Worker {
-                    session: match &sh.outbound {
-                        Outbound::Smtp(server) => Some(Session::new(server)),
-                        Outbound::Outbox(_) => None,
-                    },
-                    ledger,
-                    rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed),
-                };
-                loop {
-                    let job = match job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv() {
-                        Ok(j) => j,
-                        Err(_) => break,
-                    };
-                    let out = process(&job, sh, &mut w);
-                    if done_tx.send((job, out)).is_err() {
-                        break;
-                    }
+    let start = |t: usize| {
+        let ledger = if sh.record {
+            match Ledger::open(sh.out) {
+                Ok(l) => Some(l),
+                Err(e) => {
+                    sh.abort.store(true, Ordering::Relaxed);
+                    tracing::error!("email: cannot open the ledger: {e:#}");
+                    return None;
                 }
-                if let Some(s) = w.session.take() {
-                    s.close();
-                }
-            });
+            }
+        } else {
+            None
+        };
+        let seed =
+            started.elapsed().as_nanos() as u64 ^ ((t as u64) << 48) ^ std::process::id() as u64;
+        Some(Worker {
+            session: match &sh.outbound {
+                Outbound::Smtp(server) => Some(Session::new(server)),
+                Outbound::Outbox(_) => None,
+            },
+            ledger,
+            rng: rand_chacha::ChaCha8Rng::seed_from_u64(seed),
+        })
+    };
+    let work = |w: &mut Worker<'_>, job: PendingEmail| {
+        let out = process(&job, &sh, w);
+        (job, out)
+    };
+    let end = |mut w: Worker<'_>| {
+        if let Some(s) = w.session.take() {
+            s.close();
         }
-        drop(done_tx);
+    };
+    crate::pool::scoped(threads, threads * 2, start, work, end, |feed| {
         let mut connection_failures = 0u32;
         let mut recipient_refusals: Vec<String> = Vec::new();
         let mut content_refusals: Vec<String> = Vec::new();
+        let mut stopped_by: Option<Streak> = None;
         let mut last_report = Instant::now();
         let total = pending.len();
         let mut done = 0usize;
@@ -718,9 +706,16 @@ fn phase(
                         Streak::None => return Ok(()),
                     };
                     run.push(id.clone());
-                    if run.len() >= limit {
+                    // Refusals of the same kind still in flight when the streak stopped the
+                    // phase belong to it too: released, never marked failed.
+                    let late = stopped_by == Some(streak);
+                    if run.len() >= limit || late {
                         summary.failed_permanent -= run.len() as u64;
                         streak_release.append(run);
+                        if late {
+                            return Ok(());
+                        }
+                        stopped_by = Some(streak);
                         stop_with(format!("the server refused {what} {limit} reports in a row (last: {}): that points at the sending configuration (sender, relay permission, message size or content), not at the reports, so they were not marked failed", mask_in(&r, &job.email)), fatal);
                     }
                 }
@@ -738,6 +733,7 @@ fn phase(
             }
             Ok(())
         };
+        let mut settle = |(job, out)| settle(job, out, summary, &mut fatal);
         for job in pending {
             if stop.load(Ordering::Relaxed) {
                 interrupted = true;
@@ -746,18 +742,12 @@ fn phase(
             if sh.abort.load(Ordering::Relaxed) {
                 break;
             }
-            while let Ok((job, out)) = done_rx.try_recv() {
-                settle(job, out, summary, &mut fatal)?;
-            }
-            if job_tx.send(job).is_err() {
+            feed.settle_ready(&mut settle)?;
+            if !feed.submit(job, &mut settle)? {
                 break;
             }
         }
-        drop(job_tx);
-        for (job, out) in done_rx.iter() {
-            settle(job, out, summary, &mut fatal)?;
-        }
-        Ok(())
+        feed.finish(&mut settle)
     })?;
     interrupted |= stop.load(Ordering::Relaxed);
     for id in &streak_release {
