@@ -127,7 +127,7 @@ mod tests {
         scoped(
             3,
             4,
-            |i| Some(i),
+            Some,
             |_, j: u32| {
                 let n = now.fetch_add(1, SeqCst) + 1;
                 max_in_flight.fetch_max(n, SeqCst);

@@ -160,7 +160,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             Block::Numbered(items) => self.list(items, |i| format!("{}.", i + 1), c.accent),
             Block::Checklist(items) => self.checklist(items),
             Block::Callout { tone, text } => self.callout(tone, text),
-            Block::Kpis => self.kpis()?,
+            Block::Kpis(tiles) => self.kpis(tiles)?,
             Block::Toc => super::furniture::toc(self),
             Block::Chart { name, height } => {
                 let area = Rect::new(self.x, self.y, self.width, *height);
@@ -176,7 +176,7 @@ impl<'e, 'a> Flow<'e, 'a> {
                 self.items.extend(items);
                 self.y += height;
             }
-            Block::Table(name) => tables::table(self, name)?,
+            Block::Table(t) => tables::table(self, t),
             Block::Columns(left, right) => {
                 let gap = st.page.column_gap;
                 let w = (self.width - gap) / 2.0;
@@ -277,46 +277,19 @@ impl<'e, 'a> Flow<'e, 'a> {
         self.y += h;
     }
 
-    fn kpis(&mut self) -> Result<(), LayoutError> {
+    fn kpis(&mut self, tiles: &[super::markup::Kpi]) -> Result<(), LayoutError> {
         let env = self.env;
         let st = &env.style;
         let c = &st.colors;
         let a = env.a;
         let gap = 10.0;
-        let w = (self.width - 3.0 * gap) / 4.0;
+        let n = tiles.len().max(1) as f32;
+        let w = (self.width - (n - 1.0) * gap) / n;
         let h = 84.0;
-        let tiles = [
-            (
-                format!("{}%", a.automation_pct),
-                "Automation",
-                format!(
-                    "time-weighted share of your work AI can already do (typical {}%)",
-                    env.ctx.role.automation_pct
-                ),
-            ),
-            (
-                a.horizon.label(),
-                "Horizon",
-                "until AI changes the daily work substantially".to_string(),
-            ),
-            (
-                format!("{}/10", a.resilience),
-                "Resilience",
-                format!(
-                    "{} of 10 for a typical {}",
-                    crate::score::resilience(a.role.baseline),
-                    env.ctx.role.name
-                ),
-            ),
-            (
-                a.adaptability.label().to_string(),
-                "Adaptability",
-                adaptability_note(a.audit.ai_usage, a.tools_on_own_tasks.len()),
-            ),
-        ];
         let top = self.y;
         let band = c.band(a.band);
-        for (i, (value, label, sub)) in tiles.iter().enumerate() {
+        for (i, tile) in tiles.iter().enumerate() {
+            let (label, value, sub) = (&tile.label, &tile.value, &tile.note);
             let x = self.x + i as f32 * (w + gap);
             self.items.push(rect(
                 Rect::new(x, top, w, h),
@@ -375,22 +348,6 @@ impl<'e, 'a> Flow<'e, 'a> {
     }
 }
 
-/// "Weekly AI use; 2 of your tools touch your tasks" — the facts behind the adaptability rating.
-fn adaptability_note(usage: crate::catalog::Usage, tools: usize) -> String {
-    use crate::catalog::Usage;
-    let usage = match usage {
-        Usage::Never => return "No AI use at work yet".into(),
-        Usage::Monthly => "Monthly",
-        Usage::Weekly => "Weekly",
-        Usage::Daily => "Daily",
-    };
-    match tools {
-        0 => format!("{usage} AI use; none of your tools touch your tasks"),
-        1 => format!("{usage} AI use; 1 of your tools touches your tasks"),
-        n => format!("{usage} AI use; {n} of your tools touch your tasks"),
-    }
-}
-
 fn describe(b: &Block) -> String {
     match b {
         Block::Title(t)
@@ -401,7 +358,10 @@ fn describe(b: &Block) -> String {
         Block::Heading { text, .. } => text.clone(),
         Block::Callout { text, .. } => format!("callout: {text}"),
         Block::Chart { name, .. } => format!("chart {name}"),
-        Block::Table(n) => format!("table {n}"),
+        Block::Table(t) => format!(
+            "table: {}",
+            t.columns.first().map_or("", |c| c.title.as_str())
+        ),
         Block::Bullets(i) | Block::Numbered(i) | Block::Checklist(i) => {
             format!("list: {}", i.first().cloned().unwrap_or_default())
         }

@@ -21,8 +21,8 @@ fn run(x: f32, y: f32, font: FontId, size: f32, color: crate::page::Color, text:
     })
 }
 
-/// Header (not on the cover) and footer of page `index` of `total`.
-pub fn header_footer(env: &Env, index: usize, total: usize, items: &mut Vec<Item>) {
+/// Header (not on the cover) and footer of page `index`.
+pub fn header_footer(env: &Env, index: usize, items: &mut Vec<Item>) {
     let st = env.style;
     let c = &st.colors;
     let p = &st.page;
@@ -30,7 +30,7 @@ pub fn header_footer(env: &Env, index: usize, total: usize, items: &mut Vec<Item
     let size = st.type_.header;
     if index > 0 {
         let y = p.margin_top - 34.0;
-        let label = "AI Career Risk Report";
+        let label = &env.running.brand;
         items.push(run(
             content.x,
             y,
@@ -63,12 +63,9 @@ pub fn header_footer(env: &Env, index: usize, total: usize, items: &mut Vec<Item
     let y = p.height - p.margin_bottom + 34.0;
     let fsize = st.type_.footer;
     items.push(hline(content.x, content.right(), y - 12.0, c.faint, 0.7));
-    let left = format!(
-        "Scored as {} · {}",
-        env.ctx.role.name, env.ctx.person.submitted
-    );
+    let left = &env.running.footer;
     let (left, ls) = fit_line(
-        &left,
+        left,
         content.w * 0.6,
         FontId::REGULAR,
         fsize,
@@ -76,7 +73,7 @@ pub fn header_footer(env: &Env, index: usize, total: usize, items: &mut Vec<Item
         env.fonts,
     );
     items.push(run(content.x, y, FontId::REGULAR, ls, c.muted, left));
-    let page = format!("Page {} of {}", index + 1, total);
+    let page = env.running.pages[index].clone();
     let w = env.fonts.measure(FontId::REGULAR, &page, fsize);
     items.push(run(
         content.right() - w,
@@ -180,11 +177,7 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
     let h = set.height;
     flow.items.extend(set.placed(x, flow.y));
     flow.y += h + 4.0;
-    let sub = format!(
-        "{} · {} · {}",
-        env.ctx.person.job_title, env.ctx.person.industry, env.ctx.person.submitted
-    );
-    let (sub, ss) = fit_line(&sub, w, FontId::REGULAR, 11.0, 7.0, env.fonts);
+    let (sub, ss) = fit_line(&env.running.cover, w, FontId::REGULAR, 11.0, 7.0, env.fonts);
     let set = text::set(
         &sub,
         w + 1.0,

@@ -21,13 +21,38 @@ pub enum Block {
     Numbered(Vec<String>),
     Checklist(Vec<String>),
     Callout { tone: Tone, text: String },
-    Kpis,
+    Kpis(Vec<Kpi>),
     Toc,
     Chart { name: String, height: f32 },
-    Table(String),
+    Table(Table),
     Columns(Vec<Block>, Vec<Block>),
     Space(f32),
     Rule,
+}
+
+/// One KPI tile (`::kpi LABEL | VALUE | NOTE`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kpi {
+    pub label: String,
+    pub value: String,
+    pub note: String,
+}
+
+/// A data table: `::table`, then a header line `| Title <36 | Title >10 …` (alignment `<` or
+/// `>` and the column's share of the width in percent), then one `| cell | cell …` line per row
+/// (a closing `|` is optional, as in Markdown).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub title: String,
+    /// Share of the table width, 0–1.
+    pub width: f32,
+    pub right: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -38,7 +63,7 @@ pub struct MarkupError {
 }
 
 /// The characters the markup gives a meaning to (at a line's start, or `**` inline).
-const MARKUP_CHARS: [char; 9] = ['*', ':', '#', '-', '>', '[', ']', '.', '`'];
+const MARKUP_CHARS: [char; 10] = ['*', ':', '#', '-', '>', '[', ']', '.', '`', '|'];
 /// Private-use stand-ins for them, one each, in the same order.
 const STAND_IN: u32 = 0xF7A0;
 
@@ -68,6 +93,11 @@ fn restore(text: &str, star: bool) -> String {
             }
         })
         .collect()
+}
+
+/// Puts back every character `escape` hid, for text drawn as typed (header, footer, metadata).
+pub fn unescape(text: &str) -> String {
+    restore(text, true)
 }
 
 /// Puts back the `*` that `escape` hid (after `**` spans are split). Borrows when there is
@@ -111,8 +141,110 @@ fn restore_block(b: Block) -> Block {
             a.into_iter().map(restore_block).collect(),
             b.into_iter().map(restore_block).collect(),
         ),
+        Block::Kpis(tiles) => Block::Kpis(
+            tiles
+                .into_iter()
+                .map(|k| Kpi {
+                    label: r(k.label),
+                    value: r(k.value),
+                    note: r(k.note),
+                })
+                .collect(),
+        ),
+        Block::Table(t) => Block::Table(Table {
+            columns: t
+                .columns
+                .into_iter()
+                .map(|c| Column {
+                    title: r(c.title),
+                    ..c
+                })
+                .collect(),
+            rows: t
+                .rows
+                .into_iter()
+                .map(|row| row.into_iter().map(r).collect())
+                .collect(),
+        }),
         other => other,
     }
+}
+
+/// Consecutive `::kpi LABEL | VALUE | NOTE` lines: one row of tiles.
+fn kpis(lines: &[&str], i: &mut usize) -> Result<Vec<Kpi>, MarkupError> {
+    let mut tiles = Vec::new();
+    while let Some(rest) = lines.get(*i).and_then(|l| l.trim().strip_prefix("::kpi ")) {
+        let parts: Vec<&str> = rest.split('|').map(str::trim).collect();
+        let [label, value, note] = parts[..] else {
+            return Err(err(*i, "`::kpi` needs LABEL | VALUE | NOTE"));
+        };
+        tiles.push(Kpi {
+            label: label.into(),
+            value: value.into(),
+            note: note.into(),
+        });
+        *i += 1;
+    }
+    Ok(tiles)
+}
+
+/// The lines after `::table`: the header, then rows, up to the first line not starting with `|`.
+fn table(lines: &[&str], i: &mut usize) -> Result<Table, MarkupError> {
+    // As in Markdown, a closing `|` is optional: `| a | |` is two cells, the second empty.
+    let cells = |l: &str| -> Vec<String> {
+        let l = l.trim().trim_start_matches('|');
+        l.strip_suffix('|')
+            .unwrap_or(l)
+            .split('|')
+            .map(|c| c.trim().to_string())
+            .collect()
+    };
+    let head = lines
+        .get(*i)
+        .map(|l| l.trim())
+        .filter(|l| l.starts_with('|'))
+        .ok_or_else(|| err(*i, "`::table` needs a header line `| Title <36 | …`"))?;
+    let mut columns = Vec::new();
+    for c in cells(head) {
+        let (title, spec) = c.rsplit_once(' ').unwrap_or(("", &c));
+        let right = spec.starts_with('>');
+        let width = spec
+            .strip_prefix(['<', '>'])
+            .and_then(|w| w.parse::<f32>().ok())
+            .ok_or_else(|| {
+                err(
+                    *i,
+                    format!("table column `{c}`: end it with <WIDTH or >WIDTH (percent)"),
+                )
+            })?;
+        columns.push(Column {
+            title: title.trim().to_string(),
+            width: width / 100.0,
+            right,
+        });
+    }
+    *i += 1;
+    let mut rows = Vec::new();
+    while let Some(l) = lines
+        .get(*i)
+        .map(|l| l.trim())
+        .filter(|l| l.starts_with('|'))
+    {
+        let row = cells(l);
+        if row.len() != columns.len() {
+            return Err(err(
+                *i,
+                format!(
+                    "a table row has {} cells, the header {}",
+                    row.len(),
+                    columns.len()
+                ),
+            ));
+        }
+        rows.push(row);
+        *i += 1;
+    }
+    Ok(Table { columns, rows })
 }
 
 fn err(line: usize, message: impl Into<String>) -> MarkupError {
@@ -148,10 +280,13 @@ fn parse_until(lines: &[&str], i: &mut usize, in_columns: bool) -> Result<Vec<Bl
                 "kicker" => Block::Kicker(arg.to_string()),
                 "lead" => Block::Lead(arg.to_string()),
                 "small" => Block::Small(arg.to_string()),
-                "kpis" => Block::Kpis,
+                "kpi" => {
+                    *i -= 1;
+                    Block::Kpis(kpis(lines, i)?)
+                }
                 "toc" => Block::Toc,
                 "rule" => Block::Rule,
-                "table" if !arg.is_empty() => Block::Table(arg.to_string()),
+                "table" if arg.is_empty() => Block::Table(table(lines, i)?),
                 "space" => Block::Space(arg.parse().map_err(|_| {
                     err(*i - 1, format!("`::space {arg}` needs a number of points"))
                 })?),
@@ -306,6 +441,42 @@ fn list_items(lines: &[&str], i: &mut usize, marker: impl Fn(&str) -> Option<&st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_and_kpi_tiles_come_from_the_markup() {
+        let cell = escape("A | B ::x");
+        let text = format!(
+            "::table\n| Task <36 | Time >10\n| {cell} | 5%\n| **Bold** | |\n\n::kpi Horizon | 3–5 years | until it changes\n::kpi Score | 52/100 | x\nafter\n"
+        );
+        let b = parse(&text).unwrap();
+        let Block::Table(t) = &b[0] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(t.columns[0].title, "Task");
+        assert!((t.columns[0].width - 0.36).abs() < 1e-6 && !t.columns[0].right);
+        assert!(t.columns[1].right);
+        // A `|` in the reader's text is text, never a cell boundary.
+        assert_eq!(t.rows[0], vec!["A | B ::x".to_string(), "5%".into()]);
+        assert_eq!(t.rows[1], vec!["**Bold**".to_string(), String::new()]);
+        let Block::Kpis(k) = &b[1] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(k.len(), 2);
+        assert_eq!(k[0].value, "3–5 years");
+        assert_eq!(b[2], Block::Paragraph("after".into()));
+    }
+
+    #[test]
+    fn a_malformed_table_or_tile_names_its_line() {
+        let e = parse("# T\n::table\n| Task 36\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("<WIDTH"), "{e}");
+        let e = parse("::table\n| A <50 | B >50\n| one cell\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("1 cells, the header 2"), "{e}");
+        let e = parse("::kpi A | B\n").unwrap_err();
+        assert!(e.message.contains("LABEL | VALUE | NOTE"), "{e}");
+    }
 
     #[test]
     fn parses_every_block_kind() {

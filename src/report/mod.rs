@@ -39,6 +39,8 @@ pub enum LayoutError {
         chart: String,
         message: String,
     },
+    #[error("layouts/running.j2: {0}")]
+    Running(String),
     #[error("the layouts have {0} pages; the report has exactly 24")]
     PageCount(usize),
 }
@@ -51,6 +53,8 @@ pub struct Env<'a> {
     pub ctx: &'a Context,
     pub catalog: &'a Catalog,
     pub theme: crate::chart::ChartTheme,
+    /// Header, footer and cover line (`layouts/running.j2`).
+    pub running: templates::Running,
     /// (title, zero-based page) of every page, for the contents page.
     pub toc: Vec<(String, usize)>,
 }
@@ -89,7 +93,9 @@ pub fn render(
         })
         .collect();
     let style = &layouts.style;
+    let running = layouts.render_running(&ctx, PAGES)?;
     let env = Env {
+        running,
         style,
         fonts,
         a,
@@ -120,10 +126,9 @@ pub fn render(
             f.blocks(blocks)?;
         }
         let mut items = f.items;
-        furniture::header_footer(&env, i, PAGES, &mut items);
+        furniture::header_footer(&env, i, &mut items);
         doc_pages.push(Page { items });
     }
-    let person = &ctx.person;
     let document = Document {
         width: style.page.width,
         height: style.page.height,
@@ -137,19 +142,11 @@ pub fn render(
             })
             .collect(),
         metadata: Metadata {
-            title: format!("AI Career Risk Report — {}", person.full_name),
+            title: env.running.title.clone(),
             author: "riskreport".into(),
-            subject: format!(
-                "Personalised AI displacement risk analysis for {}, {}",
-                person.full_name, person.job_title
-            ),
-            keywords: vec![
-                "AI career risk".into(),
-                ctx.role.name.clone(),
-                format!("{} risk", ctx.score.band),
-                "career roadmap".into(),
-            ],
-            language: "en-GB".into(),
+            subject: env.running.subject.clone(),
+            keywords: env.running.keywords.clone(),
+            language: env.running.lang.clone(),
             created: a.audit.submitted_at,
             creator: format!(
                 "riskreport {} (catalog {} {}, layouts {})",

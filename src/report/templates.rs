@@ -42,6 +42,22 @@ builtin_pages!(
     "24-methodology"
 );
 pub(crate) const BUILTIN_STYLE: &str = include_str!("../../layouts/style.toml");
+pub(crate) const BUILTIN_RUNNING: &str = include_str!("../../layouts/running.j2");
+const RUNNING: &str = "running";
+
+/// The words around the pages (`layouts/running.j2`), as the furniture and metadata use them.
+#[derive(Debug, Default)]
+pub struct Running {
+    pub lang: String,
+    pub brand: String,
+    pub title: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    pub footer: String,
+    pub cover: String,
+    /// "Page N of 24", one per page.
+    pub pages: Vec<String>,
+}
 
 pub struct Layouts {
     env: minijinja::Environment<'static>,
@@ -56,11 +72,15 @@ impl Layouts {
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
             .collect();
-        Layouts::new(pages, BUILTIN_STYLE.to_string())
-            .expect("built-in layouts are checked by the test suite")
+        Layouts::new(
+            pages,
+            BUILTIN_RUNNING.to_string(),
+            BUILTIN_STYLE.to_string(),
+        )
+        .expect("built-in layouts are checked by the test suite")
     }
 
-    /// Reads `style.toml` and `pages/NN-name.j2` from `dir`.
+    /// Reads `style.toml`, `running.j2` and `pages/NN-name.j2` from `dir`.
     pub fn from_dir(dir: &Path) -> anyhow::Result<Layouts> {
         let read = |rel: String| {
             std::fs::read_to_string(dir.join(&rel))
@@ -71,10 +91,14 @@ impl Layouts {
         for name in PAGE_NAMES {
             pages.push((name.to_string(), read(format!("pages/{name}.j2"))?));
         }
-        Layouts::new(pages, style)
+        Layouts::new(pages, read("running.j2".into())?, style)
     }
 
-    pub(crate) fn new(pages: Vec<(String, String)>, style: String) -> anyhow::Result<Layouts> {
+    pub(crate) fn new(
+        pages: Vec<(String, String)>,
+        running: String,
+        style: String,
+    ) -> anyhow::Result<Layouts> {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         h.update(style.as_bytes());
@@ -85,6 +109,8 @@ impl Layouts {
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
+        // `{{ x|decimals(3) }}`: a fixed number of decimals (catalog values in the sources table).
+        env.add_filter("decimals", |v: f64, n: usize| format!("{v:.n$}"));
         // Each part ends with a NUL (which no name or template holds), so moving text from
         // the end of one template to the start of the next changes the fingerprint.
         for (name, text) in pages {
@@ -95,12 +121,62 @@ impl Layouts {
             env.add_template_owned(name.clone(), text)
                 .map_err(|e| anyhow::anyhow!("layouts/pages/{name}.j2: {e}"))?;
         }
+        h.update(running.as_bytes());
+        h.update([0]);
+        env.add_template_owned(RUNNING, running)
+            .map_err(|e| anyhow::anyhow!("layouts/running.j2: {e}"))?;
         let fingerprint = format!("{:x}", h.finalize());
         Ok(Layouts {
             env,
             style,
             fingerprint,
         })
+    }
+
+    /// Renders `running.j2` for a report of `pages` pages.
+    pub fn render_running(&self, ctx: &Context, pages: usize) -> Result<Running, LayoutError> {
+        let fail = |message: String| LayoutError::Running(message);
+        let value = minijinja::context! { pages => pages, ..minijinja::Value::from_serialize(ctx) };
+        let text = self
+            .env
+            .get_template(RUNNING)
+            .and_then(|t| t.render(value))
+            .map_err(|e| fail(format!("{e:#}")))?;
+        let mut r = Running::default();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (key, value) = line
+                .split_once(':')
+                .ok_or_else(|| fail(format!("output line {}: `key: text` expected", n + 1)))?;
+            // Drawn as typed, never parsed as markup: every escaped character comes back.
+            let value = markup::unescape(value.trim());
+            match key.trim() {
+                "lang" => r.lang = value,
+                "brand" => r.brand = value,
+                "title" => r.title = value,
+                "subject" => r.subject = value,
+                "keyword" => r.keywords.push(value),
+                "footer" => r.footer = value,
+                "cover" => r.cover = value,
+                "page" => r.pages.push(value),
+                other => {
+                    return Err(fail(format!(
+                        "output line {}: unknown key `{other}`",
+                        n + 1
+                    )))
+                }
+            }
+        }
+        if r.pages.len() != pages {
+            return Err(fail(format!(
+                "{} `page:` lines for {pages} pages",
+                r.pages.len()
+            )));
+        }
+        Ok(r)
     }
 
     /// Renders every page template with the context and parses the markup.

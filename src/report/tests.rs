@@ -1,6 +1,6 @@
 //! The layout stage without files: page count, geometry and overflow detection.
 
-use super::templates::{BUILTIN_STYLE, PAGE_NAMES};
+use super::templates::{BUILTIN_RUNNING, BUILTIN_STYLE, PAGE_NAMES};
 use super::*;
 use crate::catalog::Catalog;
 use crate::input::Audit;
@@ -103,7 +103,12 @@ fn overflowing_copy_is_an_error_naming_the_page() {
             )
         })
         .collect();
-    let layouts = Layouts::new(pages, BUILTIN_STYLE.to_string()).unwrap();
+    let layouts = Layouts::new(
+        pages,
+        BUILTIN_RUNNING.to_string(),
+        BUILTIN_STYLE.to_string(),
+    )
+    .unwrap();
     let audit = audit(&catalog, "Ana");
     let a = crate::score::assess(&audit, &catalog).unwrap();
     match render(&a, &catalog, &layouts, &fonts) {

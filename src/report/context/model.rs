@@ -93,6 +93,8 @@ pub struct RoleCtx {
     pub verdict: String,
     pub baseline: i32,
     pub baseline_band: &'static str,
+    /// The resilience rating (0–10) of a typical member of the role.
+    pub resilience: i32,
     pub soc: String,
     pub demand_trend: String,
     pub typical_years: f64,

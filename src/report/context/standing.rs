@@ -58,6 +58,7 @@ pub(super) fn role(a: &Assessment) -> RoleCtx {
         verdict: role.verdict.clone(),
         baseline: role.baseline,
         baseline_band: Band::of(role.baseline).label(),
+        resilience: crate::score::resilience(role.baseline),
         soc: role.soc.join(", "),
         demand_trend: role.demand_trend.clone(),
         typical_years: role.typical_years,
