@@ -129,7 +129,7 @@ pub struct RenderOptions {
     /// Extra fonts (.ttf/.otf) used for characters the built-in fonts lack, e.g. CJK
     #[arg(long, value_name = "DIR", env = "RISKREPORT_FONT_DIR")]
     pub font_dir: Option<PathBuf>,
-    /// Layout directory (style.toml, pages/*.j2) instead of the built-in layouts
+    /// Layout directory (style.toml, running.j2, pages/*.j2) instead of the built-in layouts
     #[arg(long, value_name = "DIR", env = "RISKREPORT_LAYOUTS")]
     pub layouts: Option<PathBuf>,
 }

@@ -74,7 +74,7 @@ pub fn render(
     fonts: &FontSet,
 ) -> Result<Rendered, LayoutError> {
     let ctx = context::build(a, catalog);
-    let pages: Vec<Vec<Block>> = layouts.render_pages(&ctx)?;
+    let (pages, running) = layouts.render(&ctx)?;
     if pages.len() != PAGES {
         return Err(LayoutError::PageCount(pages.len()));
     }
@@ -93,7 +93,6 @@ pub fn render(
         })
         .collect();
     let style = &layouts.style;
-    let running = layouts.render_running(&ctx, PAGES)?;
     let env = Env {
         running,
         style,

@@ -134,9 +134,9 @@ impl Layouts {
     }
 
     /// Renders `running.j2` for a report of `pages` pages.
-    pub fn render_running(&self, ctx: &Context, pages: usize) -> Result<Running, LayoutError> {
+    fn render_running(&self, ctx: &minijinja::Value, pages: usize) -> Result<Running, LayoutError> {
         let fail = |message: String| LayoutError::Running(message);
-        let value = minijinja::context! { pages => pages, ..minijinja::Value::from_serialize(ctx) };
+        let value = minijinja::context! { pages => pages, ..ctx.clone() };
         let text = self
             .env
             .get_template(RUNNING)
@@ -179,9 +179,16 @@ impl Layouts {
         Ok(r)
     }
 
-    /// Renders every page template with the context and parses the markup.
-    pub fn render_pages(&self, ctx: &Context) -> Result<Vec<Vec<Block>>, LayoutError> {
+    /// Renders every page template with the context and parses the markup, and renders the
+    /// running copy for that many pages; the context is serialised once for both.
+    pub fn render(&self, ctx: &Context) -> Result<(Vec<Vec<Block>>, Running), LayoutError> {
         let value = minijinja::Value::from_serialize(ctx);
+        let pages = self.render_pages(&value)?;
+        let running = self.render_running(&value, pages.len())?;
+        Ok((pages, running))
+    }
+
+    fn render_pages(&self, value: &minijinja::Value) -> Result<Vec<Vec<Block>>, LayoutError> {
         PAGE_NAMES
             .iter()
             .enumerate()
@@ -193,7 +200,7 @@ impl Layouts {
                         page: i + 1,
                         message: e.to_string(),
                     })?;
-                let text = tmpl.render(&value).map_err(|e| LayoutError::Template {
+                let text = tmpl.render(value).map_err(|e| LayoutError::Template {
                     page: i + 1,
                     message: format!("{e:#}"),
                 })?;
