@@ -2,14 +2,15 @@
 //! horizontal-bar layout (labels left, value at the bar end, light grid); salary is grouped columns.
 
 use super::backend::Canvas;
+use super::Series;
 use super::{
     dashed, label, legend_layout, line, rect, require, signed_pct, too_small, ChartError,
     ChartTheme, LegendEntry, LocalArea, Scale, Swatch, Type,
 };
-use crate::catalog::{Catalog, TaskClass};
+use crate::catalog::TaskClass;
 use crate::fonts::FontSet;
 use crate::page::{Color, Item, Rect};
-use crate::score::{Assessment, Band};
+use crate::score::Band;
 use plotters::element::PathElement;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -177,16 +178,16 @@ pub fn benchmark(
     area: Rect,
     fonts: &FontSet,
     theme: &ChartTheme,
-    a: &Assessment<'_>,
+    data: &Series,
 ) -> Result<Vec<Item>, ChartError> {
     require("benchmark", area, 200.0, 80.0)?;
     let t = Type { fonts };
-    let industry = (a.role.baseline + a.industry.offset).clamp(1, 99);
+    let industry = data.industry_baseline;
     let bars = [
-        score_bar("You", a.score as f64, true, theme),
-        score_bar("Your role", a.role.baseline as f64, false, theme),
+        score_bar("You", data.score as f64, true, theme),
+        score_bar("Your role", data.role_baseline as f64, false, theme),
         score_bar("Your industry", industry as f64, false, theme),
-        score_bar("All technology", a.technology_average, false, theme),
+        score_bar("All technology", data.technology_average, false, theme),
     ];
     let canvas = Canvas::new(area, fonts);
     let da = canvas.local();
@@ -218,27 +219,27 @@ pub fn task_exposure(
     area: Rect,
     fonts: &FontSet,
     theme: &ChartTheme,
-    a: &Assessment<'_>,
+    data: &Series,
 ) -> Result<Vec<Item>, ChartError> {
     require("task exposure", area, 240.0, 60.0)?;
-    if a.tasks.is_empty() {
+    if data.tasks.is_empty() {
         return Err(ChartError::MissingData {
             chart: "task exposure",
             what: "the audit lists no tasks".into(),
         });
     }
     let t = Type { fonts };
-    let mut tasks: Vec<_> = a.tasks.iter().collect();
+    let mut tasks: Vec<_> = data.tasks.iter().collect();
     // Stable: equal exposures keep the assessment's order (largest share first).
-    tasks.sort_by(|x, y| y.task.exposure.total_cmp(&x.task.exposure));
+    tasks.sort_by(|x, y| y.exposure.total_cmp(&x.exposure));
     let bars: Vec<HBar> = tasks
         .iter()
         .map(|l| HBar {
-            label: l.task.label.clone(),
+            label: l.label.clone(),
             bold: false,
-            value: 100.0 * l.task.exposure,
-            color: theme.class_color(l.task.class),
-            text: super::pct(100.0 * l.task.exposure),
+            value: 100.0 * l.exposure,
+            color: theme.class_color(l.class),
+            text: super::pct(100.0 * l.exposure),
         })
         .collect();
     let entries = class_legend(theme);
@@ -264,17 +265,17 @@ pub fn skills(
     area: Rect,
     fonts: &FontSet,
     theme: &ChartTheme,
-    a: &Assessment<'_>,
+    data: &Series,
 ) -> Result<Vec<Item>, ChartError> {
     require("skills", area, 220.0, 60.0)?;
-    if a.role.skills.is_empty() {
+    if data.skills.is_empty() {
         return Err(ChartError::MissingData {
             chart: "skills",
-            what: format!("role `{}` lists no skills", a.role.key),
+            what: format!("role `{}` lists no skills", data.role_key),
         });
     }
     let t = Type { fonts };
-    let mut skills: Vec<_> = a.role.skills.iter().collect();
+    let mut skills: Vec<_> = data.skills.iter().collect();
     skills.sort_by_key(|s| s.resilience);
     let bars: Vec<HBar> = skills
         .iter()
@@ -306,20 +307,17 @@ pub fn related_roles(
     area: Rect,
     fonts: &FontSet,
     theme: &ChartTheme,
-    a: &Assessment<'_>,
-    catalog: &Catalog,
+    data: &Series,
 ) -> Result<Vec<Item>, ChartError> {
     require("related roles", area, 220.0, 70.0)?;
-    let mut roles: Vec<_> = a
-        .role
-        .related_roles
-        .iter()
-        .filter_map(|k| catalog.role(k))
-        .collect();
+    let mut roles: Vec<_> = data.related.iter().collect();
     if roles.is_empty() {
         return Err(ChartError::MissingData {
             chart: "related roles",
-            what: format!("role `{}` has no related roles in the catalog", a.role.key),
+            what: format!(
+                "role `{}` has no related roles in the catalog",
+                data.role_key
+            ),
         });
     }
     roles.sort_by_key(|r| r.baseline);
@@ -341,7 +339,7 @@ pub fn related_roles(
         max_row: 40.0,
     };
     let frame = hbars(&da, &t, theme, area, &bars, &spec)?;
-    let x = frame.xs.at(a.score as f64);
+    let x = frame.xs.at(data.score as f64);
     dashed(
         &da,
         vec![(x, frame.y_top - 1.0), (x, frame.y_bottom)],
@@ -350,7 +348,7 @@ pub fn related_roles(
         3.0,
         2.0,
     )?;
-    let text = format!("You: {}", a.score);
+    let text = format!("You: {}", data.score);
     let w = t.width(&text, ls, true);
     // Centred over the line unless that would leave the area (the bars start well right of 0).
     let h = if x + w / 2.0 > area.w - 1.0 {
@@ -375,7 +373,7 @@ pub fn salary(
     area: Rect,
     fonts: &FontSet,
     theme: &ChartTheme,
-    a: &Assessment<'_>,
+    data: &Series,
 ) -> Result<Vec<Item>, ChartError> {
     require("salary", area, 200.0, 110.0)?;
     let t = Type { fonts };
@@ -383,7 +381,7 @@ pub fn salary(
     let entries = [
         LegendEntry {
             swatch: Swatch::Box(theme.accent2),
-            text: format!("Typical {}", a.role.name),
+            text: format!("Typical {}", data.role_name),
         },
         LegendEntry {
             swatch: Swatch::Box(theme.accent),
@@ -397,7 +395,7 @@ pub fn salary(
         false,
         area.w,
     );
-    let years = a.audit.years_experience;
+    let years = data.years_experience;
     let mine = SENIORITY
         .iter()
         .position(|(_, _, below)| years < *below)
@@ -405,7 +403,7 @@ pub fn salary(
 
     let values: Vec<[f64; 2]> = SENIORITY
         .iter()
-        .map(|(_, f, _)| [a.salary_premium_role * f, a.salary_premium_person * f])
+        .map(|(_, f, _)| [data.salary_premium_role * f, data.salary_premium_person * f])
         .collect();
     let hi = values.iter().flatten().fold(0.0f64, |m, v| m.max(*v));
     let lo = values.iter().flatten().fold(0.0f64, |m, v| m.min(*v));

@@ -2,6 +2,7 @@
 //! to the person's score (page 4) and the Automated / AI-assisted / Human-safe time split (page 6).
 
 use super::backend::Canvas;
+use super::Series;
 use super::{
     dashed, label, legend_layout, line, pct, rect, require, signed, ChartError, ChartTheme,
     LegendEntry, Scale, Swatch, Type,
@@ -9,7 +10,7 @@ use super::{
 use crate::catalog::TaskClass;
 use crate::fonts::FontSet;
 use crate::page::{Color, Item, Rect};
-use crate::score::{Assessment, Band};
+use crate::score::Band;
 use plotters::element::PathElement;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -24,12 +25,12 @@ pub fn waterfall(
     area: Rect,
     fonts: &FontSet,
     theme: &ChartTheme,
-    a: &Assessment<'_>,
+    data: &Series,
 ) -> Result<Vec<Item>, ChartError> {
     require("waterfall", area, 220.0, 130.0)?;
     let t = Type { fonts };
     let (ls, vs) = (theme.label_size, theme.value_size);
-    let c = &a.components;
+    let c = &data.components;
     let mut steps = vec![
         ("Role baseline", Step::Start, c.baseline),
         ("Task mix", Step::Delta, c.task_mix),
@@ -40,7 +41,7 @@ pub fn waterfall(
     if c.clamp != 0 {
         steps.push(("Limit to 1–99", Step::Delta, c.clamp));
     }
-    steps.push(("Your score", Step::End, a.score));
+    steps.push(("Your score", Step::End, data.score));
 
     // Bars as (from, to) levels of the running total.
     let mut level = 0;
@@ -182,7 +183,7 @@ pub fn time_split(
     area: Rect,
     fonts: &FontSet,
     theme: &ChartTheme,
-    a: &Assessment<'_>,
+    data: &Series,
 ) -> Result<Vec<Item>, ChartError> {
     require("time split", area, 200.0, 70.0)?;
     let t = Type { fonts };
@@ -197,8 +198,12 @@ pub fn time_split(
     let legend = legend_layout(&t, ls, area.w, &entries);
 
     let rows = [
-        ("You".to_string(), a.split_person, true),
-        (format!("Typical {}", a.role.name), a.split_role, false),
+        ("You".to_string(), data.split_person, true),
+        (
+            format!("Typical {}", data.role_name),
+            data.split_role,
+            false,
+        ),
     ];
     let label_w = rows
         .iter()

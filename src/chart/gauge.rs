@@ -2,10 +2,11 @@
 //! the score large in the middle and the band under it. Sized from the area, never clipped.
 
 use super::backend::Canvas;
+use super::Series;
 use super::{label, line, require, too_small, ChartError, ChartTheme, Type};
 use crate::fonts::FontSet;
 use crate::page::{Item, Rect};
-use crate::score::{Assessment, Band};
+use crate::score::Band;
 use plotters::element::{PathElement, Polygon};
 use plotters::style::text_anchor::{HPos, VPos};
 use std::f32::consts::PI;
@@ -20,7 +21,7 @@ pub fn gauge(
     area: Rect,
     fonts: &FontSet,
     theme: &ChartTheme,
-    a: &Assessment<'_>,
+    data: &Series,
 ) -> Result<Vec<Item>, ChartError> {
     require("gauge", area, 100.0, 60.0)?;
     let t = Type { fonts };
@@ -74,7 +75,7 @@ pub fn gauge(
 
     // The pointer sits outside the ring and points at it: the coloured segment stays whole and
     // the figure in the middle stays free.
-    let s = a.score.clamp(0, 100) as f32;
+    let s = data.score.clamp(0, 100) as f32;
     let th = PI * (1.0 - s / 100.0);
     let (ux, uy) = (th.cos(), -th.sin());
     let (nx, ny) = (-uy, ux);
@@ -89,7 +90,7 @@ pub fn gauge(
         line(theme.paper, 0.8),
     ))?;
 
-    let score = a.score.to_string();
+    let score = data.score.to_string();
     let mut score_size = (0.62 * r_in).clamp(12.0, 56.0);
     // Keep the figure inside the inner half disc: its half width within ~80 % of r_in.
     while score_size > 12.0 && t.width(&score, score_size, true) > 1.6 * r_in {
@@ -109,7 +110,7 @@ pub fn gauge(
     let row = cy + 3.0;
     let end_x = r - ring / 2.0;
     let end_w = t.width("100", ls, false);
-    let band = format!("{} risk", a.band.label());
+    let band = format!("{} risk", data.band.label());
     let room = 2.0 * (end_x - end_w / 2.0 - 4.0);
     while band_size > ls && t.width(&band, band_size, true) > room {
         band_size -= 0.5;
@@ -121,7 +122,7 @@ pub fn gauge(
         &band,
         (cx, row),
         band_size,
-        theme.band_text(a.band),
+        theme.band_text(data.band),
         true,
         HPos::Center,
         VPos::Top,

@@ -2,13 +2,13 @@
 //! distribution. Legends are ours (above the mesh) so every chart's key looks the same.
 
 use super::backend::{to_pt, units, Canvas, PageBackend};
+use super::Series;
 use super::{
     fill, label, legend_column, legend_layout, line, require, text_style, too_small, ChartError,
     ChartTheme, LegendEntry, LegendLayout, Swatch, Type,
 };
 use crate::fonts::FontSet;
 use crate::page::{Color, Item, Rect};
-use crate::score::Assessment;
 use plotters::chart::{ChartBuilder, ChartContext};
 use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::element::{Circle, PathElement};
@@ -139,10 +139,10 @@ pub fn outlook(
     area: Rect,
     fonts: &FontSet,
     theme: &ChartTheme,
-    a: &Assessment<'_>,
+    data: &Series,
 ) -> Result<Vec<Item>, ChartError> {
     require("outlook", area, 240.0, 130.0)?;
-    let (first, last) = match (a.outlook.first(), a.outlook.last()) {
+    let (first, last) = match (data.outlook.first(), data.outlook.last()) {
         (Some(f), Some(l)) if l.year > f.year => (f.year, l.year),
         _ => {
             return Err(ChartError::MissingData {
@@ -160,11 +160,11 @@ pub fn outlook(
         },
         LegendEntry {
             swatch: Swatch::Dashed(theme.muted),
-            text: format!("Typical {}", a.role.name),
+            text: format!("Typical {}", data.role_name),
         },
     ];
     let legend = legend_layout(&t, ls, area.w, &entries);
-    let hi = a
+    let hi = data
         .outlook
         .iter()
         .map(|p| p.person.max(p.role))
@@ -181,8 +181,8 @@ pub fn outlook(
     let pct = |v: &f64| format!("{v:.0}%");
     let canvas = Canvas::new(area, fonts);
     let mut chart = year_chart(&canvas, &t, theme, area, &legend, &frame, &pct)?;
-    let person: Vec<(i32, f64)> = a.outlook.iter().map(|p| (p.year, p.person)).collect();
-    let role: Vec<(i32, f64)> = a.outlook.iter().map(|p| (p.year, p.role)).collect();
+    let person: Vec<(i32, f64)> = data.outlook.iter().map(|p| (p.year, p.person)).collect();
+    let role: Vec<(i32, f64)> = data.outlook.iter().map(|p| (p.year, p.role)).collect();
     chart.draw_series(DashedLineSeries::new(
         role.clone(),
         units(4.0),
@@ -239,14 +239,17 @@ pub fn demand(
     area: Rect,
     fonts: &FontSet,
     theme: &ChartTheme,
-    a: &Assessment<'_>,
+    data: &Series,
 ) -> Result<Vec<Item>, ChartError> {
     require("demand", area, 240.0, 150.0)?;
-    let (current, recommended) = a.demand_skills();
+    let (current, recommended) = (&data.demand_current, &data.demand_recommended);
     if current.is_empty() || recommended.is_empty() {
         return Err(ChartError::MissingData {
             chart: "demand",
-            what: format!("no current or recommended skills for role `{}`", a.role.key),
+            what: format!(
+                "no current or recommended skills for role `{}`",
+                data.role_key
+            ),
         });
     }
     let t = Type { fonts };
@@ -282,12 +285,12 @@ pub fn demand(
         row_h: legend1.row_h,
     };
 
-    let all = current.iter().chain(&recommended);
+    let all = current.iter().chain(recommended);
     let values: Vec<f64> = all
         .flat_map(|s| {
             [
-                index(s.demand_2026, s.demand_growth, first),
-                index(s.demand_2026, s.demand_growth, last),
+                index(s.demand_2026, s.growth, first),
+                index(s.demand_2026, s.growth, last),
             ]
         })
         .collect();
@@ -308,7 +311,7 @@ pub fn demand(
     let mut chart = year_chart(&canvas, &t, theme, area, &legend, &frame, &fmt)?;
     for (s, c) in current.iter().zip(warm) {
         let pts: Vec<(i32, f64)> = (first..=last)
-            .map(|y| (y, index(s.demand_2026, s.demand_growth, y)))
+            .map(|y| (y, index(s.demand_2026, s.growth, y)))
             .collect();
         chart.draw_series(DashedLineSeries::new(
             pts.clone(),
@@ -320,7 +323,7 @@ pub fn demand(
     }
     for (s, c) in recommended.iter().zip(cool) {
         let pts: Vec<(i32, f64)> = (first..=last)
-            .map(|y| (y, index(s.demand_2026, s.demand_growth, y)))
+            .map(|y| (y, index(s.demand_2026, s.growth, y)))
             .collect();
         chart.draw_series(LineSeries::new(pts.clone(), line(c, 1.8)))?;
         markers(&mut chart, &[pts[0], pts[pts.len() - 1]], c, 2.0)?;
@@ -343,14 +346,14 @@ pub fn peers(
     area: Rect,
     fonts: &FontSet,
     theme: &ChartTheme,
-    a: &Assessment<'_>,
+    data: &Series,
 ) -> Result<Vec<Item>, ChartError> {
     require("peers", area, 220.0, 110.0)?;
-    let (mean, sd) = (a.role.peer_mean, a.role.peer_sd);
+    let (mean, sd) = (data.peer_mean, data.peer_sd);
     if !(sd > 0.0 && mean.is_finite()) {
         return Err(ChartError::MissingData {
             chart: "peers",
-            what: format!("role `{}` has no usable peer distribution", a.role.key),
+            what: format!("role `{}` has no usable peer distribution", data.role_key),
         });
     }
     let t = Type { fonts };
@@ -360,11 +363,11 @@ pub fn peers(
     let entries = [
         LegendEntry {
             swatch: Swatch::Box(light),
-            text: format!("{} (peers)", a.role.plural),
+            text: format!("{} (peers)", data.role_plural),
         },
         LegendEntry {
             swatch: Swatch::Box(dark),
-            text: format!("Safer than you: {}%", a.peers_safer_pct),
+            text: format!("Safer than you: {}%", data.peers_safer_pct),
         },
     ];
     let legend = legend_layout(&t, ls, area.w, &entries);
@@ -377,7 +380,7 @@ pub fn peers(
         .map(|x| (x, density(x)))
         .collect();
     let peak = density(mean.clamp(0.0, 100.0));
-    let score = a.score as f64;
+    let score = data.score as f64;
     let mut safer: Vec<(f64, f64)> = curve.iter().cloned().filter(|(x, _)| *x < score).collect();
     safer.push((score, density(score)));
 
@@ -422,7 +425,7 @@ pub fn peers(
         vec![(x, top + you_h - 1.0), (x, base)],
         line(theme.ink, 1.4),
     ))?;
-    let text = format!("You: {}", a.score);
+    let text = format!("You: {}", data.score);
     let w = t.width(&text, ls, true);
     let h = if x + w / 2.0 > area.w - 1.0 {
         HPos::Right

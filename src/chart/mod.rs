@@ -1,5 +1,6 @@
 //! The report's charts, drawn with plotters into page-model items for a rectangle of a page.
-//! Every chart takes its area, the fonts (for real text widths), the theme and the assessment,
+//! Every chart takes its area, the fonts (for real text widths), the theme and the plain series
+//! `report::context` prepares (`Series`),
 //! and either fits legibly into the area or says why it cannot.
 
 mod backend;
@@ -7,6 +8,7 @@ mod bars;
 mod breakdown;
 mod gauge;
 mod lines;
+mod series;
 mod theme;
 mod timeline;
 
@@ -14,13 +16,12 @@ pub use bars::{benchmark, related_roles, salary, skills, task_exposure};
 pub use breakdown::{time_split, waterfall};
 pub use gauge::gauge;
 pub use lines::{demand, outlook, peers};
+pub use series::{DemandLine, PhaseBar, RoleBar, Series, SkillBar, TaskBar};
 pub use theme::ChartTheme;
 pub use timeline::roadmap;
 
-use crate::catalog::Catalog;
 use crate::fonts::{FontId, FontSet};
 use crate::page::{Color, Item, Rect};
-use crate::score::Assessment;
 use backend::{BackendError, Local, PageBackend, UNITS_PER_PT};
 use plotters::element::DashedPathElement;
 use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, Rectangle, Text};
@@ -74,22 +75,21 @@ pub fn draw(
     area: Rect,
     fonts: &FontSet,
     theme: &ChartTheme,
-    a: &Assessment<'_>,
-    catalog: &Catalog,
+    data: &Series,
 ) -> Result<Vec<Item>, ChartError> {
     match name {
-        "gauge" => gauge(area, fonts, theme, a),
-        "waterfall" => waterfall(area, fonts, theme, a),
-        "benchmark" => benchmark(area, fonts, theme, a),
-        "peers" => peers(area, fonts, theme, a),
-        "time-split" => time_split(area, fonts, theme, a),
-        "task-exposure" => task_exposure(area, fonts, theme, a),
-        "skills" => skills(area, fonts, theme, a),
-        "outlook" => outlook(area, fonts, theme, a),
-        "salary" => salary(area, fonts, theme, a),
-        "demand" => demand(area, fonts, theme, a),
-        "roadmap" => roadmap(area, fonts, theme, a),
-        "related-roles" => related_roles(area, fonts, theme, a, catalog),
+        "gauge" => gauge(area, fonts, theme, data),
+        "waterfall" => waterfall(area, fonts, theme, data),
+        "benchmark" => benchmark(area, fonts, theme, data),
+        "peers" => peers(area, fonts, theme, data),
+        "time-split" => time_split(area, fonts, theme, data),
+        "task-exposure" => task_exposure(area, fonts, theme, data),
+        "skills" => skills(area, fonts, theme, data),
+        "outlook" => outlook(area, fonts, theme, data),
+        "salary" => salary(area, fonts, theme, data),
+        "demand" => demand(area, fonts, theme, data),
+        "roadmap" => roadmap(area, fonts, theme, data),
+        "related-roles" => related_roles(area, fonts, theme, data),
         _ => Err(ChartError::Unknown(name.to_string())),
     }
 }

@@ -7,7 +7,7 @@ use crate::catalog::{Catalog, Task, Usage};
 use crate::input::{Audit, TaskShare};
 use crate::page::{Shape, TextRun};
 use crate::score::fixtures::typical;
-use crate::score::{assess, TaskLine};
+use crate::score::{assess, Assessment, TaskLine};
 use plotters::style::FontTransform;
 
 /// The typical audit and three extremes: one (most exposed) task and 0 years; every task in equal
@@ -173,7 +173,13 @@ fn every_chart_fits_its_area_for_every_role_and_extreme_audit() {
             let a = assess(&audit, &catalog).unwrap();
             for name in NAMES {
                 let area = area_for(name);
-                match draw(name, area, &fonts, &theme, &a, &catalog) {
+                match draw(
+                    name,
+                    area,
+                    &fonts,
+                    &theme,
+                    &crate::report::chart_series(&a, &catalog),
+                ) {
                     Ok(items) => found.extend(problems(
                         &fonts,
                         name,
@@ -205,7 +211,16 @@ fn charts_write_the_figures_the_reader_needs() {
     let theme = ChartTheme::default();
     let audit = typical(&catalog, "backend-developer");
     let a = backend_typical(&catalog, &audit);
-    let get = |name: &str| draw(name, area_for(name), &fonts, &theme, &a, &catalog).unwrap();
+    let get = |name: &str| {
+        draw(
+            name,
+            area_for(name),
+            &fonts,
+            &theme,
+            &crate::report::chart_series(&a, &catalog),
+        )
+        .unwrap()
+    };
 
     let gauge = get("gauge");
     assert!(has_text(&gauge, "35") && has_text(&gauge, "Moderate risk"));
@@ -281,7 +296,13 @@ fn waterfall_labels_every_component() {
     let theme = ChartTheme::default();
     for (who, audit) in audits(&catalog, "backend-developer") {
         let a = assess(&audit, &catalog).unwrap();
-        let items = waterfall(area_for("waterfall"), &fonts, &theme, &a).unwrap();
+        let items = waterfall(
+            area_for("waterfall"),
+            &fonts,
+            &theme,
+            &crate::report::chart_series(&a, &catalog),
+        )
+        .unwrap();
         let c = a.components;
         for v in [c.task_mix, c.experience, c.ai_fluency, c.industry] {
             assert!(
@@ -301,7 +322,13 @@ fn waterfall_labels_every_component() {
         a.components.task_mix > 0,
         "the single-task audit moves the task mix up"
     );
-    let items = waterfall(area_for("waterfall"), &fonts, &theme, &a).unwrap();
+    let items = waterfall(
+        area_for("waterfall"),
+        &fonts,
+        &theme,
+        &crate::report::chart_series(&a, &catalog),
+    )
+    .unwrap();
     assert!(has_text(&items, &format!("+{}", a.components.task_mix)));
 }
 
@@ -322,7 +349,13 @@ fn eighteen_tasks_fit_the_task_chart() {
     });
     assert_eq!(a.tasks.len(), 18);
     let area = Rect::new(50.0, 100.0, 495.0, 300.0);
-    let items = task_exposure(area, &fonts, &theme, &a).unwrap();
+    let items = task_exposure(
+        area,
+        &fonts,
+        &theme,
+        &crate::report::chart_series(&a, &catalog),
+    )
+    .unwrap();
     check(&fonts, "task-exposure", "18 tasks", area, &items);
     assert!(texts(&items)
         .iter()
@@ -343,10 +376,24 @@ fn small_areas_and_unknown_names_are_errors() {
     let a = assess(&audit, &catalog).unwrap();
     let tiny = Rect::new(0.0, 0.0, 60.0, 30.0);
     for name in NAMES {
-        let e = draw(name, tiny, &fonts, &theme, &a, &catalog).unwrap_err();
+        let e = draw(
+            name,
+            tiny,
+            &fonts,
+            &theme,
+            &crate::report::chart_series(&a, &catalog),
+        )
+        .unwrap_err();
         assert!(matches!(e, ChartError::TooSmall { .. }), "{name}: {e}");
     }
-    let e = draw("pie", area_for("pie"), &fonts, &theme, &a, &catalog).unwrap_err();
+    let e = draw(
+        "pie",
+        area_for("pie"),
+        &fonts,
+        &theme,
+        &crate::report::chart_series(&a, &catalog),
+    )
+    .unwrap_err();
     assert_eq!(e, ChartError::Unknown("pie".into()));
     assert!(e.to_string().contains("related-roles"));
 }
@@ -468,7 +515,16 @@ fn chart_preview() {
                     }),
                 }),
             ];
-            items.extend(draw(name, area, &fonts, &theme, &a, &catalog).unwrap());
+            items.extend(
+                draw(
+                    name,
+                    area,
+                    &fonts,
+                    &theme,
+                    &crate::report::chart_series(&a, &catalog),
+                )
+                .unwrap(),
+            );
             pages.push(Page { items });
         }
     }

@@ -2,10 +2,10 @@
 //! with calendar years, each phase's title written above its bar where it has room.
 
 use super::backend::Canvas;
+use super::Series;
 use super::{label, line, rect, require, too_small, ChartError, ChartTheme, Scale, Type};
 use crate::fonts::FontSet;
 use crate::page::{Item, Rect};
-use crate::score::Assessment;
 use plotters::element::PathElement;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -13,25 +13,21 @@ pub fn roadmap(
     area: Rect,
     fonts: &FontSet,
     theme: &ChartTheme,
-    a: &Assessment<'_>,
+    data: &Series,
 ) -> Result<Vec<Item>, ChartError> {
     require("roadmap", area, 240.0, 100.0)?;
-    let phases = &a.role.roadmap;
+    let phases = &data.phases;
     if phases.is_empty() {
         return Err(ChartError::MissingData {
             chart: "roadmap",
-            what: format!("role `{}` has no roadmap phases", a.role.key),
+            what: format!("role `{}` has no roadmap phases", data.role_key),
         });
     }
     let t = Type { fonts };
     let (ls, vs) = (theme.label_size, theme.value_size);
     // "From now" is the submission year, so the same audit always gets the same axis.
-    let year0 = a.audit.submitted_at.year();
-    let span = phases
-        .iter()
-        .map(|p| p.end_year)
-        .fold(8.0f64, f64::max)
-        .ceil();
+    let year0 = data.year0;
+    let span = phases.iter().map(|p| p.end).fold(8.0f64, f64::max).ceil();
 
     let names: Vec<String> = (1..=phases.len()).map(|i| format!("Phase {i}")).collect();
     let label_w = names
@@ -95,7 +91,7 @@ pub fn roadmap(
             HPos::Left,
             VPos::Center,
         )?;
-        let (bx0, bx1) = (xs.at(p.start_year), xs.at(p.end_year.min(span)));
+        let (bx0, bx1) = (xs.at(p.start), xs.at(p.end.min(span)));
         let color = colors[i % colors.len()];
         rect(&da, bx0, bar_top, bx1, bar_top + bar_h, color)?;
         let span_text = p.span.replace('-', "–");

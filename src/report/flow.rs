@@ -165,13 +165,12 @@ impl<'e, 'a> Flow<'e, 'a> {
             Block::Chart { name, height } => {
                 let area = Rect::new(self.x, self.y, self.width, *height);
                 let started = std::time::Instant::now();
-                let items =
-                    crate::chart::draw(name, area, env.fonts, &env.theme, env.a, env.catalog)
-                        .map_err(|e| LayoutError::Chart {
-                            page: self.page + 1,
-                            chart: name.clone(),
-                            message: e.to_string(),
-                        })?;
+                let items = crate::chart::draw(name, area, env.fonts, &env.theme, &env.series)
+                    .map_err(|e| LayoutError::Chart {
+                        page: self.page + 1,
+                        chart: name.clone(),
+                        message: e.to_string(),
+                    })?;
                 *self.chart_time += started.elapsed();
                 self.items.extend(items);
                 self.y += height;

@@ -11,6 +11,8 @@ mod tables;
 mod templates;
 mod text;
 
+#[cfg(test)]
+pub use context::series as chart_series;
 pub use context::Context;
 pub use style::Style;
 pub use templates::Layouts;
@@ -51,8 +53,9 @@ pub struct Env<'a> {
     pub fonts: &'a FontSet,
     pub a: &'a Assessment<'a>,
     pub ctx: &'a Context,
-    pub catalog: &'a Catalog,
     pub theme: crate::chart::ChartTheme,
+    /// What the charts draw, prepared once per report.
+    pub series: crate::chart::Series,
     /// Header, footer and cover line (`layouts/running.j2`).
     pub running: templates::Running,
     /// (title, zero-based page) of every page, for the contents page.
@@ -99,8 +102,8 @@ pub fn render(
         fonts,
         a,
         ctx: &ctx,
-        catalog,
         theme: style.chart_theme(),
+        series: context::series(a, catalog),
         toc,
     };
     let mut missing = text::Missing::default();

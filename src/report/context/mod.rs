@@ -2,12 +2,14 @@
 //! reading, computed once per report. Templates never compute figures themselves, so every
 //! number in the copy is the same number the charts show.
 
+mod charts;
 mod model;
 mod skills;
 mod standing;
 mod tools;
 mod work;
 
+pub use charts::series;
 pub use model::*;
 
 use crate::catalog::{Basis, Catalog, TaskClass, Usage};

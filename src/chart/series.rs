@@ -1,0 +1,86 @@
+//! What the charts draw, as plain numbers and labels. `report::context` prepares it from the
+//! assessment beside the figures the templates quote, so a chart never reads the catalog or the
+//! scoring model, and a page and its chart work from the same numbers.
+
+use crate::catalog::TaskClass;
+use crate::score::{Band, Components, OutlookPoint};
+
+#[derive(Debug, Clone)]
+pub struct Series {
+    /// The reader's score, 1–99, and its band.
+    pub score: i32,
+    pub band: Band,
+    /// The role's catalog key (named in "nothing to show" errors), name and plural.
+    pub role_key: String,
+    pub role_name: String,
+    pub role_plural: String,
+    pub role_baseline: i32,
+    /// The role's baseline moved by the reader's industry, 1–99.
+    pub industry_baseline: i32,
+    pub technology_average: f64,
+    /// Baseline and the points that move it (the waterfall).
+    pub components: Components,
+    /// Share of time on automated / assisted / human-safe tasks, percent: the reader, the role.
+    pub split_person: [f64; 3],
+    pub split_role: [f64; 3],
+    /// The reader's tasks, largest share first.
+    pub tasks: Vec<TaskBar>,
+    /// The role's skills, in catalog order.
+    pub skills: Vec<SkillBar>,
+    /// The related roles the catalog knows, in catalog order.
+    pub related: Vec<RoleBar>,
+    pub years_experience: f64,
+    /// AI-augmented salary premium, percent: typical for the role, adjusted for the reader.
+    pub salary_premium_role: f64,
+    pub salary_premium_person: f64,
+    pub outlook: Vec<OutlookPoint>,
+    /// Demand lines: the reader's least resilient current skills, and the recommended ones.
+    pub demand_current: Vec<DemandLine>,
+    pub demand_recommended: Vec<DemandLine>,
+    /// The role's peer distribution (normal) and the share of peers safer than the reader.
+    pub peer_mean: f64,
+    pub peer_sd: f64,
+    pub peers_safer_pct: i32,
+    /// The roadmap's phases, and the year they count from (the submission year).
+    pub phases: Vec<PhaseBar>,
+    pub year0: i32,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaskBar {
+    pub label: String,
+    /// 0–1.
+    pub exposure: f64,
+    pub class: TaskClass,
+}
+
+#[derive(Debug, Clone)]
+pub struct SkillBar {
+    pub name: String,
+    /// Percent, higher = safer.
+    pub resilience: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct RoleBar {
+    pub name: String,
+    pub baseline: i32,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemandLine {
+    pub name: String,
+    /// Demand index in 2026 and its yearly change in percent.
+    pub demand_2026: f64,
+    pub growth: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct PhaseBar {
+    pub title: String,
+    /// e.g. "0-2 years"
+    pub span: String,
+    /// Years from `year0`.
+    pub start: f64,
+    pub end: f64,
+}

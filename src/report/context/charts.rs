@@ -1,0 +1,79 @@
+//! The charts' series (`chart::Series`), taken from the assessment once per report.
+
+use crate::catalog::Catalog;
+use crate::chart::{DemandLine, PhaseBar, RoleBar, Series, SkillBar, TaskBar};
+use crate::score::Assessment;
+
+pub fn series(a: &Assessment, catalog: &Catalog) -> Series {
+    let role = a.role;
+    let (current, recommended) = a.demand_skills();
+    let demand = |skills: Vec<&crate::catalog::Skill>| -> Vec<DemandLine> {
+        skills
+            .into_iter()
+            .map(|s| DemandLine {
+                name: s.name.clone(),
+                demand_2026: s.demand_2026,
+                growth: s.demand_growth,
+            })
+            .collect()
+    };
+    Series {
+        score: a.score,
+        band: a.band,
+        role_key: role.key.clone(),
+        role_name: role.name.clone(),
+        role_plural: role.plural.clone(),
+        role_baseline: role.baseline,
+        industry_baseline: (role.baseline + a.industry.offset).clamp(1, 99),
+        technology_average: a.technology_average,
+        components: a.components,
+        split_person: a.split_person,
+        split_role: a.split_role,
+        tasks: a
+            .tasks
+            .iter()
+            .map(|l| TaskBar {
+                label: l.task.label.clone(),
+                exposure: l.task.exposure,
+                class: l.task.class,
+            })
+            .collect(),
+        skills: role
+            .skills
+            .iter()
+            .map(|s| SkillBar {
+                name: s.name.clone(),
+                resilience: s.resilience,
+            })
+            .collect(),
+        related: role
+            .related_roles
+            .iter()
+            .filter_map(|k| catalog.role(k))
+            .map(|r| RoleBar {
+                name: r.name.clone(),
+                baseline: r.baseline,
+            })
+            .collect(),
+        years_experience: a.audit.years_experience,
+        salary_premium_role: a.salary_premium_role,
+        salary_premium_person: a.salary_premium_person,
+        outlook: a.outlook.clone(),
+        demand_current: demand(current),
+        demand_recommended: demand(recommended),
+        peer_mean: role.peer_mean,
+        peer_sd: role.peer_sd,
+        peers_safer_pct: a.peers_safer_pct,
+        phases: role
+            .roadmap
+            .iter()
+            .map(|p| PhaseBar {
+                title: p.title.clone(),
+                span: p.span.clone(),
+                start: p.start_year,
+                end: p.end_year,
+            })
+            .collect(),
+        year0: a.audit.submitted_at.year(),
+    }
+}
