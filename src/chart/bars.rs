@@ -4,8 +4,8 @@
 use super::backend::Canvas;
 use super::Series;
 use super::{
-    dashed, label, legend_layout, line, rect, require, signed_pct, too_small, ChartError,
-    ChartTheme, LegendEntry, LocalArea, Scale, Swatch, Type,
+    dashed, label, legend_layout, line, rect, require, signed_pct, too_small, value_grid,
+    ChartError, ChartTheme, LegendEntry, LocalArea, Scale, Swatch, Type,
 };
 use crate::catalog::TaskClass;
 use crate::fonts::FontSet;
@@ -431,31 +431,14 @@ pub fn salary(
     let canvas = Canvas::new(area, fonts);
     let da = canvas.local();
     legend.draw(&da, theme, ls, (0.0, 0.0), &entries)?;
-    let mut g = (y_lo / step).ceil() * step;
-    while g <= y_hi + 1e-9 {
-        let y = ys.at(g);
-        let c = if g == 0.0 { theme.muted } else { theme.grid };
-        da.draw(&PathElement::new(
-            vec![(x0, y), (x1, y)],
-            line(c, if g == 0.0 { 0.8 } else { 0.5 }),
-        ))?;
-        let text = if g == 0.0 {
+    let first = (y_lo / step).ceil() * step;
+    value_grid(&da, theme, ls, (x0, x1), &ys, first, step, |g| {
+        if g == 0.0 {
             "0%".to_string()
         } else {
             signed_pct(g)
-        };
-        label(
-            &da,
-            &text,
-            (x0 - 4.0, y),
-            ls,
-            theme.muted,
-            false,
-            HPos::Right,
-            VPos::Center,
-        )?;
-        g += step;
-    }
+        }
+    })?;
     let slot = (x1 - x0) / SENIORITY.len() as f32;
     let bar_w = (slot * 0.3).min(40.0);
     for (i, ((name, _, _), pair)) in SENIORITY.iter().zip(&values).enumerate() {

@@ -4,8 +4,8 @@
 use super::backend::Canvas;
 use super::Series;
 use super::{
-    dashed, label, legend_layout, line, pct, rect, require, signed, ChartError, ChartTheme,
-    LegendEntry, Scale, Swatch, Type,
+    dashed, label, legend_layout, line, pct, rect, require, signed, value_grid, ChartError,
+    ChartTheme, LegendEntry, Scale, Swatch, Type,
 };
 use crate::catalog::TaskClass;
 use crate::fonts::FontSet;
@@ -92,26 +92,9 @@ pub fn waterfall(
 
     let canvas = Canvas::new(area, fonts);
     let da = canvas.local();
-    let mut g = 0.0;
-    while g <= y_max + 1e-9 {
-        let y = ys.at(g);
-        let color = if g == 0.0 { theme.muted } else { theme.grid };
-        da.draw(&PathElement::new(
-            vec![(x0, y), (x1, y)],
-            line(color, if g == 0.0 { 0.8 } else { 0.5 }),
-        ))?;
-        label(
-            &da,
-            &format!("{g:.0}"),
-            (x0 - 4.0, y),
-            ls,
-            theme.muted,
-            false,
-            HPos::Right,
-            VPos::Center,
-        )?;
-        g += step;
-    }
+    value_grid(&da, theme, ls, (x0, x1), &ys, 0.0, step, |g| {
+        format!("{g:.0}")
+    })?;
 
     let slot = (x1 - x0) / steps.len() as f32;
     let bar_w = (slot * 0.62).min(48.0);

@@ -23,7 +23,7 @@ pub use timeline::roadmap;
 use crate::fonts::{FontId, FontSet};
 use crate::page::{Color, Item, Rect};
 use backend::{BackendError, Local, PageBackend, UNITS_PER_PT};
-use plotters::element::DashedPathElement;
+use plotters::element::{DashedPathElement, PathElement};
 use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, Rectangle, Text};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle, RGBAColor, ShapeStyle, TextStyle};
@@ -311,6 +311,42 @@ impl Scale {
         };
         self.p0 + t * (self.p1 - self.p0)
     }
+}
+
+/// The horizontal gridlines of a vertical value axis: one every `step` from `first` up to the
+/// scale's end, the zero line darker, each labelled `text(value)` left of `x0`.
+#[allow(clippy::too_many_arguments)]
+fn value_grid(
+    da: &LocalArea<'_>,
+    theme: &ChartTheme,
+    size: f32,
+    (x0, x1): (f32, f32),
+    ys: &Scale,
+    first: f64,
+    step: f64,
+    text: impl Fn(f64) -> String,
+) -> Result<(), ChartError> {
+    let mut g = first;
+    while g <= ys.d1 + 1e-9 {
+        let y = ys.at(g);
+        let color = if g == 0.0 { theme.muted } else { theme.grid };
+        da.draw(&PathElement::new(
+            vec![(x0, y), (x1, y)],
+            line(color, if g == 0.0 { 0.8 } else { 0.5 }),
+        ))?;
+        label(
+            da,
+            &text(g),
+            (x0 - 4.0, y),
+            size,
+            theme.muted,
+            false,
+            HPos::Right,
+            VPos::Center,
+        )?;
+        g += step;
+    }
+    Ok(())
 }
 
 /// "+3", "–2" or "0". An en dash stands in for the minus sign, which Noto Sans lacks.
