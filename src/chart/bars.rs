@@ -361,13 +361,6 @@ pub fn related_roles(
     Ok(canvas.finish())
 }
 
-/// Seniority multipliers applied to the premium: a model assumption, stated under the chart.
-const SENIORITY: [(&str, f64, f64); 3] = [
-    ("Junior", 0.8, 3.0),
-    ("Mid-level", 1.0, 8.0),
-    ("Senior", 1.2, f64::INFINITY),
-];
-
 /// AI-augmented salary premium by seniority: the role's typical premium next to the person's.
 pub fn salary(
     area: Rect,
@@ -395,16 +388,8 @@ pub fn salary(
         false,
         area.w,
     );
-    let years = data.years_experience;
-    let mine = SENIORITY
-        .iter()
-        .position(|(_, _, below)| years < *below)
-        .unwrap_or(2);
-
-    let values: Vec<[f64; 2]> = SENIORITY
-        .iter()
-        .map(|(_, f, _)| [data.salary_premium_role * f, data.salary_premium_person * f])
-        .collect();
+    let mine = data.salary_you;
+    let values: Vec<[f64; 2]> = data.salary.iter().map(|l| [l.role, l.person]).collect();
     let hi = values.iter().flatten().fold(0.0f64, |m, v| m.max(*v));
     let lo = values.iter().flatten().fold(0.0f64, |m, v| m.min(*v));
     let step = if hi - lo > 40.0 { 10.0 } else { 5.0 };
@@ -439,15 +424,22 @@ pub fn salary(
             signed_pct(g)
         }
     })?;
-    let slot = (x1 - x0) / SENIORITY.len() as f32;
+    let slot = (x1 - x0) / data.salary.len().max(1) as f32;
     let bar_w = (slot * 0.3).min(40.0);
-    for (i, ((name, _, _), pair)) in SENIORITY.iter().zip(&values).enumerate() {
+    for (i, (name, pair)) in data
+        .salary
+        .iter()
+        .map(|l| &l.level)
+        .zip(&values)
+        .enumerate()
+    {
         let cx = x0 + slot * (i as f32 + 0.5);
         for (j, (v, color)) in pair.iter().zip([theme.accent2, theme.accent]).enumerate() {
             let bx0 = cx - bar_w - 1.0 + j as f32 * (bar_w + 2.0);
             let (y0, yv) = (ys.at(0.0), ys.at(*v));
             rect(&da, bx0, y0, bx0 + bar_w, yv, color)?;
-            let text = signed_pct(*v);
+            // Whole percent, rounded as the page's text rounds it: one figure per claim.
+            let text = format!("{}%", super::signed(v.round() as i32));
             let size = if t.width(&text, vs, false) > bar_w + 8.0 {
                 super::MIN_LABEL
             } else {

@@ -16,7 +16,7 @@ pub use bars::{benchmark, related_roles, salary, skills, task_exposure};
 pub use breakdown::{time_split, waterfall};
 pub use gauge::gauge;
 pub use lines::{demand, outlook, peers};
-pub use series::{DemandLine, PhaseBar, RoleBar, Series, SkillBar, TaskBar};
+pub use series::{DemandLine, PhaseBar, RoleBar, SalaryBar, Series, SkillBar, TaskBar};
 pub use theme::ChartTheme;
 pub use timeline::roadmap;
 

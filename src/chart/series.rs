@@ -29,10 +29,9 @@ pub struct Series {
     pub skills: Vec<SkillBar>,
     /// The related roles the catalog knows, in catalog order.
     pub related: Vec<RoleBar>,
-    pub years_experience: f64,
-    /// AI-augmented salary premium, percent: typical for the role, adjusted for the reader.
-    pub salary_premium_role: f64,
-    pub salary_premium_person: f64,
+    /// AI-augmented salary premium by seniority level, and the reader's level.
+    pub salary: Vec<SalaryBar>,
+    pub salary_you: usize,
     pub outlook: Vec<OutlookPoint>,
     /// Demand lines: the reader's least resilient current skills, and the recommended ones.
     pub demand_current: Vec<DemandLine>,
@@ -65,6 +64,14 @@ pub struct SkillBar {
 pub struct RoleBar {
     pub name: String,
     pub baseline: i32,
+}
+
+#[derive(Debug, Clone)]
+pub struct SalaryBar {
+    pub level: String,
+    /// Percent: typical for the role, and adjusted for the reader's AI use.
+    pub role: f64,
+    pub person: f64,
 }
 
 #[derive(Debug, Clone)]

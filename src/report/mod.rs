@@ -2,6 +2,8 @@
 //! a finished page model of exactly 24 pages. Pure: no file I/O and no PDF here — the `pdf`
 //! stage serialises what this decides.
 
+#[cfg(test)]
+mod consistency;
 mod context;
 mod flow;
 mod furniture;

@@ -59,6 +59,28 @@ pub struct Running {
     pub pages: Vec<String>,
 }
 
+/// "a" or "an" before `word`, by its sound as far as spelling tells it.
+pub fn article(word: &str) -> &'static str {
+    let w = word.trim_start().to_lowercase();
+    // Letters read with a consonant sound first, and the common silent h.
+    let consonant_sound = [
+        "uni", "use", "usa", "usu", "uti", "ure", "ubiq", "eu", "one", "once",
+    ];
+    let vowel_sound = ["hour", "honest", "honor", "heir"];
+    let an = if vowel_sound.iter().any(|p| w.starts_with(p)) {
+        true
+    } else if consonant_sound.iter().any(|p| w.starts_with(p)) {
+        false
+    } else {
+        w.starts_with(['a', 'e', 'i', 'o', 'u'])
+    };
+    if an {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 pub struct Layouts {
     env: minijinja::Environment<'static>,
     pub style: Style,
@@ -111,6 +133,8 @@ impl Layouts {
         env.set_lstrip_blocks(true);
         // `{{ x|decimals(3) }}`: a fixed number of decimals (catalog values in the sources table).
         env.add_filter("decimals", |v: f64, n: usize| format!("{v:.n$}"));
+        // `{{ "intermediate"|with_article }}` → "an intermediate".
+        env.add_filter("with_article", |w: String| format!("{} {w}", article(&w)));
         // Each part ends with a NUL (which no name or template holds), so moving text from
         // the end of one template to the start of the next changes the fingerprint.
         for (name, text) in pages {

@@ -124,6 +124,22 @@ impl<'c> Assessment<'c> {
     }
 }
 
+/// Seniority multipliers on the AI salary premium (a model assumption, stated under the chart):
+/// the level's name, its multiplier, and the years of experience below which it applies.
+pub const SALARY_LEVELS: [(&str, f64, f64); 3] = [
+    ("Junior", 0.8, 3.0),
+    ("Mid-level", 1.0, 8.0),
+    ("Senior", 1.2, f64::INFINITY),
+];
+
+/// Which of `SALARY_LEVELS` a person with `years` of experience is at.
+pub fn salary_level(years: f64) -> usize {
+    SALARY_LEVELS
+        .iter()
+        .position(|(_, _, below)| years < *below)
+        .unwrap_or(SALARY_LEVELS.len() - 1)
+}
+
 /// Typical-profile exposure of a role: Σ typical_share × exposure.
 pub fn role_exposure(role: &Role) -> f64 {
     role.tasks

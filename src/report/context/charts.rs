@@ -1,7 +1,7 @@
 //! The charts' series (`chart::Series`), taken from the assessment once per report.
 
 use crate::catalog::Catalog;
-use crate::chart::{DemandLine, PhaseBar, RoleBar, Series, SkillBar, TaskBar};
+use crate::chart::{DemandLine, PhaseBar, RoleBar, SalaryBar, Series, SkillBar, TaskBar};
 use crate::score::Assessment;
 
 pub fn series(a: &Assessment, catalog: &Catalog) -> Series {
@@ -55,9 +55,15 @@ pub fn series(a: &Assessment, catalog: &Catalog) -> Series {
                 baseline: r.baseline,
             })
             .collect(),
-        years_experience: a.audit.years_experience,
-        salary_premium_role: a.salary_premium_role,
-        salary_premium_person: a.salary_premium_person,
+        salary: crate::score::SALARY_LEVELS
+            .iter()
+            .map(|(level, f, _)| SalaryBar {
+                level: level.to_string(),
+                role: a.salary_premium_role * f,
+                person: a.salary_premium_person * f,
+            })
+            .collect(),
+        salary_you: crate::score::salary_level(a.audit.years_experience),
         outlook: a.outlook.clone(),
         demand_current: demand(current),
         demand_recommended: demand(recommended),

@@ -106,13 +106,14 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
     let work = work::work(a, catalog);
     let skills = skills::skills(a);
     let tools = tools::tools(a, catalog);
-    let (components, biggest_mover) = standing::components(a);
+    let (components, biggest_mover, mover_ties) = standing::components(a);
     Context {
         person: standing::person(a),
         role: standing::role(a),
         score: standing::score(a),
         components,
         biggest_mover,
+        mover_ties,
         split: SplitCtx {
             you: a.split_person.map(pct),
             role: a.split_role.map(pct),
@@ -141,9 +142,15 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
                 role: pct(p.role),
             })
             .collect(),
-        salary: SalaryCtx {
-            role_premium: pct(a.salary_premium_role),
-            your_premium: pct(a.salary_premium_person),
+        salary: {
+            // At the reader's own level, the pair of bars the chart marks "(you)".
+            let level = crate::score::salary_level(a.audit.years_experience);
+            let (name, factor, _) = crate::score::SALARY_LEVELS[level];
+            SalaryCtx {
+                level: name.to_lowercase(),
+                role_premium: pct(a.salary_premium_role * factor),
+                your_premium: pct(a.salary_premium_person * factor),
+            }
         },
         roadmap: role
             .roadmap

@@ -10,6 +10,8 @@ pub struct Context {
     pub components: Vec<ComponentCtx>,
     /// The component that moved the score most (absolute points), if any moved it.
     pub biggest_mover: Option<ComponentCtx>,
+    /// Components that moved it by exactly as many points (a tie, named as one).
+    pub mover_ties: Vec<ComponentCtx>,
     pub split: SplitCtx,
     /// The person's tasks, largest share first.
     pub tasks: Vec<TaskCtx>,
@@ -138,6 +140,8 @@ pub struct ScoreCtx {
 pub struct ComponentCtx {
     pub key: &'static str,
     pub name: &'static str,
+    /// The name inside a sentence: "your AI fluency".
+    pub phrase: &'static str,
     pub points: i32,
     /// "+3", "−2", "0"
     pub signed: String,
@@ -198,6 +202,9 @@ pub struct OutlookCtx {
 
 #[derive(Serialize)]
 pub struct SalaryCtx {
+    /// "junior", "mid-level" or "senior": the reader's level in the salary model.
+    pub level: String,
+    /// The premium at the reader's level, whole percent, as the chart labels it.
     pub role_premium: i32,
     pub your_premium: i32,
 }

@@ -97,31 +97,38 @@ pub(super) fn score(a: &Assessment) -> ScoreCtx {
     }
 }
 
-/// The score's components in the waterfall's order, and the one that moved it most.
-pub(super) fn components(a: &Assessment) -> (Vec<ComponentCtx>, Option<ComponentCtx>) {
+/// The score's components in the waterfall's order, the one that moved it most, and any that
+/// moved it by as many points.
+pub(super) fn components(
+    a: &Assessment,
+) -> (Vec<ComponentCtx>, Option<ComponentCtx>, Vec<ComponentCtx>) {
     let c = a.components;
     let mut components = vec![
         ComponentCtx {
             key: "task-mix",
             name: "Your task mix",
+            phrase: "your task mix",
             points: c.task_mix,
             signed: signed(c.task_mix),
         },
         ComponentCtx {
             key: "experience",
             name: "Your experience",
+            phrase: "your experience",
             points: c.experience,
             signed: signed(c.experience),
         },
         ComponentCtx {
             key: "ai-fluency",
             name: "Your AI fluency",
+            phrase: "your AI fluency",
             points: c.ai_fluency,
             signed: signed(c.ai_fluency),
         },
         ComponentCtx {
             key: "industry",
             name: "Your industry",
+            phrase: "your industry",
             points: c.industry,
             signed: signed(c.industry),
         },
@@ -130,15 +137,22 @@ pub(super) fn components(a: &Assessment) -> (Vec<ComponentCtx>, Option<Component
         components.push(ComponentCtx {
             key: "clamp",
             name: "Scale limit (1–99)",
+            phrase: "the scale limit (1–99)",
             points: c.clamp,
             signed: signed(c.clamp),
         });
     }
-    let biggest_mover = components
+    // On a tie the first in the waterfall's order leads and the others are named with it.
+    let movers: Vec<&ComponentCtx> = components
         .iter()
         .filter(|x| x.points != 0 && x.key != "clamp")
-        .max_by_key(|x| x.points.abs())
+        .collect();
+    let most = movers.iter().map(|x| x.points.abs()).max().unwrap_or(0);
+    let mut tied = movers
+        .into_iter()
+        .filter(|x| x.points.abs() == most)
         .cloned();
-
-    (components, biggest_mover)
+    let biggest_mover = tied.next();
+    let ties = tied.collect();
+    (components, biggest_mover, ties)
 }
