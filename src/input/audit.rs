@@ -12,6 +12,8 @@ pub struct Audit {
     pub submitted_at: OffsetDateTime,
     pub email: String,
     pub full_name: String,
+    /// How the reader asked to be addressed (optional column `preferred_name`).
+    pub preferred_name: Option<String>,
     pub job_title: String,
     /// Catalog role key (given or matched from the title).
     pub role: String,
@@ -32,21 +34,11 @@ pub struct TaskShare {
 }
 
 impl Audit {
-    /// The given name, for salutations: the first word, or the last word where names are
-    /// written family name first (Vietnam, China, Taiwan, Hungary, Korea) — "Nguyễn Thị Hồng
-    /// Nhung" is greeted as Nhung. The whole name when it has no space.
-    pub fn first_name(&self) -> &str {
-        let family_first = matches!(
-            self.country.as_deref(),
-            Some("VN" | "CN" | "TW" | "HU" | "KR" | "KP")
-        );
-        let mut words = self.full_name.split_whitespace();
-        let word = if family_first {
-            words.next_back()
-        } else {
-            words.next()
-        };
-        word.unwrap_or(&self.full_name)
+    /// The name to address the reader by: their `preferred_name`, else the full name as they
+    /// wrote it. No part of a name is ever guessed (which word is the given name depends on the
+    /// person, not on the country).
+    pub fn greeting_name(&self) -> &str {
+        self.preferred_name.as_deref().unwrap_or(&self.full_name)
     }
 }
 
@@ -54,13 +46,14 @@ impl Audit {
 mod tests {
     use super::*;
 
-    fn named(name: &str, country: Option<&str>) -> Audit {
+    fn named(name: &str, preferred: Option<&str>) -> Audit {
         Audit {
             line: 2,
             audit_id: "a".into(),
             submitted_at: time::macros::datetime!(2026-11-20 09:30 UTC),
             email: "a@example.com".into(),
             full_name: name.into(),
+            preferred_name: preferred.map(String::from),
             job_title: "QA Engineer".into(),
             role: "qa-engineer".into(),
             industry: "technology".into(),
@@ -68,19 +61,22 @@ mod tests {
             tasks: vec![],
             ai_tools: vec![],
             ai_usage: Usage::Never,
-            country: country.map(String::from),
+            country: Some("KR".into()),
             consent_email: true,
         }
     }
 
     #[test]
-    fn salutations_use_the_given_name() {
-        assert_eq!(named("Łukasz Wójcik", Some("PL")).first_name(), "Łukasz");
+    fn greetings_use_the_preferred_name_or_the_whole_name_never_a_guess() {
+        assert_eq!(named("Jo Kim", None).greeting_name(), "Jo Kim");
+        assert_eq!(named("Wu Li Na", None).greeting_name(), "Wu Li Na");
         assert_eq!(
-            named("Nguyễn Thị Hồng Nhung", Some("VN")).first_name(),
+            named("Sun Haoran", Some("Haoran")).greeting_name(),
+            "Haoran"
+        );
+        assert_eq!(
+            named("Nguyễn Thị Hồng Nhung", Some("Nhung")).greeting_name(),
             "Nhung"
         );
-        assert_eq!(named("Szabó Zsófia", Some("HU")).first_name(), "Zsófia");
-        assert_eq!(named("Madonna", None).first_name(), "Madonna");
     }
 }

@@ -10,7 +10,14 @@ pub const REQUIRED: [&str; 8] = [
     "tasks",
     "consent_email",
 ];
-pub const OPTIONAL: [&str; 5] = ["role", "industry", "ai_tools", "ai_usage", "country"];
+pub const OPTIONAL: [&str; 6] = [
+    "role",
+    "industry",
+    "ai_tools",
+    "ai_usage",
+    "country",
+    "preferred_name",
+];
 
 /// Index of each known column in the file's header (`None` for an absent optional column).
 #[derive(Debug, Clone)]
@@ -28,6 +35,7 @@ pub struct Columns {
     pub ai_tools: Option<usize>,
     pub ai_usage: Option<usize>,
     pub country: Option<usize>,
+    pub preferred_name: Option<usize>,
     pub names: Vec<String>,
 }
 
@@ -93,6 +101,7 @@ impl Columns {
                 ai_tools: find("ai_tools"),
                 ai_usage: find("ai_usage"),
                 country: find("country"),
+                preferred_name: find("preferred_name"),
                 names,
             },
             warnings,

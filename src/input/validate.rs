@@ -106,7 +106,11 @@ pub fn validate_row(
     let audit_id = check_audit_id(&mut row, &raw_id, line, seen);
     let submitted_at = check_submitted_at(&mut row, cols);
     let email = check_email(&mut row, cell(Some(cols.email)));
-    let full_name = check_name(&mut row, cell(Some(cols.full_name)));
+    let full_name = check_name(&mut row, "full_name", cell(Some(cols.full_name)));
+    let preferred_name = match cell(cols.preferred_name).trim() {
+        "" => None,
+        raw => Some(check_name(&mut row, "preferred_name", raw)),
+    };
     let job_title = check_text(&mut row, "job_title", cell(Some(cols.job_title)), 200);
     let role = check_role(&mut row, cols, catalog, &job_title);
     let industry = check_industry(&mut row, cell(cols.industry), catalog);
@@ -140,6 +144,7 @@ pub fn validate_row(
             submitted_at,
             email,
             full_name,
+            preferred_name,
             job_title,
             role: role.key.clone(),
             industry,
@@ -275,22 +280,19 @@ fn valid_mailbox(v: &str) -> bool {
         && v.parse::<lettre::Address>().is_ok()
 }
 
-fn check_name(row: &mut Row, raw: &str) -> String {
+fn check_name(row: &mut Row, column: &str, raw: &str) -> String {
     let v = raw.trim();
     let n = v.chars().count();
     if v.is_empty() {
         row.problem(
-            "full_name",
+            column,
             "is empty or only spaces; the report is addressed to this name",
         );
     } else if n > 120 {
-        row.problem(
-            "full_name",
-            format!("is {n} characters long; the limit is 120"),
-        );
+        row.problem(column, format!("is {n} characters long; the limit is 120"));
     } else if has_control(v) {
         row.problem(
-            "full_name",
+            column,
             "contains a control character (line break, tab or similar); remove it",
         );
     }

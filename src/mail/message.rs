@@ -111,10 +111,9 @@ impl Composer {
             .parse()
             .map_err(|e| anyhow::anyhow!("the address {:?} is not valid ({e})", l.email))?;
         let name = l.full_name.map(clean).filter(|n| !n.is_empty());
-        let first = name
-            .as_deref()
-            .and_then(|n| n.split_whitespace().next())
-            .map(str::to_string);
+        // The whole name as the reader wrote it: which word is the given name depends on the
+        // person, and a guess greets "Sun Haoran" as "Sun".
+        let first = name.clone();
         let score = l.score.context("the ledger has no score for this report")?;
         let band = Band::of(score);
         let attachment = attachment_name(name.as_deref(), l.audit_id);
@@ -401,18 +400,25 @@ mod tests {
         let b = c.compose(&letter("Ana Silva", "ana@example.com")).unwrap();
         let raw = String::from_utf8(b.message.formatted()).unwrap();
         assert!(
-            raw.contains("Subject: Ana, your AI career risk report is ready\r\n"),
+            raw.contains("Subject: Ana Silva, your AI career risk report is ready\r\n"),
             "{raw}"
         );
         // The score stays out of the subject, which lock screens and shared inboxes show.
-        assert!(!raw.contains("Subject: Ana, your AI career risk report is ready: 62"));
+        assert!(!raw.contains("Subject: Ana Silva, your AI career risk report is ready: 62"));
         let flat = raw.replace("=\r\n", "").replace("=3D", "=");
         assert!(
             flat.contains("<meta name=\"color-scheme\" content=\"light only\">"),
             "{flat}"
         );
         assert!(flat.contains("display:none;max-height:0"), "a preheader");
-        assert!(raw.contains("Hi Ana,"), "{raw}");
+        assert!(raw.contains("Hi Ana Silva,"), "{raw}");
+        // No word of a name is guessed to be the given name ("Hi Sun," for Sun Haoran).
+        let sun = c.compose(&letter("Sun Haoran", "sun@example.com")).unwrap();
+        let sun = String::from_utf8(sun.message.formatted()).unwrap();
+        assert!(
+            sun.contains("Hi Sun Haoran,") && !sun.contains("Hi Sun,"),
+            "{sun}"
+        );
         assert!(raw.contains("Content-Type: text/html"), "{raw}");
         assert!(raw.contains("To: \"Ana Silva\" <ana@example.com>"), "{raw}");
     }

@@ -12,6 +12,7 @@ pub fn typical(catalog: &Catalog, role_key: &str) -> Audit {
         submitted_at: time::macros::datetime!(2026-11-20 09:30 UTC),
         email: "typical@example.com".into(),
         full_name: "Typical Person".into(),
+        preferred_name: None,
         job_title: role.name.clone(),
         role: role.key.clone(),
         industry: "technology".into(),

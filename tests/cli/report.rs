@@ -147,3 +147,45 @@ fn render_explains_unknown_and_rejected_ids() {
     );
     assert!(r.dir.path().join("output/reports/be-001.pdf").exists());
 }
+
+#[test]
+fn the_reader_is_addressed_by_the_preferred_name_or_the_whole_name() {
+    let dir = crate::util::tempdir();
+    let header = format!("{},preferred_name", crate::util::HEADER);
+    let row = |id: &str, name: &str, preferred: &str| {
+        format!("{id},2026-03-01T09:00:00Z,{id}@example.com,{name},Senior Backend Engineer,backend-developer,technology,7,crud-endpoints=50;schema-design=50,copilot,weekly,KR,true,{preferred}\n")
+    };
+    let long = "Ж".repeat(121);
+    let csv = format!(
+        "{header}\n{}{}{}",
+        row("p-1", "Sun Haoran", "Haoran"),
+        row("p-2", "Jo Kim", ""),
+        row("p-3", "Ana Silva", &long)
+    );
+    std::fs::write(dir.path().join("in.csv"), csv).unwrap();
+    let r = crate::util::run_in(dir, &["run", "in.csv", "--out", "out"]);
+    assert_eq!(r.code, 1, "one row is rejected:\n{}", r.stderr);
+    let rejects = r.read("out/rejects.csv");
+    assert!(
+        rejects.contains("p-3,preferred_name,is 121 characters long"),
+        "{rejects}"
+    );
+    let page3 = |id: &str| {
+        let pdf = r.dir.path().join(format!("out/reports/{id}.pdf"));
+        squash(&tool(
+            "pdftotext",
+            &["-f", "3", "-l", "3", pdf.to_str().unwrap(), "-"],
+        ))
+    };
+    assert!(
+        page3("p-1").contains("Haoran, your personal AI"),
+        "{}",
+        page3("p-1")
+    );
+    // Without a preferred name, the whole name: "Kim" (a guess from KR) would be wrong.
+    assert!(
+        page3("p-2").contains("Jo Kim, your personal AI"),
+        "{}",
+        page3("p-2")
+    );
+}

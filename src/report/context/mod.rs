@@ -15,10 +15,10 @@ pub use model::*;
 use crate::catalog::{Basis, Catalog, TaskClass, Usage};
 use crate::score::{Assessment, Band};
 
-/// A first name longer than this (in user-perceived characters) is shortened in the running
-/// copy ("Hi Maximiliana…"): the copy is set for names, not for 120-character words. The full
-/// name still shows, wrapped, on the cover and in the header.
-const FIRST_NAME_GRAPHEMES: usize = 24;
+/// The name the copy addresses the reader by (preferred name, else the full name) is shortened
+/// beyond this many user-perceived characters: the copy is set for names, not for 120-character
+/// words. The full name still shows, wrapped, on the cover and in the header.
+const GREETING_GRAPHEMES: usize = 32;
 /// The whole name and the job title in running copy: longer ones are shortened there.
 const RUNNING_COPY_GRAPHEMES: usize = 60;
 

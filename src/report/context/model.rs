@@ -54,7 +54,9 @@ pub struct Person {
     #[serde(serialize_with = "as_text")]
     pub full_name: String,
     #[serde(serialize_with = "as_text")]
-    pub first_name: String,
+    /// How the copy addresses the reader: `preferred_name`, else the full name; never a guessed
+    /// part of it.
+    pub greeting_name: String,
     #[serde(serialize_with = "as_text")]
     pub job_title: String,
     /// The name and title cut for running copy (the cover's first paragraph), see [`shorten`].

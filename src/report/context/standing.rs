@@ -15,7 +15,7 @@ pub(super) fn person(a: &Assessment) -> Person {
     let d = audit.submitted_at;
     Person {
         full_name: audit.full_name.clone(),
-        first_name: shorten(audit.first_name(), FIRST_NAME_GRAPHEMES),
+        greeting_name: shorten(audit.greeting_name(), GREETING_GRAPHEMES),
         job_title: audit.job_title.clone(),
         name_short: shorten(&audit.full_name, RUNNING_COPY_GRAPHEMES),
         title_short: shorten(&audit.job_title, RUNNING_COPY_GRAPHEMES),
