@@ -165,7 +165,7 @@ pub struct Metadata {
     pub author: String,
     pub subject: String,
     pub keywords: Vec<String>,
-    /// BCP 47, e.g. "en-GB".
+    /// BCP 47, e.g. "en-US".
     pub language: String,
     /// Taken from the audit, never the clock, so equal inputs give equal bytes.
     pub created: OffsetDateTime,

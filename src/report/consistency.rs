@@ -148,6 +148,29 @@ fn lint(text: &str) -> Vec<(&'static str, String)> {
             found.push(("grammar: a word twice", format!("“{w} {next}” in “{text}”")));
         }
     }
+    // One English: US spelling (the report's /Lang is en-US).
+    const BRITISH: [&str; 14] = [
+        "judgement",
+        "behaviour",
+        "organisation",
+        "personalised",
+        "summarises",
+        "modelling",
+        "catalogue",
+        "colour",
+        "colours",
+        "favour",
+        "optimisation",
+        "localisation",
+        "practise",
+        "labelled",
+    ];
+    for w in &words {
+        let lw = w.to_lowercase();
+        if BRITISH.contains(&lw.trim_end_matches(['.', ',', '’'])) {
+            found.push(("spelling: US English", format!("“{w}” in “{text}”")));
+        }
+    }
     for w in &words {
         if w.trim_end_matches(['.', ',', '’', '\'', 's']) == "ai" {
             found.push(("grammar: AI capitalised", format!("“{w}” in “{text}”")));
@@ -277,4 +300,5 @@ fn the_lint_catches_each_seam() {
         "grammar: a word twice"
     );
     assert_eq!(lint("and the the end").len(), 1);
+    assert_eq!(lint("the judgement around it")[0].0, "spelling: US English");
 }
