@@ -165,7 +165,8 @@ fn lint(text: &str) -> Vec<(&'static str, String)> {
         "practise",
         "labelled",
     ];
-    for w in &words {
+    // Parts of hyphenated words too: "Behaviour-change review".
+    for w in words.iter().flat_map(|w| w.split('-')) {
         let lw = w.to_lowercase();
         if BRITISH.contains(&lw.trim_end_matches(['.', ',', '’'])) {
             found.push(("spelling: US English", format!("“{w}” in “{text}”")));
@@ -301,4 +302,5 @@ fn the_lint_catches_each_seam() {
     );
     assert_eq!(lint("and the the end").len(), 1);
     assert_eq!(lint("the judgement around it")[0].0, "spelling: US English");
+    assert_eq!(lint("Behaviour-change review")[0].0, "spelling: US English");
 }
