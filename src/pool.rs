@@ -24,12 +24,8 @@ impl<J, R> Feeder<J, R> {
         settle: &mut impl FnMut(R) -> anyhow::Result<()>,
     ) -> anyhow::Result<bool> {
         while self.in_flight >= self.window {
-            match self.done.recv() {
-                Ok(r) => {
-                    self.in_flight -= 1;
-                    settle(r)?;
-                }
-                Err(_) => return Ok(false),
+            if !self.settle_next(settle)? {
+                return Ok(false);
             }
         }
         let sent = self.jobs.as_ref().is_some_and(|tx| tx.send(job).is_ok());
@@ -55,16 +51,23 @@ impl<J, R> Feeder<J, R> {
         settle: &mut impl FnMut(R) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         self.jobs = None;
-        while self.in_flight > 0 {
-            match self.done.recv() {
-                Ok(r) => {
-                    self.in_flight -= 1;
-                    settle(r)?;
-                }
-                Err(_) => break,
-            }
-        }
+        while self.in_flight > 0 && self.settle_next(settle)? {}
         Ok(())
+    }
+
+    /// Waits for the next result and settles it; false when every worker has gone.
+    fn settle_next(
+        &mut self,
+        settle: &mut impl FnMut(R) -> anyhow::Result<()>,
+    ) -> anyhow::Result<bool> {
+        match self.done.recv() {
+            Ok(r) => {
+                self.in_flight -= 1;
+                settle(r)?;
+                Ok(true)
+            }
+            Err(_) => Ok(false),
+        }
     }
 }
 

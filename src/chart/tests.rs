@@ -6,6 +6,7 @@ use super::*;
 use crate::catalog::{Catalog, Task, Usage};
 use crate::input::{Audit, TaskShare};
 use crate::page::{Shape, TextRun};
+use crate::report::chart_series;
 use crate::score::fixtures::typical;
 use crate::score::{assess, Assessment, TaskLine};
 use plotters::style::FontTransform;
@@ -173,13 +174,7 @@ fn every_chart_fits_its_area_for_every_role_and_extreme_audit() {
             let a = assess(&audit, &catalog).unwrap();
             for name in NAMES {
                 let area = area_for(name);
-                match draw(
-                    name,
-                    area,
-                    &fonts,
-                    &theme,
-                    &crate::report::chart_series(&a, &catalog),
-                ) {
+                match draw(name, area, &fonts, &theme, &chart_series(&a, &catalog)) {
                     Ok(items) => found.extend(problems(
                         &fonts,
                         name,
@@ -217,7 +212,7 @@ fn charts_write_the_figures_the_reader_needs() {
             area_for(name),
             &fonts,
             &theme,
-            &crate::report::chart_series(&a, &catalog),
+            &chart_series(&a, &catalog),
         )
         .unwrap()
     };
@@ -300,7 +295,7 @@ fn waterfall_labels_every_component() {
             area_for("waterfall"),
             &fonts,
             &theme,
-            &crate::report::chart_series(&a, &catalog),
+            &chart_series(&a, &catalog),
         )
         .unwrap();
         let c = a.components;
@@ -326,7 +321,7 @@ fn waterfall_labels_every_component() {
         area_for("waterfall"),
         &fonts,
         &theme,
-        &crate::report::chart_series(&a, &catalog),
+        &chart_series(&a, &catalog),
     )
     .unwrap();
     assert!(has_text(&items, &format!("+{}", a.components.task_mix)));
@@ -349,13 +344,7 @@ fn eighteen_tasks_fit_the_task_chart() {
     });
     assert_eq!(a.tasks.len(), 18);
     let area = Rect::new(50.0, 100.0, 495.0, 300.0);
-    let items = task_exposure(
-        area,
-        &fonts,
-        &theme,
-        &crate::report::chart_series(&a, &catalog),
-    )
-    .unwrap();
+    let items = task_exposure(area, &fonts, &theme, &chart_series(&a, &catalog)).unwrap();
     check(&fonts, "task-exposure", "18 tasks", area, &items);
     assert!(texts(&items)
         .iter()
@@ -376,14 +365,7 @@ fn small_areas_and_unknown_names_are_errors() {
     let a = assess(&audit, &catalog).unwrap();
     let tiny = Rect::new(0.0, 0.0, 60.0, 30.0);
     for name in NAMES {
-        let e = draw(
-            name,
-            tiny,
-            &fonts,
-            &theme,
-            &crate::report::chart_series(&a, &catalog),
-        )
-        .unwrap_err();
+        let e = draw(name, tiny, &fonts, &theme, &chart_series(&a, &catalog)).unwrap_err();
         assert!(matches!(e, ChartError::TooSmall { .. }), "{name}: {e}");
     }
     let e = draw(
@@ -391,7 +373,7 @@ fn small_areas_and_unknown_names_are_errors() {
         area_for("pie"),
         &fonts,
         &theme,
-        &crate::report::chart_series(&a, &catalog),
+        &chart_series(&a, &catalog),
     )
     .unwrap_err();
     assert_eq!(e, ChartError::Unknown("pie".into()));
@@ -515,16 +497,7 @@ fn chart_preview() {
                     }),
                 }),
             ];
-            items.extend(
-                draw(
-                    name,
-                    area,
-                    &fonts,
-                    &theme,
-                    &crate::report::chart_series(&a, &catalog),
-                )
-                .unwrap(),
-            );
+            items.extend(draw(name, area, &fonts, &theme, &chart_series(&a, &catalog)).unwrap());
             pages.push(Page { items });
         }
     }
