@@ -1,6 +1,6 @@
 //! Consistency rules a catalog must meet before anything is scored with it.
 
-use super::model::{Basis, Industry, Meta, Role, Tool};
+use super::model::{Action, Basis, Industry, Meta, Role, Seniority, Tool};
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
@@ -106,6 +106,7 @@ pub fn check(
         if let Err(e) = check_role(file, role, &tool_keys, &role_keys) {
             errors.push(e);
         }
+        errors.extend(check_advice(file, role, meta));
         for alias in &role.aliases {
             if !aliases.insert(alias.to_lowercase()) {
                 errors.push(CatalogError::new(
@@ -253,14 +254,106 @@ fn check_role(
             return err(r, "related role is not another role of the catalog".into());
         }
     }
+    Ok(())
+}
+
+/// The recommendations are picked from the reader's answers, so each must say what it applies
+/// to: the tool it names (with the wording for someone who already uses it) and the tasks it
+/// is about; and the roadmap's ladder must offer three rungs from any reader's level.
+fn check_advice(file: &str, role: &Role, meta: &Meta) -> Vec<CatalogError> {
+    let mut errors = Vec::new();
+    let mut err = |key: &str, problem: String| errors.push(CatalogError::new(file, key, problem));
+    let task_keys: BTreeSet<&str> = role.tasks.iter().map(|t| t.key.as_str()).collect();
+    let tool_keys: BTreeSet<&str> = role.tools.iter().map(|t| t.key.as_str()).collect();
+    let actions = role.quick_wins.iter().map(|a| ("quick_wins", a)).chain(
+        role.roadmap
+            .iter()
+            .flat_map(|p| p.actions.iter().map(|a| ("roadmap", a))),
+    );
+    for (section, action) in actions {
+        let Action::Keyed(k) = action else { continue };
+        match (&k.tool, &k.further) {
+            (Some(t), _) if !tool_keys.contains(t.as_str()) => err(
+                section,
+                format!(
+                    "“{}” names tool `{t}`, which is not one of this role's tools",
+                    k.text
+                ),
+            ),
+            (Some(_), None) => err(
+                section,
+                format!(
+                    "“{}” names a tool but has no `further` wording for its users",
+                    k.text
+                ),
+            ),
+            (None, Some(_)) => err(
+                section,
+                format!("“{}” has `further` wording but names no tool", k.text),
+            ),
+            _ => {}
+        }
+        for t in &k.tasks {
+            if !task_keys.contains(t.as_str()) {
+                err(
+                    section,
+                    format!(
+                        "“{}” names task `{t}`, which this role does not have",
+                        k.text
+                    ),
+                );
+            }
+        }
+    }
+    let for_anyone = |a: &&Action| a.tool().is_none() && a.tasks().is_empty();
+    if role.quick_wins.iter().filter(for_anyone).count() < 2 {
+        err(
+            "quick_wins",
+            "at least two quick wins for anyone in the role (no tool, no tasks)".into(),
+        );
+    }
     if role.roadmap.len() != 3 {
-        return err(
+        err(
             "roadmap",
             format!("{} phases; the report has three", role.roadmap.len()),
         );
     }
-    if role.quick_wins.len() < 4 {
-        return err("quick_wins", "at least four quick wins".into());
+    for p in &role.roadmap {
+        if p.actions.iter().filter(for_anyone).count() < 2 {
+            err(
+                &p.title,
+                "a phase needs at least two actions for anyone in the role".into(),
+            );
+        }
     }
-    Ok(())
+    let levels: Vec<Seniority> = role
+        .roadmap
+        .iter()
+        .map(|p| p.level)
+        .chain(meta.leadership.iter().map(|r| r.level))
+        .collect();
+    if levels.first() != Some(&Seniority::Junior) {
+        err(
+            "roadmap",
+            "the first phase must be written for juniors".into(),
+        );
+    }
+    if role.roadmap.windows(2).any(|w| w[0].level >= w[1].level)
+        || levels.windows(2).any(|w| w[0] > w[1])
+    {
+        err(
+            "roadmap",
+            "phase levels must rise, and the shared leadership rungs follow them".into(),
+        );
+    }
+    let top = levels.last().copied().unwrap_or(Seniority::Junior);
+    if top != Seniority::Chief
+        || levels.len() - levels.iter().position(|l| *l == top).unwrap_or(0) < 3
+    {
+        err(
+            "leadership",
+            "the ladder must reach chief level with three rungs at the top, so every reader's roadmap has three phases".into(),
+        );
+    }
+    errors
 }

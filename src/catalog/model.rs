@@ -83,6 +83,21 @@ pub struct Meta {
     pub technology_average: TechnologyAverage,
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// Rungs above every role's own roadmap (director, VP, chief and beyond), so a roadmap
+    /// can start at any reader's level and never end below it.
+    #[serde(default)]
+    pub leadership: Vec<Rung>,
+}
+
+/// A shared leadership rung; `{director}`, `{vp}` and `{chief}` in the title are the role's
+/// `leadership` titles.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rung {
+    pub level: Seniority,
+    pub title: String,
+    pub goal: String,
+    pub actions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -187,7 +202,18 @@ pub struct Role {
     pub skills: Vec<Skill>,
     pub tools: Vec<RoleTool>,
     pub roadmap: Vec<Phase>,
-    pub quick_wins: Vec<String>,
+    pub quick_wins: Vec<Action>,
+    /// The titles above the roadmap's third phase in this job family, for the shared
+    /// leadership rungs of `catalog.toml`.
+    pub leadership: LeadershipTitles,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeadershipTitles {
+    pub director: String,
+    pub vp: String,
+    pub chief: String,
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -267,11 +293,95 @@ impl Level {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Phase {
-    /// e.g. "0-2 years"
+    /// The seniority the phase is written for.
+    pub level: Seniority,
+    /// e.g. "0-2 years": the span of the roadmap's phase in this position, whichever rung
+    /// fills it.
     pub span: String,
     pub start_year: f64,
     pub end_year: f64,
     pub title: String,
     pub goal: String,
-    pub actions: Vec<String>,
+    pub actions: Vec<Action>,
+}
+
+/// A recommendation (a quick win or a roadmap action), keyed to what it applies to so the
+/// report can pick it from the reader's answers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Action {
+    /// For everyone in the role: names no tool and no particular work.
+    Plain(String),
+    Keyed(KeyedAction),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyedAction {
+    pub text: String,
+    /// The one tool the text names (a key of the role's tools).
+    #[serde(default)]
+    pub tool: Option<String>,
+    /// The wording for a reader who already uses `tool`: a deeper use, never "install".
+    #[serde(default)]
+    pub further: Option<String>,
+    /// Shown only to readers who reported one of these tasks (empty: any reader).
+    #[serde(default)]
+    pub tasks: Vec<String>,
+}
+
+impl Action {
+    pub fn tool(&self) -> Option<&str> {
+        match self {
+            Action::Plain(_) => None,
+            Action::Keyed(k) => k.tool.as_deref(),
+        }
+    }
+
+    pub fn tasks(&self) -> &[String] {
+        match self {
+            Action::Plain(_) => &[],
+            Action::Keyed(k) => &k.tasks,
+        }
+    }
+
+    /// The wording for a reader who does (`uses`) or does not use the action's tool.
+    pub fn text(&self, uses: bool) -> &str {
+        match self {
+            Action::Plain(t) => t,
+            Action::Keyed(k) if uses => k.further.as_deref().unwrap_or(&k.text),
+            Action::Keyed(k) => &k.text,
+        }
+    }
+}
+
+/// Career levels, lowest first: the roadmap starts at the reader's and never ends below it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize, PartialOrd, Ord,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Seniority {
+    Junior,
+    Mid,
+    Senior,
+    Lead,
+    Principal,
+    Director,
+    Vp,
+    Chief,
+}
+
+impl Seniority {
+    pub fn label(self) -> &'static str {
+        match self {
+            Seniority::Junior => "junior",
+            Seniority::Mid => "mid-career",
+            Seniority::Senior => "senior",
+            Seniority::Lead => "lead",
+            Seniority::Principal => "principal or manager",
+            Seniority::Director => "head or director",
+            Seniority::Vp => "vice president",
+            Seniority::Chief => "executive",
+        }
+    }
 }

@@ -243,13 +243,10 @@ pub fn demand(
 ) -> Result<Vec<Item>, ChartError> {
     require("demand", area, 240.0, 150.0)?;
     let (current, recommended) = (&data.demand_current, &data.demand_recommended);
-    if current.is_empty() || recommended.is_empty() {
+    if current.is_empty() {
         return Err(ChartError::MissingData {
             chart: "demand",
-            what: format!(
-                "no current or recommended skills for role `{}`",
-                data.role_key
-            ),
+            what: format!("no current skills for role `{}`", data.role_key),
         });
     }
     let t = Type { fonts };
@@ -267,9 +264,15 @@ pub fn demand(
         swatch: Swatch::Dashed(c),
         text: s.name.clone(),
     }));
+    // No recommendation when the reader's skills are already the role's most resilient: the
+    // advice is to deepen them, and the legend says so rather than leaving a blank column.
     let mut second = vec![LegendEntry {
         swatch: Swatch::None,
-        text: "Recommended:".into(),
+        text: if recommended.is_empty() {
+            "Recommended: deepen the skills you have".into()
+        } else {
+            "Recommended:".into()
+        },
     }];
     second.extend(recommended.iter().zip(cool).map(|(s, c)| LegendEntry {
         swatch: Swatch::Line(c),

@@ -81,7 +81,7 @@ fn check(ctx: &Context, series: &Series, pages: &[Vec<Block>]) -> Vec<(&'static 
 }
 
 /// Every piece of text of a page's blocks, as the reader would read it (bold marks removed).
-fn texts(blocks: &[Block]) -> Vec<String> {
+pub(super) fn texts(blocks: &[Block]) -> Vec<String> {
     let mut out = Vec::new();
     for b in blocks {
         match b {
@@ -120,7 +120,7 @@ fn lint(text: &str) -> Vec<(&'static str, String)> {
         let (w, next) = (pair[0], pair[1]);
         let next_l = next.to_lowercase();
         if w == "a" || w == "an" {
-            let want = super::templates::article(&next_l);
+            let want = super::templates::article(next);
             // "a 24-page" and other numbers are read aloud; only words are checked.
             if next_l.starts_with(|c: char| c.is_alphabetic()) && want != w {
                 found.push(("grammar: a/an", format!("“{w} {next}” in “{text}”")));
@@ -211,9 +211,14 @@ fn edge_audits(catalog: &Catalog) -> Vec<Audit> {
             key: role.tasks[i % role.tasks.len()].key.clone(),
             share: 1.0,
         }];
-        let mut titled = base.clone();
-        titled.job_title = format!("{} {}", titles[i % titles.len()], role.name);
-        out.extend([base, young, old, one, titled]);
+        // Every seniority word in every role, at an age the word contradicts as often as not.
+        for (k, word) in titles.iter().enumerate() {
+            let mut titled = base.clone();
+            titled.job_title = format!("{word} {}", role.name);
+            titled.years_experience = [1.0, 4.0, 12.0, 25.0][(i + k) % 4];
+            out.push(titled);
+        }
+        out.extend([base, young, old, one]);
     }
     out
 }
@@ -243,7 +248,8 @@ fn run(
         let series = context::series(&a, catalog);
         let (pages, _) = layouts.render(&ctx).unwrap();
         let mut seen = std::collections::BTreeSet::new();
-        for (rule, what) in check(&ctx, &series, &pages) {
+        let advice = super::consistency_advice::check(&ctx, audit, &pages);
+        for (rule, what) in check(&ctx, &series, &pages).into_iter().chain(advice) {
             if seen.insert(rule) {
                 let e = tally.entry(rule).or_insert((0, String::new()));
                 e.0 += 1;
@@ -289,7 +295,8 @@ fn the_lint_catches_each_seam() {
         "grammar: a/an"
     );
     assert_eq!(lint("an beginner")[0].0, "grammar: a/an");
-    assert!(lint("a user, an hour, a 24-page report, an AI tool").is_empty());
+    assert!(lint("a user, an hour, a 24-page report, an AI tool, an SLO, a UX review").is_empty());
+    assert_eq!(lint("a SLO")[0].0, "grammar: a/an");
     assert_eq!(
         lint("Page 13 lists 1 more.")[0].0,
         "grammar: singular after 1"

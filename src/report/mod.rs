@@ -4,6 +4,8 @@
 
 #[cfg(test)]
 mod consistency;
+#[cfg(test)]
+mod consistency_advice;
 mod context;
 mod flow;
 mod furniture;

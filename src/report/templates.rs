@@ -61,6 +61,19 @@ pub struct Running {
 
 /// "a" or "an" before `word`, by its sound as far as spelling tells it.
 pub fn article(word: &str) -> &'static str {
+    // An initialism is read letter by letter: "an SLO", "an API", "a UX review".
+    let head: String = word
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    if head.chars().count() >= 2 && head.chars().all(|c| c.is_ascii_uppercase()) {
+        return if head.starts_with(['A', 'E', 'F', 'H', 'I', 'L', 'M', 'N', 'O', 'R', 'S', 'X']) {
+            "an"
+        } else {
+            "a"
+        };
+    }
     let w = word.trim_start().to_lowercase();
     // Letters read with a consonant sound first, and the common silent h.
     let consonant_sound = [

@@ -2,9 +2,11 @@
 //! `Assessment` holding every component, derived figure, range and outlook series.
 
 mod derived;
+mod seniority;
 mod stats;
 
 pub use derived::{resilience, Adaptability, Band, Horizon};
+pub use seniority::{seniority, title_level};
 
 use crate::catalog::{Catalog, Industry, Role, RoleTool, Skill, Task, TaskClass, Tool};
 use crate::input::Audit;
@@ -85,6 +87,8 @@ pub struct Assessment<'c> {
     pub salary_premium_role: f64,
     pub salary_premium_person: f64,
     pub technology_average: f64,
+    /// The reader's career level (title words, else years): where their roadmap starts.
+    pub seniority: crate::catalog::Seniority,
 }
 
 /// Why an audit cannot be scored. Validation rules these out; this guards against a catalog swap.
@@ -99,29 +103,54 @@ pub enum ScoreError {
 }
 
 impl<'c> Assessment<'c> {
-    /// The skills the demand page compares: the person's three least resilient skills (those
-    /// their tasks exercise) and up to three recommended ones — the most resilient others,
-    /// rising demand first — so the chart and the copy always name the same skills.
+    /// The skills the demand page compares, pairwise: up to three of the person's least
+    /// resilient skills (those their tasks exercise) and, at the same index, the skill
+    /// recommended in its place (see [`replaces`]), so the chart and the copy always name the
+    /// same skills. No recommendation at all means the reader's skills are already the role's
+    /// most resilient; the current list then holds their skills.
     pub fn demand_skills(&self) -> (Vec<&'c Skill>, Vec<&'c Skill>) {
         let skills = &self.role.skills;
-        let mut current: Vec<&Skill> = skills
+        let mut mine: Vec<&Skill> = skills
             .iter()
             .filter(|s| self.tasks.iter().any(|l| l.task.skill == s.name))
             .collect();
-        current.sort_by_key(|s| s.resilience);
-        current.truncate(3);
-        let mut recommended: Vec<&Skill> = skills
-            .iter()
-            .filter(|s| !current.iter().any(|c| c.name == s.name))
-            .collect();
-        recommended.sort_by(|x, y| {
-            (y.demand_growth > 0.0)
-                .cmp(&(x.demand_growth > 0.0))
-                .then(y.resilience.cmp(&x.resilience))
-        });
-        recommended.truncate(3);
+        mine.sort_by(|x, y| x.resilience.cmp(&y.resilience).then(x.name.cmp(&y.name)));
+        // Each of the reader's weakest skills is paired with the most resilient skill that
+        // replaces it: more resilient, growing at least as fast, and not shrinking.
+        let (mut current, mut recommended): (Vec<&Skill>, Vec<&Skill>) = (vec![], vec![]);
+        for c in &mine {
+            if current.len() == 3 || recommended.iter().any(|r| r.name == c.name) {
+                continue;
+            }
+            let better = skills
+                .iter()
+                .filter(|r| replaces(r, c))
+                .filter(|r| !current.iter().chain(&recommended).any(|x| x.name == r.name))
+                .max_by(|x, y| {
+                    x.resilience
+                        .cmp(&y.resilience)
+                        .then(x.demand_growth.total_cmp(&y.demand_growth))
+                        .then(y.name.cmp(&x.name))
+                });
+            if let Some(r) = better {
+                current.push(c);
+                recommended.push(r);
+            }
+        }
+        if current.is_empty() {
+            // Nothing in the role beats the reader's skills: show the ones they have.
+            current = mine.into_iter().take(3).collect();
+        }
         (current, recommended)
     }
+}
+
+/// Whether `better` is a sound recommendation in place of `current`: more resilient, and
+/// growing at least as fast (and not shrinking at all).
+pub fn replaces(better: &Skill, current: &Skill) -> bool {
+    better.resilience > current.resilience
+        && better.demand_growth >= current.demand_growth
+        && better.demand_growth >= 0.0
 }
 
 /// Seniority multipliers on the AI salary premium (a model assumption, stated under the chart):
@@ -297,6 +326,7 @@ pub fn assess<'c>(audit: &'c Audit, catalog: &'c Catalog) -> Result<Assessment<'
         split_role: role_split(role),
         tasks,
         tools_on_own_tasks,
+        seniority: seniority(&audit.job_title, audit.years_experience, role),
         outlook,
         role_horizon,
         salary_premium_role: role.salary_premium,

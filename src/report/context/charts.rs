@@ -70,12 +70,11 @@ pub fn series(a: &Assessment, catalog: &Catalog) -> Series {
         peer_mean: role.peer_mean,
         peer_sd: role.peer_sd,
         peers_safer_pct: a.peers_safer_pct,
-        phases: role
-            .roadmap
-            .iter()
+        phases: super::plan::roadmap(a, catalog, super::plan::first_step(a).as_ref())
+            .into_iter()
             .map(|p| PhaseBar {
-                title: p.title.clone(),
-                span: p.span.clone(),
+                title: p.title,
+                span: p.span,
                 start: p.start_year,
                 end: p.end_year,
             })

@@ -4,6 +4,7 @@
 
 mod charts;
 mod model;
+mod plan;
 mod skills;
 mod standing;
 mod tools;
@@ -47,6 +48,20 @@ fn sorted_related<'c>(
         .collect();
     v.sort_by(|x, y| x.baseline.cmp(&y.baseline).then(x.name.cmp(&y.name)));
     v
+}
+
+fn seniority_key(s: crate::catalog::Seniority) -> &'static str {
+    use crate::catalog::Seniority::*;
+    match s {
+        Junior => "junior",
+        Mid => "mid",
+        Senior => "senior",
+        Lead => "lead",
+        Principal => "principal",
+        Director => "director",
+        Vp => "vp",
+        Chief => "chief",
+    }
 }
 
 fn basis_label(b: Basis) -> &'static str {
@@ -100,6 +115,40 @@ fn fmt_years(y: f64) -> String {
     }
 }
 
+fn plan_ctx(a: &Assessment, step: Option<&plan::FirstStep>, roadmap: &[plan::Phase]) -> PlanCtx {
+    let (win, more) = plan::this_week(a, step);
+    let days = plan::ninety_days(a, step);
+    let name = |key: &str| {
+        a.tasks
+            .iter()
+            .flat_map(|l| &l.tools)
+            .find(|(t, _, _)| t.key == key)
+            .map(|(t, _, _)| t.name.clone())
+    };
+    let mut shown: Vec<ShownAction> = win.iter().chain(&more).map(|x| plan::shown(a, x)).collect();
+    let this_week = shown
+        .iter()
+        .skip(win.iter().count())
+        .map(|x| x.text.clone())
+        .collect();
+    shown.extend(roadmap.iter().flat_map(|p| p.actions.iter().cloned()));
+    PlanCtx {
+        tool: step.and_then(|s| name(&s.tool.key)),
+        tool_key: step.map(|s| s.tool.key.clone()),
+        tool_level: step.map_or("", |s| s.tool.level.label()),
+        task: step.map(|s| s.task.label.clone()),
+        task_key: step.map(|s| s.task.key.clone()),
+        uses: step.is_some_and(|s| s.uses),
+        win: win.map(|w| plan::shown(a, w).text),
+        this_week,
+        handover: days.handover.as_ref().map(|(t, _)| t.label.clone()),
+        handover_tool: days.handover.and_then(|(_, tool)| tool),
+        second: days.second.map(|t| t.label.clone()),
+        human: days.human.map(|t| t.label.clone()),
+        shown,
+    }
+}
+
 pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
     let role = a.role;
     let year = a.audit.submitted_at.year();
@@ -107,6 +156,9 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
     let skills = skills::skills(a);
     let tools = tools::tools(a, catalog);
     let (components, biggest_mover, mover_ties) = standing::components(a);
+    let step = plan::first_step(a);
+    let roadmap = plan::roadmap(a, catalog, step.as_ref());
+    let plan = plan_ctx(a, step.as_ref(), &roadmap);
     Context {
         person: standing::person(a),
         role: standing::role(a),
@@ -152,19 +204,20 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
                 your_premium: pct(a.salary_premium_person * factor),
             }
         },
-        roadmap: role
-            .roadmap
-            .iter()
+        roadmap: roadmap
+            .into_iter()
             .map(|p| PhaseCtx {
-                span: p.span.clone(),
-                title: p.title.clone(),
-                goal: p.goal.clone(),
-                actions: p.actions.clone(),
+                level: seniority_key(p.level),
+                level_rank: p.level as u8,
+                span: p.span,
+                title: p.title,
+                goal: p.goal,
+                actions: p.actions.into_iter().map(|x| x.text).collect(),
                 from_year: year + p.start_year as i32,
                 to_year: year + p.end_year as i32,
             })
             .collect(),
-        quick_wins: role.quick_wins.clone(),
+        plan,
         // Least exposed first, the order the related-roles chart uses.
         related: sorted_related(role, catalog)
             .into_iter()

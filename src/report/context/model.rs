@@ -37,7 +37,7 @@ pub struct Context {
     pub outlook: Vec<OutlookCtx>,
     pub salary: SalaryCtx,
     pub roadmap: Vec<PhaseCtx>,
-    pub quick_wins: Vec<String>,
+    pub plan: PlanCtx,
     pub related: Vec<RelatedCtx>,
     pub meta: MetaCtx,
 }
@@ -64,9 +64,8 @@ pub struct Person {
     pub name_short: String,
     #[serde(serialize_with = "as_text")]
     pub title_short: String,
-    /// The title's words, lower case, split at spaces and `, / - ( )`: for templates that look
-    /// for seniority ("senior", "sr.", "head"); compared, never printed.
-    pub title_words: Vec<String>,
+    /// The reader's career level, where the roadmap starts.
+    pub seniority: SeniorityCtx,
     pub years: f64,
     /// "6 years", "1 year", "7.5 years"
     pub years_label: String,
@@ -212,7 +211,58 @@ pub struct SalaryCtx {
 }
 
 #[derive(Serialize)]
+pub struct SeniorityCtx {
+    /// junior, mid, senior, lead, principal, director, vp, chief
+    pub key: &'static str,
+    /// "mid-career", "head or director", …
+    pub label: &'static str,
+    /// 0 (junior) to 7 (chief), for comparisons.
+    pub rank: u8,
+    /// The level comes from a word of the job title (else from the years of experience).
+    pub from_title: bool,
+}
+
+/// One plan through the report: the first step every page names, "this week", the 90-day plan.
+#[derive(Serialize, Default)]
+pub struct PlanCtx {
+    /// The first step's tool and task; none when no catalog tool touches the reader's tasks.
+    pub tool: Option<String>,
+    pub tool_key: Option<String>,
+    /// "Beginner", "Intermediate", "Advanced"
+    pub tool_level: &'static str,
+    pub task: Option<String>,
+    pub task_key: Option<String>,
+    /// The reader already uses the tool: the step is a deeper use of it.
+    pub uses: bool,
+    /// The catalog's quick win for that tool and task, in the wording that fits the reader.
+    pub win: Option<String>,
+    /// More for this week: no new tool among them.
+    pub this_week: Vec<String>,
+    /// Days 1–30: an automated-class task to hand over (and the tool for it); days 31–60: a
+    /// second task for the tools; days 61–90: human-safe work. Each task named once.
+    pub handover: Option<String>,
+    pub handover_tool: Option<String>,
+    pub second: Option<String>,
+    pub human: Option<String>,
+    /// Every catalog recommendation the report shows (this week and the roadmap), typed, so
+    /// the consistency suite can check them against the reader's answers.
+    pub shown: Vec<ShownAction>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct ShownAction {
+    pub text: String,
+    pub tool: Option<String>,
+    /// Shown in the wording for a reader who does not use the tool yet.
+    pub as_new: bool,
+    pub tasks: Vec<String>,
+}
+
+#[derive(Serialize)]
 pub struct PhaseCtx {
+    /// The seniority the phase is written for (its key, as `SeniorityCtx::key`).
+    pub level: &'static str,
+    pub level_rank: u8,
     pub span: String,
     pub title: String,
     pub goal: String,

@@ -50,9 +50,23 @@ pub(super) fn skills(a: &Assessment) -> Skills {
         };
         (pick(cur), pick(rec))
     };
+    // A gap is a resilient skill the week under-uses that would be a step up from one the
+    // reader relies on now; never a weaker target than what they already do.
+    let mine: Vec<&crate::catalog::Skill> = role
+        .skills
+        .iter()
+        .filter(|s| a.tasks.iter().any(|l| l.task.skill == s.name))
+        .collect();
+    let step_up = |name: &str| {
+        role.skills
+            .iter()
+            .find(|s| s.name == name)
+            .is_some_and(|g| mine.iter().any(|c| crate::score::replaces(g, c)))
+    };
     let mut skill_gaps: Vec<SkillCtx> = skills
         .iter()
         .filter(|s| s.your_share_pct < s.typical_share_pct && s.resilience >= 60)
+        .filter(|s| step_up(&s.name))
         .cloned()
         .collect();
     skill_gaps.sort_by(|x, y| {

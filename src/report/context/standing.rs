@@ -19,13 +19,12 @@ pub(super) fn person(a: &Assessment) -> Person {
         job_title: audit.job_title.clone(),
         name_short: shorten(&audit.full_name, RUNNING_COPY_GRAPHEMES),
         title_short: shorten(&audit.job_title, RUNNING_COPY_GRAPHEMES),
-        title_words: audit
-            .job_title
-            .to_lowercase()
-            .split(|c: char| c.is_whitespace() || matches!(c, ',' | '/' | '-' | '(' | ')'))
-            .filter(|w| !w.is_empty())
-            .map(String::from)
-            .collect(),
+        seniority: SeniorityCtx {
+            key: seniority_key(a.seniority),
+            label: a.seniority.label(),
+            rank: a.seniority as u8,
+            from_title: crate::score::title_level(&audit.job_title, a.role).is_some(),
+        },
         years: audit.years_experience,
         years_label: fmt_years(audit.years_experience),
         experience_level,

@@ -2,7 +2,7 @@
 //! what to learn next.
 
 use super::ToolCtx;
-use crate::catalog::{Catalog, Level};
+use crate::catalog::Catalog;
 use crate::score::Assessment;
 
 pub(super) struct Tools {
@@ -42,23 +42,12 @@ pub(super) fn tools(a: &Assessment, catalog: &Catalog) -> Tools {
             })
         })
         .collect();
-    let mut tools_to_learn: Vec<ToolCtx> = tools
+    // The plan's order (its first is the plan's first tool), at most five.
+    let tools_to_learn: Vec<ToolCtx> = super::plan::tools_to_learn(a)
         .iter()
-        .filter(|t| !t.used && !t.your_tasks.is_empty())
-        .cloned()
+        .filter_map(|rt| tools.iter().find(|t| t.key == rt.key).cloned())
+        .take(5)
         .collect();
-    let level_rank = |l: &str| {
-        [Level::Beginner, Level::Intermediate, Level::Advanced]
-            .iter()
-            .position(|x| x.label() == l)
-            .unwrap_or(3)
-    };
-    tools_to_learn.sort_by(|x, y| {
-        level_rank(x.level)
-            .cmp(&level_rank(y.level))
-            .then(y.your_tasks.len().cmp(&x.your_tasks.len()))
-    });
-    tools_to_learn.truncate(5);
     let tools_used: Vec<ToolCtx> = audit
         .ai_tools
         .iter()

@@ -1,0 +1,255 @@
+//! The reader's plan (pages 3, 14, 18–22), picked from the catalog's keyed recommendations by
+//! their tasks, tools and seniority: one first step (a tool on one of their tasks) that every
+//! page names the same way, a "this week" list that adds at most that one new tool, a 90-day
+//! plan whose steps name different tasks, and three roadmap phases that start at the reader's
+//! level and never end below it.
+
+use super::ShownAction;
+use crate::catalog::{Action, Catalog, Level, RoleTool, Rung, Seniority, Task, Usage};
+use crate::score::Assessment;
+
+/// The role tools that touch the reader's tasks and that they do not use yet, the easiest and
+/// widest-reaching first: the order of page 14, whose first is the plan's first tool.
+pub fn tools_to_learn<'c>(a: &Assessment<'c>) -> Vec<&'c RoleTool> {
+    let mut v: Vec<(usize, &RoleTool)> = a
+        .role
+        .tools
+        .iter()
+        .filter(|rt| !a.audit.ai_tools.contains(&rt.key))
+        .map(|rt| (reader_tasks(a, rt).len(), rt))
+        .filter(|(n, _)| *n > 0)
+        .collect();
+    let rank = |l: Level| l as usize;
+    v.sort_by(|x, y| rank(x.1.level).cmp(&rank(y.1.level)).then(y.0.cmp(&x.0)));
+    v.into_iter().map(|(_, rt)| rt).collect()
+}
+
+/// The reader's tasks a role tool touches, largest share first.
+fn reader_tasks<'c>(a: &Assessment<'c>, rt: &RoleTool) -> Vec<&'c Task> {
+    a.tasks
+        .iter()
+        .filter(|l| rt.tasks.contains(&l.task.key))
+        .map(|l| l.task)
+        .collect()
+}
+
+/// The plan's first step: one tool on one of the reader's tasks.
+pub struct FirstStep<'c> {
+    pub tool: &'c RoleTool,
+    pub task: &'c Task,
+    /// The reader already uses the tool: the step is to go further with it.
+    pub uses: bool,
+}
+
+/// The first tool to learn on its largest reader task; else, for a reader who already uses
+/// every tool that touches their tasks, the used tool that covers most of their time.
+pub fn first_step<'c>(a: &Assessment<'c>) -> Option<FirstStep<'c>> {
+    if let Some(tool) = tools_to_learn(a).into_iter().next() {
+        let task = reader_tasks(a, tool)[0];
+        return Some(FirstStep {
+            tool,
+            task,
+            uses: false,
+        });
+    }
+    let covered = |rt: &RoleTool| -> f64 {
+        a.tasks
+            .iter()
+            .filter(|l| rt.tasks.contains(&l.task.key))
+            .map(|l| l.share)
+            .sum()
+    };
+    a.role
+        .tools
+        .iter()
+        .filter(|rt| a.audit.ai_tools.contains(&rt.key) && covered(rt) > 0.0)
+        .fold(None::<&RoleTool>, |best, rt| match best {
+            Some(b) if covered(b) >= covered(rt) => Some(b),
+            _ => Some(rt),
+        })
+        .map(|tool| FirstStep {
+            tool,
+            task: reader_tasks(a, tool)[0],
+            uses: true,
+        })
+}
+
+fn reported(a: &Assessment, action: &Action) -> bool {
+    action.tasks().is_empty()
+        || action
+            .tasks()
+            .iter()
+            .any(|k| a.tasks.iter().any(|l| &l.task.key == k))
+}
+
+fn uses(a: &Assessment, action: &Action) -> bool {
+    action
+        .tool()
+        .is_some_and(|t| a.audit.ai_tools.iter().any(|k| k == t))
+}
+
+/// An action as the reader sees it: the wording for a user of its tool, or for a newcomer.
+pub fn shown(a: &Assessment, action: &Action) -> ShownAction {
+    let uses = uses(a, action);
+    ShownAction {
+        text: action.text(uses).to_string(),
+        tool: action.tool().map(String::from),
+        as_new: action.tool().is_some() && !uses,
+        tasks: action.tasks().to_vec(),
+    }
+}
+
+/// "This week" (page 22): the quick win that is the first step, if the catalog has one for its
+/// tool and task, then at most `room` more that add no new tool (tool-free ones, or deeper
+/// uses of tools the reader has), the ones about the reader's own tasks first.
+pub fn this_week<'c>(
+    a: &Assessment<'c>,
+    step: Option<&FirstStep<'c>>,
+) -> (Option<&'c Action>, Vec<&'c Action>) {
+    let wins = &a.role.quick_wins;
+    let step_win = step.and_then(|s| {
+        wins.iter()
+            .find(|w| w.tool() == Some(&s.tool.key) && w.tasks().contains(&s.task.key))
+    });
+    let room = match a.audit.ai_usage {
+        Usage::Never | Usage::Monthly => 1,
+        Usage::Weekly | Usage::Daily => 2,
+    };
+    let mut more: Vec<&Action> = wins
+        .iter()
+        .filter(|w| reported(a, w))
+        .filter(|w| {
+            w.tool().is_none() || (uses(a, w) && w.tool() != step.map(|s| s.tool.key.as_str()))
+        })
+        .collect();
+    // Personal first: about the reader's tasks, then their tools, then for anyone.
+    more.sort_by_key(|w| (w.tasks().is_empty(), w.tool().is_none()));
+    more.truncate(room);
+    (step_win, more)
+}
+
+/// A roadmap phase resolved for the reader.
+pub struct Phase {
+    pub level: Seniority,
+    pub span: String,
+    pub start_year: f64,
+    pub end_year: f64,
+    pub title: String,
+    pub goal: String,
+    /// Actions on tasks the reader reported, in the wording that fits their tools.
+    pub actions: Vec<ShownAction>,
+}
+
+/// Three phases from the role's roadmap and the shared leadership rungs, starting at the rung
+/// written for the reader's level (the highest level not above theirs); the spans are the
+/// role's, by position.
+pub fn roadmap(a: &Assessment, catalog: &Catalog, step: Option<&FirstStep>) -> Vec<Phase> {
+    let role = a.role;
+    let titles = &role.leadership;
+    let fill = |t: &str| {
+        t.replace("{director}", &titles.director)
+            .replace("{vp}", &titles.vp)
+            .replace("{chief}", &titles.chief)
+    };
+    let shared: Vec<(Seniority, String, &str, Vec<Action>)> = catalog
+        .meta
+        .leadership
+        .iter()
+        .map(|r: &Rung| {
+            let actions = r.actions.iter().cloned().map(Action::Plain).collect();
+            (r.level, fill(&r.title), r.goal.as_str(), actions)
+        })
+        .collect();
+    let ladder: Vec<(Seniority, String, &str, &[Action])> = role
+        .roadmap
+        .iter()
+        .map(|p| {
+            (
+                p.level,
+                p.title.clone(),
+                p.goal.as_str(),
+                p.actions.as_slice(),
+            )
+        })
+        .chain(
+            shared
+                .iter()
+                .map(|(l, t, g, acts)| (*l, t.clone(), *g, acts.as_slice())),
+        )
+        .collect();
+    let at = ladder
+        .iter()
+        .map(|r| r.0)
+        .filter(|l| *l <= a.seniority)
+        .max()
+        .unwrap_or(Seniority::Junior);
+    let start = ladder.iter().position(|r| r.0 == at).unwrap_or(0);
+    let start = start.min(ladder.len().saturating_sub(3));
+    ladder[start..]
+        .iter()
+        .zip(&role.roadmap)
+        .enumerate()
+        .map(|(i, ((level, title, goal, actions), pos))| {
+            // Phase 1 opens with the first step (its template says it); the same tool is
+            // not suggested twice.
+            let cap = if i == 0 { 3 } else { 4 };
+            let actions = actions
+                .iter()
+                .filter(|x| reported(a, x))
+                .filter(|x| {
+                    i > 0 || x.tool().is_none() || x.tool() != step.map(|s| s.tool.key.as_str())
+                })
+                .map(|x| shown(a, x))
+                .take(cap)
+                .collect();
+            Phase {
+                level: *level,
+                span: pos.span.clone(),
+                start_year: pos.start_year,
+                end_year: pos.end_year,
+                title: title.clone(),
+                goal: goal.to_string(),
+                actions,
+            }
+        })
+        .collect()
+}
+
+/// The tasks the 90-day plan names, each once: the first step's task (days 1–30), an
+/// automated-class task to hand over (days 1–30), a second task for the tools (days 31–60,
+/// AI-assisted first) and a human-safe task to spend the saved time on (days 61–90).
+pub struct NinetyDays<'c> {
+    pub handover: Option<(&'c Task, Option<String>)>,
+    pub second: Option<&'c Task>,
+    pub human: Option<&'c Task>,
+}
+
+pub fn ninety_days<'c>(a: &Assessment<'c>, step: Option<&FirstStep<'c>>) -> NinetyDays<'c> {
+    use crate::catalog::TaskClass::*;
+    // Without a first step, days 1–30 work on the preparation around the largest task.
+    let mut named: Vec<&str> = match step {
+        Some(s) => vec![s.task.key.as_str()],
+        None => vec![a.tasks[0].task.key.as_str()],
+    };
+    let mut pick = |pred: &dyn Fn(&crate::score::TaskLine) -> bool| {
+        let l = a
+            .tasks
+            .iter()
+            .find(|l| !named.contains(&l.task.key.as_str()) && pred(l))?;
+        named.push(&l.task.key);
+        Some(l)
+    };
+    let handover = pick(&|l| l.task.class == Automated).map(|l| {
+        let used = l.tools.iter().find(|(_, _, u)| *u).or(l.tools.first());
+        (l.task, used.map(|(t, _, _)| t.name.clone()))
+    });
+    let second = pick(&|l| l.task.class == Assisted && !l.tools.is_empty())
+        .or_else(|| pick(&|l| l.task.class != HumanSafe && !l.tools.is_empty()))
+        .map(|l| l.task);
+    let human = pick(&|l| l.task.class == HumanSafe).map(|l| l.task);
+    NinetyDays {
+        handover,
+        second,
+        human,
+    }
+}
