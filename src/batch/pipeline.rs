@@ -178,6 +178,7 @@ pub fn render_to_file(
         email: Some(audit.email.clone()),
         consent: audit.consent_email,
         full_name: Some(audit.full_name.clone()),
+        preferred_name: audit.preferred_name.clone(),
     };
     Ok((record, r.missing))
 }

@@ -37,6 +37,8 @@ pub struct Letter<'a> {
     pub audit_id: &'a str,
     pub email: &'a str,
     pub full_name: Option<&'a str>,
+    /// The name the reader asked to be addressed by (the salutation's when present).
+    pub preferred_name: Option<&'a str>,
     pub score: Option<i32>,
     pub pdf: &'a [u8],
     pub pdf_sha256: &'a str,
@@ -111,9 +113,13 @@ impl Composer {
             .parse()
             .map_err(|e| anyhow::anyhow!("the address {:?} is not valid ({e})", l.email))?;
         let name = l.full_name.map(clean).filter(|n| !n.is_empty());
-        // The whole name as the reader wrote it: which word is the given name depends on the
-        // person, and a guess greets "Sun Haoran" as "Sun".
-        let first = name.clone();
+        // The name the reader asked for, else the whole name as they wrote it: which word is
+        // the given name depends on the person, and a guess greets "Sun Haoran" as "Sun".
+        let first = l
+            .preferred_name
+            .map(clean)
+            .filter(|n| !n.is_empty())
+            .or_else(|| name.clone());
         let score = l.score.context("the ledger has no score for this report")?;
         let band = Band::of(score);
         let attachment = attachment_name(name.as_deref(), l.audit_id);
@@ -321,6 +327,7 @@ mod tests {
             audit_id: "a-1",
             email,
             full_name: Some(name),
+            preferred_name: None,
             score: Some(62),
             pdf: b"%PDF-1.7 fake",
             pdf_sha256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
@@ -419,6 +426,20 @@ mod tests {
             sun.contains("Hi Sun Haoran,") && !sun.contains("Hi Sun,"),
             "{sun}"
         );
+        // A preferred name is the salutation's; the To header keeps the whole name.
+        let jo = c
+            .compose(&Letter {
+                preferred_name: Some("Jo"),
+                ..letter("Kim Jo-yeon", "jo@example.com")
+            })
+            .unwrap();
+        let jo = String::from_utf8(jo.message.formatted()).unwrap();
+        assert!(jo.contains("Hi Jo,") && !jo.contains("Hi Kim"), "{jo}");
+        assert!(
+            jo.contains("Subject: Jo, your AI career risk report"),
+            "{jo}"
+        );
+        assert!(jo.contains("To: \"Kim Jo-yeon\" <jo@example.com>"), "{jo}");
         assert!(raw.contains("Content-Type: text/html"), "{raw}");
         assert!(raw.contains("To: \"Ana Silva\" <ana@example.com>"), "{raw}");
     }

@@ -288,6 +288,7 @@ fn process(job: &PendingEmail, sh: &Shared<'_>, w: &mut Worker<'_>) -> anyhow::R
             audit_id: &job.audit_id,
             email: &job.email,
             full_name: job.full_name.as_deref(),
+            preferred_name: job.preferred_name.as_deref(),
             score: job.score,
             pdf: &pdf,
             pdf_sha256: &job.pdf_sha256,

@@ -77,17 +77,30 @@ pub(super) fn check(
     let week = plan.win.iter().count() + plan.this_week.len();
     for s in plan.shown.iter().take(week) {
         if s.as_new && s.tool != plan.tool_key {
-            broken.push((
-                "advice: this week adds one new tool at most",
-                format!("“{}”", s.text),
-            ));
+            broken.push(("advice: one new tool at a time", format!("“{}”", s.text)));
         }
     }
     if audit.ai_usage == crate::catalog::Usage::Never && week > 2 {
         broken.push((
-            "advice: this week adds one new tool at most",
+            "advice: one new tool at a time",
             format!("{week} actions for a reader new to AI"),
         ));
+    }
+
+    // Phase 1 adds no new tool beyond the first step; a later phase one at most.
+    for phase in 1..=3u8 {
+        let new: Vec<&str> = plan
+            .shown
+            .iter()
+            .filter(|s| s.phase == phase && s.as_new)
+            .map(|s| s.text.as_str())
+            .collect();
+        if new.len() > usize::from(phase > 1) {
+            broken.push((
+                "advice: one new tool at a time",
+                format!("phase {phase} suggests {} new tools: {new:?}", new.len()),
+            ));
+        }
     }
 
     // The 90-day plan names each task once.

@@ -256,6 +256,8 @@ pub struct ShownAction {
     /// Shown in the wording for a reader who does not use the tool yet.
     pub as_new: bool,
     pub tasks: Vec<String>,
+    /// 0: this week (page 22); 1–3: the roadmap phase.
+    pub phase: u8,
 }
 
 #[derive(Serialize)]

@@ -96,6 +96,7 @@ pub fn shown(a: &Assessment, action: &Action) -> ShownAction {
         tool: action.tool().map(String::from),
         as_new: action.tool().is_some() && !uses,
         tasks: action.tasks().to_vec(),
+        phase: 0,
     }
 }
 
@@ -190,16 +191,24 @@ pub fn roadmap(a: &Assessment, catalog: &Catalog, step: Option<&FirstStep>) -> V
         .zip(&role.roadmap)
         .enumerate()
         .map(|(i, ((level, title, goal, actions), pos))| {
-            // Phase 1 opens with the first step (its template says it); the same tool is
-            // not suggested twice.
+            // Phase 1 opens with the first step (its template says it) and adds no other new
+            // tool, at the pace page 14 sets; a later phase adds one new tool at most.
             let cap = if i == 0 { 3 } else { 4 };
+            let first_tool = step.map(|s| s.tool.key.as_str());
+            let mut new_tools = if i == 0 { 1 } else { 0 };
             let actions = actions
                 .iter()
                 .filter(|x| reported(a, x))
+                .filter(|x| x.tool().is_none() || x.tool() != first_tool)
                 .filter(|x| {
-                    i > 0 || x.tool().is_none() || x.tool() != step.map(|s| s.tool.key.as_str())
+                    let new = x.tool().is_some() && !uses(a, x);
+                    new_tools += usize::from(new);
+                    !new || new_tools <= 1
                 })
-                .map(|x| shown(a, x))
+                .map(|x| ShownAction {
+                    phase: i as u8 + 1,
+                    ..shown(a, x)
+                })
                 .take(cap)
                 .collect();
             Phase {

@@ -84,6 +84,8 @@ pub struct PendingEmail {
     /// Attempts that ended so far.
     pub attempts: u32,
     pub full_name: Option<String>,
+    /// The name the reader asked to be addressed by: the salutation's, when present.
+    pub preferred_name: Option<String>,
     pub score: Option<i32>,
     /// Operator resends so far: part of the Message-ID, so a resend is a new message.
     pub resends: u32,
@@ -273,7 +275,7 @@ impl Ledger {
     pub fn pending_emails(&self, now: OffsetDateTime) -> anyhow::Result<Vec<PendingEmail>> {
         let now = timestamp(now)?;
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT audit_id, email, pdf_path, pdf_sha256, email_state, email_attempts, full_name, score, email_resends FROM reports
+            "SELECT audit_id, email, pdf_path, pdf_sha256, email_state, email_attempts, full_name, score, email_resends, preferred_name FROM reports
              WHERE {SENDABLE}
                AND (email_state = 'none'
                     OR (email_state = 'failed-transient' AND (email_next_try IS NULL OR email_next_try <= ?1)))
@@ -290,6 +292,7 @@ impl Ledger {
                 full_name: r.get(6)?,
                 score: r.get(7)?,
                 resends: r.get::<_, i64>(8)?.clamp(0, u32::MAX as i64) as u32,
+                preferred_name: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -137,6 +137,9 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE reports;
     ALTER TABLE reports_v3 RENAME TO reports;
     CREATE INDEX reports_email_state ON reports (email_state);",
+    // 4: the name the reader asked to be addressed by (the audit's `preferred_name`), for the
+    // email's salutation; NULL when they gave none (the salutation uses the whole name).
+    "ALTER TABLE reports ADD COLUMN preferred_name TEXT;",
 ];
 
 /// What `record_render` stores after a PDF has been written (renamed into place).
@@ -153,6 +156,8 @@ pub struct RenderRecord {
     pub consent: bool,
     /// The person's full name, for the email (None for reports recorded by an older version).
     pub full_name: Option<String>,
+    /// The name they asked to be addressed by, if any.
+    pub preferred_name: Option<String>,
 }
 
 /// One row of `reports`, as read back.
@@ -283,7 +288,7 @@ fn to_i64(n: u64, what: &str) -> anyhow::Result<i64> {
 const REPORT_COLUMNS: &str =
     "audit_id, fingerprint, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at, email, consent, \
      email_state, email_attempts, email_next_try, email_response, email_sent_at, message_id, \
-     full_name, email_claimed_at, email_server, email_resends";
+     full_name, email_claimed_at, email_server, email_resends, preferred_name";
 
 fn report_from_row(r: &Row<'_>) -> rusqlite::Result<ReportEntry> {
     let opt_time = |i: usize| -> rusqlite::Result<Option<OffsetDateTime>> {
@@ -304,6 +309,7 @@ fn report_from_row(r: &Row<'_>) -> rusqlite::Result<ReportEntry> {
             email: r.get(7)?,
             consent: r.get(8)?,
             full_name: r.get(15)?,
+            preferred_name: r.get(19)?,
         },
         email_state: email::state_at(r, 9)?,
         email_attempts: r.get::<_, i64>(10)?.clamp(0, u32::MAX as i64) as u32,
@@ -561,14 +567,14 @@ impl Ledger {
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute(
-            "INSERT INTO reports (audit_id, fingerprint, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at, email, consent, full_name)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            "INSERT INTO reports (audit_id, fingerprint, pdf_path, pdf_sha256, pdf_bytes, score, rendered_at, email, consent, full_name, preferred_name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT (audit_id) DO UPDATE SET
                 audit_id = excluded.audit_id, fingerprint = excluded.fingerprint, pdf_path = excluded.pdf_path,
                 pdf_sha256 = excluded.pdf_sha256, pdf_bytes = excluded.pdf_bytes, score = excluded.score,
                 rendered_at = excluded.rendered_at, email = excluded.email, consent = excluded.consent,
-                full_name = excluded.full_name",
-            params![entry.audit_id, entry.fingerprint, pdf_path, entry.pdf_sha256, pdf_bytes, entry.score, rendered_at, entry.email, entry.consent, entry.full_name],
+                full_name = excluded.full_name, preferred_name = excluded.preferred_name",
+            params![entry.audit_id, entry.fingerprint, pdf_path, entry.pdf_sha256, pdf_bytes, entry.score, rendered_at, entry.email, entry.consent, entry.full_name, entry.preferred_name],
         )
         .with_context(|| format!("cannot record the report of {} in the ledger", entry.audit_id))?;
             tx.commit()?;

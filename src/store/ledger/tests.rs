@@ -19,6 +19,7 @@ fn write_pdf(dir: &Path, id: &str, bytes: &[u8]) -> RenderRecord {
         email: Some(format!("{id}@example.com")),
         consent: true,
         full_name: Some(format!("Person {id}")),
+        preferred_name: None,
     }
 }
 
@@ -123,6 +124,27 @@ fn a_version_1_ledger_gains_full_name_as_null() {
     assert_eq!(l.entry("old").unwrap().unwrap().render.full_name, None);
     let p = l.pending_emails(T0).unwrap();
     assert_eq!((p[0].full_name.clone(), p[0].score), (None, Some(40)));
+    assert_eq!(p[0].preferred_name, None, "migrated in as NULL");
+}
+
+#[test]
+fn the_preferred_name_reaches_the_email_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = Ledger::open(dir.path()).unwrap();
+    let mut rec = write_pdf(dir.path(), "jo", b"%PDF-1.7 jo");
+    rec.preferred_name = Some("Jo".into());
+    l.record_render(&rec).unwrap();
+    let p = l.pending_emails(T0).unwrap();
+    assert_eq!(p[0].preferred_name.as_deref(), Some("Jo"));
+    assert_eq!(
+        l.entry("jo")
+            .unwrap()
+            .unwrap()
+            .render
+            .preferred_name
+            .as_deref(),
+        Some("Jo")
+    );
 }
 
 #[test]
