@@ -172,6 +172,15 @@ fn lint(text: &str) -> Vec<(&'static str, String)> {
             found.push(("spelling: US English", format!("“{w}” in “{text}”")));
         }
     }
+    // "from today’s 36% to above the typical 36%": a comparison of a figure with itself.
+    for (i, _) in text.match_indices("today’s ") {
+        let rest = &text[i + "today’s ".len()..];
+        let n: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let then = rest[n.len()..].strip_prefix("% to above the typical ");
+        if !n.is_empty() && then.is_some_and(|t| t.starts_with(&format!("{n}%"))) {
+            found.push(("grammar: a figure compared with itself", format!("“{text}”")));
+        }
+    }
     for w in &words {
         if w.trim_end_matches(['.', ',', '’', '\'', 's']) == "ai" {
             found.push(("grammar: AI capitalised", format!("“{w}” in “{text}”")));
@@ -297,6 +306,12 @@ fn the_lint_catches_each_seam() {
     assert_eq!(lint("an beginner")[0].0, "grammar: a/an");
     assert!(lint("a user, an hour, a 24-page report, an AI tool, an SLO, a UX review").is_empty());
     assert_eq!(lint("a SLO")[0].0, "grammar: a/an");
+    assert!(lint("an H2O baseline, a B2B client").is_empty());
+    assert_eq!(
+        lint("has risen from today’s 36% to above the typical 36%.")[0].0,
+        "grammar: a figure compared with itself"
+    );
+    assert!(lint("has risen from today’s 30% to above the typical 36%.").is_empty());
     assert_eq!(
         lint("Page 13 lists 1 more.")[0].0,
         "grammar: singular after 1"
