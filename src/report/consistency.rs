@@ -178,7 +178,10 @@ fn lint(text: &str) -> Vec<(&'static str, String)> {
         let n: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
         let then = rest[n.len()..].strip_prefix("% to above the typical ");
         if !n.is_empty() && then.is_some_and(|t| t.starts_with(&format!("{n}%"))) {
-            found.push(("grammar: a figure compared with itself", format!("“{text}”")));
+            found.push((
+                "grammar: a figure compared with itself",
+                format!("“{text}”"),
+            ));
         }
     }
     for w in &words {

@@ -103,6 +103,16 @@ pub(super) fn check(
         }
     }
 
+    // The first draft is handed to a tool the reader has, or to the first step's: not a new one.
+    if let Some(h) = &plan.handover_tool {
+        if plan.tool.as_ref() != Some(h) && !ctx.tools_used.iter().any(|t| &t.name == h) {
+            broken.push((
+                "advice: one new tool at a time",
+                format!("days 1–30 hand work to {h}, a second new tool"),
+            ));
+        }
+    }
+
     // The 90-day plan names each task once.
     let p22 = &pages[21];
     let plan_start = p22

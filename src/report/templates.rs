@@ -69,7 +69,9 @@ pub fn article(word: &str) -> &'static str {
         .collect();
     let initialism = head.chars().count() >= 2
         && head.starts_with(|c: char| c.is_ascii_uppercase())
-        && head.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        && head
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     if initialism {
         return if head.starts_with(['A', 'E', 'F', 'H', 'I', 'L', 'M', 'N', 'O', 'R', 'S', 'X']) {
             "an"

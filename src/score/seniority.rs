@@ -13,7 +13,9 @@ fn level_word(word: &str, role: &Role) -> Option<Seniority> {
         "mid" | "intermediate" | "ii" => Mid,
         "senior" | "sr" | "iii" => Senior,
         "lead" | "staff" | "tech-lead" => Lead,
-        "principal" | "distinguished" | "architect" => Principal,
+        // "Architect" names a kind of work, not a level: a "Mid-level Database Architect" is
+        // mid-career.
+        "principal" | "distinguished" => Principal,
         "manager" if !role.name.to_lowercase().contains("manager") => Principal,
         "group" if role.name.to_lowercase().contains("manager") => Principal,
         "head" | "director" => Director,
@@ -66,6 +68,7 @@ mod tests {
             ("Software Engineer II", 4.0, backend, Mid),
             ("Staff Engineer", 9.0, backend, Lead),
             ("Principal Engineer", 15.0, backend, Principal),
+            ("Mid-level Database Architect", 9.0, backend, Mid),
             ("Engineering Manager", 9.0, backend, Principal),
             ("Senior Product Manager", 6.0, pm, Senior),
             ("Product Manager", 6.0, pm, Senior),

@@ -70,7 +70,7 @@ pub fn series(a: &Assessment, catalog: &Catalog) -> Series {
         peer_mean: role.peer_mean,
         peer_sd: role.peer_sd,
         peers_safer_pct: a.peers_safer_pct,
-        phases: super::plan::roadmap(a, catalog, super::plan::first_step(a).as_ref())
+        phases: super::plan::roadmap(a, catalog, super::plan::first_step(a, catalog).as_ref())
             .into_iter()
             .map(|p| PhaseBar {
                 title: p.title,

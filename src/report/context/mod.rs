@@ -156,7 +156,7 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
     let skills = skills::skills(a);
     let tools = tools::tools(a, catalog);
     let (components, biggest_mover, mover_ties) = standing::components(a);
-    let step = plan::first_step(a);
+    let step = plan::first_step(a, catalog);
     let roadmap = plan::roadmap(a, catalog, step.as_ref());
     let plan = plan_ctx(a, step.as_ref(), &roadmap);
     Context {

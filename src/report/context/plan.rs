@@ -5,12 +5,21 @@
 //! level and never end below it.
 
 use super::ShownAction;
-use crate::catalog::{Action, Catalog, Level, RoleTool, Rung, Seniority, Task, Usage};
+use crate::catalog::{Action, Catalog, RoleTool, Rung, Seniority, Task, Usage};
 use crate::score::Assessment;
 
-/// The role tools that touch the reader's tasks and that they do not use yet, the easiest and
-/// widest-reaching first: the order of page 14, whose first is the plan's first tool.
-pub fn tools_to_learn<'c>(a: &Assessment<'c>) -> Vec<&'c RoleTool> {
+/// The role tools that touch the reader's tasks and that they do not use yet: first those of a
+/// kind the reader has no tool of (a second coding assistant adds less than a first test
+/// tool), then the easiest and widest-reaching: the order of page 14, whose first is the
+/// plan's first tool.
+pub fn tools_to_learn<'c>(a: &Assessment<'c>, catalog: &Catalog) -> Vec<&'c RoleTool> {
+    let category = |key: &str| catalog.tool(key).map(|t| t.category.as_str());
+    let covered: Vec<&str> = a
+        .audit
+        .ai_tools
+        .iter()
+        .filter_map(|k| category(k))
+        .collect();
     let mut v: Vec<(usize, &RoleTool)> = a
         .role
         .tools
@@ -19,8 +28,11 @@ pub fn tools_to_learn<'c>(a: &Assessment<'c>) -> Vec<&'c RoleTool> {
         .map(|rt| (reader_tasks(a, rt).len(), rt))
         .filter(|(n, _)| *n > 0)
         .collect();
-    let rank = |l: Level| l as usize;
-    v.sort_by(|x, y| rank(x.1.level).cmp(&rank(y.1.level)).then(y.0.cmp(&x.0)));
+    let rank = |rt: &RoleTool| {
+        let kind_covered = category(&rt.key).is_some_and(|c| covered.contains(&c));
+        (kind_covered, rt.level as usize)
+    };
+    v.sort_by(|x, y| rank(x.1).cmp(&rank(y.1)).then(y.0.cmp(&x.0)));
     v.into_iter().map(|(_, rt)| rt).collect()
 }
 
@@ -43,8 +55,8 @@ pub struct FirstStep<'c> {
 
 /// The first tool to learn on its largest reader task; else, for a reader who already uses
 /// every tool that touches their tasks, the used tool that covers most of their time.
-pub fn first_step<'c>(a: &Assessment<'c>) -> Option<FirstStep<'c>> {
-    if let Some(tool) = tools_to_learn(a).into_iter().next() {
+pub fn first_step<'c>(a: &Assessment<'c>, catalog: &Catalog) -> Option<FirstStep<'c>> {
+    if let Some(tool) = tools_to_learn(a, catalog).into_iter().next() {
         let task = reader_tasks(a, tool)[0];
         return Some(FirstStep {
             tool,
@@ -248,10 +260,16 @@ pub fn ninety_days<'c>(a: &Assessment<'c>, step: Option<&FirstStep<'c>>) -> Nine
         named.push(&l.task.key);
         Some(l)
     };
-    let handover = pick(&|l| l.task.class == Automated).map(|l| {
-        let used = l.tools.iter().find(|(_, _, u)| *u).or(l.tools.first());
-        (l.task, used.map(|(t, _, _)| t.name.clone()))
-    });
+    // Handed to a tool the reader has, or to the first step's tool: never a second new one.
+    let first_tool = step.map(|s| s.tool.key.as_str());
+    let handover_tool = |l: &crate::score::TaskLine| {
+        l.tools
+            .iter()
+            .find(|(t, _, used)| *used || Some(t.key.as_str()) == first_tool)
+            .map(|(t, _, _)| t.name.clone())
+    };
+    let handover = pick(&|l| l.task.class == Automated && handover_tool(l).is_some())
+        .map(|l| (l.task, handover_tool(l)));
     let second = pick(&|l| l.task.class == Assisted && !l.tools.is_empty())
         .or_else(|| pick(&|l| l.task.class != HumanSafe && !l.tools.is_empty()))
         .map(|l| l.task);

@@ -11,6 +11,9 @@ pub(super) struct Skills {
     pub demand_recommended: Vec<SkillCtx>,
 }
 
+/// Percentage points of the week under the typical share before a skill counts as a gap.
+const GAP_POINTS: i32 = 5;
+
 pub(super) fn skills(a: &Assessment) -> Skills {
     let role = a.role;
     let share_on_skill = |name: &str, person: bool| -> f64 {
@@ -65,7 +68,8 @@ pub(super) fn skills(a: &Assessment) -> Skills {
     };
     let mut skill_gaps: Vec<SkillCtx> = skills
         .iter()
-        .filter(|s| s.your_share_pct < s.typical_share_pct && s.resilience >= 60)
+        // A point or two under the typical share is noise, not a gap.
+        .filter(|s| s.your_share_pct + GAP_POINTS <= s.typical_share_pct && s.resilience >= 60)
         .filter(|s| step_up(&s.name))
         .cloned()
         .collect();

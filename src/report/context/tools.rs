@@ -43,7 +43,7 @@ pub(super) fn tools(a: &Assessment, catalog: &Catalog) -> Tools {
         })
         .collect();
     // The plan's order (its first is the plan's first tool), at most five.
-    let tools_to_learn: Vec<ToolCtx> = super::plan::tools_to_learn(a)
+    let tools_to_learn: Vec<ToolCtx> = super::plan::tools_to_learn(a, catalog)
         .iter()
         .filter_map(|rt| tools.iter().find(|t| t.key == rt.key).cloned())
         .take(5)
