@@ -75,6 +75,25 @@ pub fn check(
         )
         .into());
     }
+    // A source cannot be newer than the catalog that cites it (ISO dates compare as text).
+    for s in &meta.sources {
+        let valid = matches!(s.published.len(), 4 | 7 | 10)
+            && s.published.chars().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if !valid || s.published.as_str() > meta.published.as_str() {
+            return Err(CatalogError::new(
+                "catalog.toml",
+                &s.key,
+                "sources need a published date (YYYY, YYYY-MM or YYYY-MM-DD) not after the catalog's",
+            )
+            .into());
+        }
+    }
     let tool_keys = unique_keys("tools.toml", tools.iter().map(|t| t.key.as_str()))?;
     unique_keys("industries.toml", industries.iter().map(|i| i.key.as_str()))?;
     match industries.iter().find(|i| i.key == "technology") {

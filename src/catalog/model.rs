@@ -137,6 +137,8 @@ pub struct Source {
     pub licence: String,
     #[serde(default)]
     pub location: String,
+    /// When the source was published: YYYY, YYYY-MM or YYYY-MM-DD (as precise as known).
+    pub published: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

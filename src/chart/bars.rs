@@ -173,7 +173,8 @@ fn score_bar(name: impl Into<String>, value: f64, bold: bool, theme: &ChartTheme
     }
 }
 
-/// You, your role's baseline, your role in your industry, and the technology average.
+/// You, your role's baseline, your role in your industry, and the technology average, as
+/// labelled by `Series::benchmark`.
 pub fn benchmark(
     area: Rect,
     fonts: &FontSet,
@@ -182,19 +183,17 @@ pub fn benchmark(
 ) -> Result<Vec<Item>, ChartError> {
     require("benchmark", area, 200.0, 80.0)?;
     let t = Type { fonts };
-    let industry = data.industry_baseline;
-    let bars = [
-        score_bar("You", data.score as f64, true, theme),
-        score_bar("Your role", data.role_baseline as f64, false, theme),
-        score_bar("Your industry", industry as f64, false, theme),
-        score_bar("All technology", data.technology_average, false, theme),
-    ];
+    let bars: Vec<HBar> = data
+        .benchmark
+        .iter()
+        .map(|(label, value, you)| score_bar(label.clone(), *value, *you, theme))
+        .collect();
     let canvas = Canvas::new(area, fonts);
     let da = canvas.local();
     let spec = HBarSpec {
         chart: "benchmark",
         top: 1.0,
-        label_share: 0.4,
+        label_share: 0.5,
         ticks: &SCORE_TICKS,
         x_max: 100.0,
         max_row: 48.0,

@@ -14,10 +14,8 @@ pub struct Series {
     pub role_key: String,
     pub role_name: String,
     pub role_plural: String,
-    pub role_baseline: i32,
-    /// The role's baseline moved by the reader's industry, 1–99.
-    pub industry_baseline: i32,
-    pub technology_average: f64,
+    /// The benchmark chart's bars, top to bottom: (label, score, the reader's own).
+    pub benchmark: Vec<(String, f64, bool)>,
     /// Baseline and the points that move it (the waterfall).
     pub components: Components,
     /// Share of time on automated / assisted / human-safe tasks, percent: the reader, the role.
@@ -27,7 +25,7 @@ pub struct Series {
     pub tasks: Vec<TaskBar>,
     /// The role's skills, in catalog order.
     pub skills: Vec<SkillBar>,
-    /// The related roles the catalog knows, in catalog order.
+    /// The related roles the catalog knows, least exposed first (then by name), as the table.
     pub related: Vec<RoleBar>,
     /// AI-augmented salary premium by seniority level, and the reader's level.
     pub salary: Vec<SalaryBar>,

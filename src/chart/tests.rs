@@ -222,9 +222,8 @@ fn charts_write_the_figures_the_reader_needs() {
     let bench = get("benchmark");
     for s in [
         "You",
-        "Your role",
-        "Your industry",
-        "All technology",
+        "Typical Backend Developer",
+        "All technology roles",
         "35",
         "42",
     ] {

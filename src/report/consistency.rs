@@ -65,6 +65,13 @@ fn check(ctx: &Context, series: &Series, pages: &[Vec<Block>]) -> Vec<(&'static 
         ));
     }
 
+    raters_range(ctx, pages, &mut broken);
+    task_mix_once(ctx, pages, &mut broken);
+    benchmark_labels(ctx, series, &mut broken);
+    rank_words(ctx, pages, &mut broken);
+    related_roles(ctx, series, pages, &mut broken);
+    dates(ctx, pages, &mut broken);
+
     for (page, blocks) in pages.iter().enumerate() {
         for text in texts(blocks) {
             // The reader's own words are theirs: "Li Li Na" is a name, not a seam.
@@ -78,6 +85,310 @@ fn check(ctx: &Context, series: &Series, pages: &[Vec<Block>]) -> Vec<(&'static 
         }
     }
     broken
+}
+
+/// p4: the two rater-only scores bracket the score when the text says so ("lies between the
+/// two"); otherwise the text says the score sits outside the raters' range, and why.
+fn raters_range(ctx: &Context, pages: &[Vec<Block>], broken: &mut Vec<(&'static str, String)>) {
+    const RULE: &str = "score: the raters' range contains the score or the text says why";
+    let s = &ctx.score;
+    let (lo, hi) = (s.human_only.min(s.gpt4_only), s.human_only.max(s.gpt4_only));
+    let inside = (lo..=hi).contains(&s.value);
+    let side = if s.value > hi {
+        "above"
+    } else if s.value < lo {
+        "below"
+    } else {
+        "within"
+    };
+    if s.raters_bracket != inside || s.raters_side != side {
+        broken.push((
+            RULE,
+            format!(
+                "score {}, raters {} / {}: context says bracket={} side={}",
+                s.value, s.human_only, s.gpt4_only, s.raters_bracket, s.raters_side
+            ),
+        ));
+    }
+    if !inside
+        && (s.raters_outside_reason.is_empty()
+            || (s.raters_outside_reason == "automation") != (s.nudged_tasks > 0 && side == "above"))
+    {
+        broken.push((
+            RULE,
+            format!(
+                "score {} outside {lo}–{hi} with reason “{}” and {} nudged task(s)",
+                s.value, s.raters_outside_reason, s.nudged_tasks
+            ),
+        ));
+    }
+    let p4 = texts(&pages[3]).join(" ");
+    let caveat = p4.contains("outside the raters’ range");
+    let between = p4.contains("lies between") || p4.contains("likely between");
+    if inside == caveat || (between && !inside) {
+        broken.push((
+            RULE,
+            format!(
+                "score {}, raters {} / {}: page 4 {}",
+                s.value,
+                s.human_only,
+                s.gpt4_only,
+                if caveat {
+                    "calls it outside"
+                } else {
+                    "says it lies between them"
+                }
+            ),
+        ));
+    }
+}
+
+/// p6 speaks of the task mix's points only as page 4 shows them.
+fn task_mix_once(ctx: &Context, pages: &[Vec<Block>], broken: &mut Vec<(&'static str, String)>) {
+    const RULE: &str = "task mix: one figure on pages 4 and 6";
+    let Some(tm) = ctx
+        .components
+        .iter()
+        .find(|c| c.key == "task-mix")
+        .map(|c| c.points)
+    else {
+        return;
+    };
+    for text in texts(&pages[5]) {
+        for sentence in text.split(". ").filter(|x| x.contains("task mix")) {
+            let zero = sentence.contains("no points") || sentence.contains("does not lower");
+            let words: Vec<&str> = sentence.split_whitespace().collect();
+            let figures: Vec<i32> = words
+                .windows(2)
+                .filter(|w| w[1].starts_with("point"))
+                .filter_map(|w| w[0].trim_start_matches(['(', '+', '−']).parse().ok())
+                .collect();
+            let wrong = (zero && tm != 0)
+                || figures.iter().any(|&f| f != tm.abs())
+                || (sentence.contains(" off") && tm >= 0)
+                || (sentence.contains("works in your favor") && tm >= 0)
+                || (!zero && sentence.contains(" adds ") && tm <= 0);
+            if wrong {
+                broken.push((RULE, format!("page 4 says {tm}, page 6: “{sentence}”")));
+            }
+        }
+    }
+}
+
+/// p5: the chart's bars are the context's, each labelled for what it is; no industry bar for
+/// readers whose industry is the technology reference.
+fn benchmark_labels(ctx: &Context, series: &Series, broken: &mut Vec<(&'static str, String)>) {
+    const RULE: &str = "benchmark: bars say what they are, chart and text alike";
+    let chart: Vec<(String, i32)> = series
+        .benchmark
+        .iter()
+        .map(|(l, v, _)| (l.clone(), v.round() as i32))
+        .collect();
+    let text: Vec<(String, i32)> = ctx
+        .benchmark
+        .iter()
+        .map(|b| (b.label.clone(), b.value))
+        .collect();
+    if chart != text {
+        broken.push((RULE, format!("chart {chart:?}, text {text:?}")));
+    }
+    for b in &ctx.benchmark {
+        let ok = match b.key {
+            "you" => b.label == "You" && b.value == ctx.score.value,
+            "role" => b.label.contains(&ctx.role.name) && b.value == ctx.role.baseline,
+            "industry" => {
+                ctx.person.industry_key != "technology"
+                    && b.label.contains(&ctx.role.plural)
+                    && b.label.contains(&ctx.person.industry)
+                    && b.value == ctx.score.industry_average
+            }
+            "technology" => {
+                b.label.contains("technology") && b.value == ctx.score.technology_average
+            }
+            _ => false,
+        };
+        if !ok || b.label.starts_with("Your ") {
+            broken.push((RULE, format!("bar {:?} “{}” = {}", b.key, b.label, b.value)));
+        }
+    }
+    let has_industry = ctx.benchmark.iter().any(|b| b.key == "industry");
+    if has_industry == (ctx.person.industry_key == "technology") {
+        broken.push((
+            RULE,
+            format!(
+                "industry {}: industry bar shown = {has_industry}",
+                ctx.person.industry_key
+            ),
+        ));
+    }
+}
+
+/// Every rank word about a skill follows its actual rank among the role's skills, and the copy
+/// takes it from the context.
+fn rank_words(ctx: &Context, pages: &[Vec<Block>], broken: &mut Vec<(&'static str, String)>) {
+    const RULE: &str = "skills: rank words follow the rank";
+    let n = ctx.skills.len();
+    for s in &ctx.skills {
+        let Some(r) = ctx.skill_ranks.get(&s.name) else {
+            broken.push((RULE, format!("no rank for {}", s.name)));
+            continue;
+        };
+        let above = ctx
+            .skills
+            .iter()
+            .filter(|o| o.resilience > s.resilience)
+            .count();
+        let below = ctx
+            .skills
+            .iter()
+            .filter(|o| o.resilience < s.resilience)
+            .count();
+        let tied = above + below + 1 < n;
+        let w = r.words;
+        let ok = r.rank == above + 1
+            && r.of == n
+            && r.tied == tied
+            && (!w.contains("most") || above == 0)
+            && (!w.contains("least") || below == 0)
+            && (!w.contains("more resilient") || 2 * above < n - 1)
+            && (!w.contains("less resilient") || 2 * below < n - 1)
+            && (!w.contains("middle") || (above > 0 && below > 0))
+            && (w.contains("tied") == (tied && (above == 0 || below == 0)));
+        if !ok {
+            broken.push((
+                RULE,
+                format!(
+                    "{}: “{w}” at rank {} of {n} ({above} above, {below} below)",
+                    s.name, r.rank
+                ),
+            ));
+        }
+    }
+    // In the copy: a block that uses a rank phrase names a skill whose words it is.
+    const PHRASES: [&str; 7] = [
+        "most resilient",
+        "least resilient",
+        "among the more resilient",
+        "among the less resilient",
+        "in the middle for resilience",
+        "one of the weaker skills",
+        "one of the stronger skills",
+    ];
+    for (page, blocks) in pages
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| [7, 8, 9].contains(i))
+    {
+        for text in texts(blocks) {
+            if !PHRASES.iter().any(|p| text.contains(p)) {
+                continue;
+            }
+            let mut rest = text.clone();
+            for (name, r) in &ctx.skill_ranks {
+                if text.contains(name.as_str()) {
+                    rest = rest.replace(r.words, "");
+                }
+            }
+            if let Some(p) = PHRASES.iter().find(|p| rest.contains(*p)) {
+                broken.push((RULE, format!("page {}: “{p}” in “{text}”", page + 1)));
+            }
+        }
+    }
+}
+
+/// p23: the chart and the table list related roles in one order; "safer than each" only when
+/// strictly safer than each, and a role with the same baseline is named as equal.
+fn related_roles(
+    ctx: &Context,
+    series: &Series,
+    pages: &[Vec<Block>],
+    broken: &mut Vec<(&'static str, String)>,
+) {
+    const RULE: &str = "related roles: one order, equal named as equal";
+    let chart: Vec<&str> = series.related.iter().map(|r| r.name.as_str()).collect();
+    let table: Vec<&str> = ctx.related.iter().map(|r| r.name.as_str()).collect();
+    if chart != table {
+        broken.push((RULE, format!("chart {chart:?}, table {table:?}")));
+    }
+    let p23 = texts(&pages[22]);
+    let all = p23.join(" ");
+    if all.contains("safer than the typical version of each")
+        && ctx.related.iter().any(|r| r.delta <= 0)
+    {
+        broken.push((RULE, "“safer than each” with an equal or safer role".into()));
+    }
+    for r in ctx.related.iter().filter(|r| r.delta == 0) {
+        let named = p23.iter().any(|t| {
+            t.contains("same baseline") && t.contains(r.name.as_str()) && !t.starts_with(&r.name)
+        });
+        if !named {
+            broken.push((
+                RULE,
+                format!("{} equals the score but is not named as equal", r.name),
+            ));
+        }
+    }
+}
+
+/// p24 and the context: no date after the report's (submission) date.
+fn dates(ctx: &Context, pages: &[Vec<Block>], broken: &mut Vec<(&'static str, String)>) {
+    const RULE: &str = "dates: none after the report's date";
+    let report = ctx.meta.report_date_iso.as_str();
+    if ctx.meta.data_as_of_iso.as_str() > report {
+        broken.push((
+            RULE,
+            format!("data as of {} > {report}", ctx.meta.data_as_of_iso),
+        ));
+    }
+    for s in &ctx.meta.sources {
+        if s.published.as_str() > &report[..s.published.len().min(report.len())] {
+            broken.push((
+                RULE,
+                format!("source {} published {} > {report}", s.key, s.published),
+            ));
+        }
+    }
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    for (page, blocks) in pages.iter().enumerate() {
+        for text in texts(blocks) {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            for w in words.windows(3) {
+                let (Ok(d), Some(m), Ok(y)) = (
+                    w[0].parse::<u32>(),
+                    MONTHS.iter().position(|m| *m == w[1]),
+                    w[2].trim_end_matches(['.', ',', ';', ')']).parse::<u32>(),
+                ) else {
+                    continue;
+                };
+                let iso = format!("{y:04}-{:02}-{d:02}", m + 1);
+                if iso.as_str() > report {
+                    broken.push((
+                        RULE,
+                        format!(
+                            "page {}: {} {} {} after {report}",
+                            page + 1,
+                            w[0],
+                            w[1],
+                            w[2]
+                        ),
+                    ));
+                }
+            }
+        }
+    }
 }
 
 /// Every piece of text of a page's blocks, as the reader would read it (bold marks removed).
@@ -298,6 +609,17 @@ fn every_report_keeps_its_figures_and_wording_consistent() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+#[test]
+fn rank_words_follow_the_rank() {
+    use super::context::rank_words as w;
+    assert_eq!(w(0, 7, false, 8).1, "the most resilient");
+    assert_eq!(w(1, 6, false, 8).1, "among the more resilient");
+    assert_eq!(w(6, 1, false, 8).1, "among the less resilient");
+    assert_eq!(w(3, 4, false, 8).1, "in the middle for resilience");
+    assert_eq!(w(7, 0, false, 8).1, "the least resilient");
+    assert_eq!(w(0, 6, true, 8).1, "tied for the most resilient");
 }
 
 #[test]

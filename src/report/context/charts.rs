@@ -23,9 +23,10 @@ pub fn series(a: &Assessment, catalog: &Catalog) -> Series {
         role_key: role.key.clone(),
         role_name: role.name.clone(),
         role_plural: role.plural.clone(),
-        role_baseline: role.baseline,
-        industry_baseline: (role.baseline + a.industry.offset).clamp(1, 99),
-        technology_average: a.technology_average,
+        benchmark: super::standing::benchmark(a)
+            .into_iter()
+            .map(|b| (b.label, b.value as f64, b.key == "you"))
+            .collect(),
         components: a.components,
         split_person: a.split_person,
         split_role: a.split_role,
@@ -46,10 +47,9 @@ pub fn series(a: &Assessment, catalog: &Catalog) -> Series {
                 resilience: s.resilience,
             })
             .collect(),
-        related: role
-            .related_roles
-            .iter()
-            .filter_map(|k| catalog.role(k))
+        // The table's order (baseline, then name), so tied roles read alike in both.
+        related: super::sorted_related(role, catalog)
+            .into_iter()
             .map(|r| RoleBar {
                 name: r.name.clone(),
                 baseline: r.baseline,

@@ -12,6 +12,8 @@ mod work;
 
 pub use charts::series;
 pub use model::*;
+#[cfg(test)]
+pub use standing::rank_words;
 
 use crate::catalog::{Basis, Catalog, TaskClass, Usage};
 use crate::score::{Assessment, Band};
@@ -149,6 +151,32 @@ fn plan_ctx(a: &Assessment, step: Option<&plan::FirstStep>, roadmap: &[plan::Pha
     }
 }
 
+/// "2026-11-24" → "24 November 2026" (other text as it is).
+fn long_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts[..] {
+        [y, m, d] => match (m.parse::<usize>(), d.parse::<u32>()) {
+            (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
+            _ => iso.to_string(),
+        },
+        _ => iso.to_string(),
+    }
+}
+
 pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
     let role = a.role;
     let year = a.audit.submitted_at.year();
@@ -159,6 +187,10 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
     let step = plan::first_step(a, catalog);
     let roadmap = plan::roadmap(a, catalog, step.as_ref());
     let plan = plan_ctx(a, step.as_ref(), &roadmap);
+    let d = a.audit.submitted_at.date();
+    let report_date = format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day());
+    // ISO dates compare as text; the data are never stated as of a day after the report's.
+    let as_of = catalog.meta.published.clone().min(report_date.clone());
     Context {
         person: standing::person(a),
         role: standing::role(a),
@@ -229,6 +261,8 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
                 delta: r.baseline - a.score,
             })
             .collect(),
+        benchmark: standing::benchmark(a),
+        skill_ranks: standing::skill_ranks(role),
         meta: MetaCtx {
             catalog_version: catalog.meta.version.clone(),
             sources: catalog.meta.sources.clone(),
@@ -240,6 +274,9 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
             technology_average_note: catalog.meta.technology_average.note.clone(),
             technology_average_method: catalog.meta.technology_average.method.clone(),
             catalog_published: catalog.meta.published.clone(),
+            data_as_of: long_date(&as_of),
+            data_as_of_iso: as_of.clone(),
+            report_date_iso: report_date,
         },
     }
 }

@@ -39,7 +39,37 @@ pub struct Context {
     pub roadmap: Vec<PhaseCtx>,
     pub plan: PlanCtx,
     pub related: Vec<RelatedCtx>,
+    /// The benchmark chart's bars (page 5), top to bottom, each labelled with what it is.
+    pub benchmark: Vec<BenchBarCtx>,
+    /// Every role skill's resilience rank and the words for it, by skill name: copy that
+    /// calls a skill "among the more resilient" takes the words from here.
+    pub skill_ranks: std::collections::BTreeMap<String, SkillRankCtx>,
     pub meta: MetaCtx,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct BenchBarCtx {
+    /// "You", "Security Analysts", "Security Analysts in Non-profit", "All technology roles"
+    pub label: String,
+    pub value: i32,
+    /// you, role, industry, technology
+    pub key: &'static str,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct SkillRankCtx {
+    /// 1 = most resilient; equal resilience shares a rank ("2nd of 8" for both of a tie).
+    pub rank: usize,
+    pub of: usize,
+    /// Another skill of the role has exactly this resilience.
+    pub tied: bool,
+    /// "3rd of 8", "joint 2nd of 8"
+    pub label: String,
+    /// top, middle or bottom third of the role's skills by resilience.
+    pub tier: &'static str,
+    /// "the most resilient", "tied for the most resilient", "among the more resilient",
+    /// "in the middle for resilience", "among the less resilient", "the least resilient", …
+    pub words: &'static str,
 }
 
 /// The reader's own words reach the templates escaped (`markup::escape`): markup characters in
@@ -131,6 +161,16 @@ pub struct ScoreCtx {
     /// The score with task exposures from the human annotators only, and from GPT-4 only.
     pub human_only: i32,
     pub gpt4_only: i32,
+    /// The score lies between (or on) the two rater-only scores.
+    pub raters_bracket: bool,
+    /// "within", "above" or "below" the rater-only scores.
+    pub raters_side: &'static str,
+    /// Why the score can sit outside them: "automation" (some of the reader's tasks carry the
+    /// GPT-4 automation nudge, which lifts the combined exposure above both raters' figures)
+    /// or "offsetting" (the raters disagree in opposite directions on different tasks).
+    pub raters_outside_reason: &'static str,
+    /// How many of the reader's tasks have a combined exposure above both raters' own.
+    pub nudged_tasks: usize,
     /// score − role baseline
     pub delta: i32,
     pub technology_average: i32,
@@ -295,4 +335,11 @@ pub struct MetaCtx {
     pub technology_average_note: String,
     pub technology_average_method: String,
     pub catalog_published: String,
+    /// The date the data are stated "as of" on page 24: the catalog's publication date, or
+    /// the report's (submission) date when the catalog is newer; never after the report's date.
+    pub data_as_of: String,
+    /// The same, ISO (YYYY-MM-DD), for the checks.
+    pub data_as_of_iso: String,
+    /// The report's (submission) date, ISO.
+    pub report_date_iso: String,
 }

@@ -74,6 +74,33 @@ pub(super) fn role(a: &Assessment) -> RoleCtx {
 
 pub(super) fn score(a: &Assessment) -> ScoreCtx {
     let role = a.role;
+    let (h, g) = a.by_rater;
+    let raters_side = if a.score > h.max(g) {
+        "above"
+    } else if a.score < h.min(g) {
+        "below"
+    } else {
+        "within"
+    };
+    // The combined exposure of a task is the raters' mean nudged up by GPT-4's automation
+    // rating; where that lifts it above both raters' own figures, the headline can leave the
+    // rater-only range. Otherwise only opposite disagreements on different tasks can.
+    let nudged_tasks = a
+        .tasks
+        .iter()
+        .filter(|l| l.task.exposure > l.task.exposure_human.max(l.task.exposure_gpt4) + 1e-9)
+        .count();
+    let lowered_tasks = a
+        .tasks
+        .iter()
+        .filter(|l| l.task.exposure < l.task.exposure_human.min(l.task.exposure_gpt4) - 1e-9)
+        .count();
+    let raters_outside_reason = match raters_side {
+        "above" if nudged_tasks > 0 => "automation",
+        "below" if lowered_tasks > 0 => "automation",
+        "within" => "",
+        _ => "offsetting",
+    };
     ScoreCtx {
         value: a.score,
         band: a.band.label(),
@@ -90,6 +117,10 @@ pub(super) fn score(a: &Assessment) -> ScoreCtx {
         range_high: a.range.1,
         human_only: a.by_rater.0,
         gpt4_only: a.by_rater.1,
+        raters_bracket: raters_side == "within",
+        raters_side,
+        raters_outside_reason,
+        nudged_tasks,
         delta: a.score - role.baseline,
         technology_average: pct(a.technology_average),
         industry_average: (role.baseline + a.industry.offset).clamp(1, 99),
@@ -154,4 +185,108 @@ pub(super) fn components(
     let biggest_mover = tied.next();
     let ties = tied.collect();
     (components, biggest_mover, ties)
+}
+
+/// The benchmark chart's bars, each named for what it is: the reader, the role in general, the
+/// role in the reader's industry (not for technology, where it is the role's own baseline) and
+/// the technology average.
+pub fn benchmark(a: &Assessment) -> Vec<BenchBarCtx> {
+    let role = a.role;
+    let mut bars = vec![
+        BenchBarCtx {
+            label: "You".into(),
+            value: a.score,
+            key: "you",
+        },
+        BenchBarCtx {
+            label: format!("Typical {}", role.name),
+            value: role.baseline,
+            key: "role",
+        },
+    ];
+    if a.industry.key != "technology" {
+        bars.push(BenchBarCtx {
+            label: format!("{} in {}", role.plural, a.industry.name),
+            value: (role.baseline + a.industry.offset).clamp(1, 99),
+            key: "industry",
+        });
+    }
+    bars.push(BenchBarCtx {
+        label: "All technology roles".into(),
+        value: pct(a.technology_average),
+        key: "technology",
+    });
+    bars
+}
+
+/// Each role skill's rank by resilience (1 = most resilient, ties share a rank) and the words
+/// the copy uses for it: the top third "among the more resilient", the bottom third "among the
+/// less resilient", the very top and bottom named as such (and ties as ties).
+pub fn skill_ranks(
+    role: &crate::catalog::Role,
+) -> std::collections::BTreeMap<String, SkillRankCtx> {
+    let n = role.skills.len();
+    role.skills
+        .iter()
+        .map(|s| {
+            let above = role
+                .skills
+                .iter()
+                .filter(|o| o.resilience > s.resilience)
+                .count();
+            let below = role
+                .skills
+                .iter()
+                .filter(|o| o.resilience < s.resilience)
+                .count();
+            let tied = above + below + 1 < n;
+            let (tier, words) = rank_words(above, below, tied, n);
+            (
+                s.name.clone(),
+                SkillRankCtx {
+                    rank: above + 1,
+                    of: n,
+                    tied,
+                    label: format!(
+                        "{}{} of {n}",
+                        if tied { "joint " } else { "" },
+                        ordinal(above + 1)
+                    ),
+                    tier,
+                    words,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The tier and words for a skill with `above` skills more and `below` less resilient of `n`.
+pub fn rank_words(
+    above: usize,
+    below: usize,
+    tied: bool,
+    n: usize,
+) -> (&'static str, &'static str) {
+    match (above, below) {
+        _ if n == 1 => ("top", "the only skill listed"),
+        (0, _) if tied => ("top", "tied for the most resilient"),
+        (0, _) => ("top", "the most resilient"),
+        (_, 0) if tied => ("bottom", "tied for the least resilient"),
+        (_, 0) => ("bottom", "the least resilient"),
+        _ if above * 3 < n => ("top", "among the more resilient"),
+        _ if below * 3 < n => ("bottom", "among the less resilient"),
+        _ => ("middle", "in the middle for resilience"),
+    }
+}
+
+/// 1 → "1st", 2 → "2nd", 11 → "11th", 23 → "23rd".
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
