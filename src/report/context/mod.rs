@@ -208,6 +208,7 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
         top_task: work.top_task,
         most_exposed_task: work.most_exposed_task,
         least_exposed_task: work.least_exposed_task,
+        focus_task: work.focus_task,
         tasks: work.tasks,
         role_tasks: work.role_tasks,
         skills: skills.skills,

@@ -21,6 +21,9 @@ pub struct Context {
     pub top_task: TaskCtx,
     pub most_exposed_task: TaskCtx,
     pub least_exposed_task: TaskCtx,
+    /// Where AI reaches most of the reader's time (share × exposure), outside human-safe work:
+    /// the task pages 12, 19 and 22 point at.
+    pub focus_task: TaskCtx,
     /// Role skills, least resilient first.
     pub skills: Vec<SkillCtx>,
     /// Skills the person's time under-uses compared with the typical profile, most resilient first.

@@ -13,6 +13,7 @@ pub(super) struct Work {
     pub top_task: TaskCtx,
     pub most_exposed_task: TaskCtx,
     pub least_exposed_task: TaskCtx,
+    pub focus_task: TaskCtx,
     pub role_tasks: Vec<TaskCtx>,
 }
 
@@ -99,7 +100,23 @@ pub(super) fn work(a: &Assessment, catalog: &Catalog) -> Work {
             }
         })
         .collect();
+    // Where AI reaches most of the reader's time (share × exposure) outside human-safe work:
+    // the task the plan pages point at, rather than a small task that happens to rate highest.
+    let focus_task = a
+        .tasks
+        .iter()
+        .zip(&tasks)
+        .filter(|(l, _)| l.task.class != TaskClass::HumanSafe)
+        .fold(None::<(f64, &TaskCtx)>, |best, (l, t)| {
+            let reach = l.share * l.task.exposure;
+            match best {
+                Some((b, _)) if b >= reach => best,
+                _ => Some((reach, t)),
+            }
+        })
+        .map_or_else(|| by_exposure(true), |(_, t)| t.clone());
     Work {
+        focus_task,
         automated: by_class(TaskClass::Automated),
         assisted: by_class(TaskClass::Assisted),
         human_safe: by_class(TaskClass::HumanSafe),
