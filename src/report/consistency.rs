@@ -71,6 +71,7 @@ fn check(ctx: &Context, series: &Series, pages: &[Vec<Block>]) -> Vec<(&'static 
     rank_words(ctx, pages, &mut broken);
     related_roles(ctx, series, pages, &mut broken);
     dates(ctx, pages, &mut broken);
+    honest_wording(ctx, pages, &mut broken);
 
     for (page, blocks) in pages.iter().enumerate() {
         for text in texts(blocks) {
@@ -391,6 +392,109 @@ fn dates(ctx: &Context, pages: &[Vec<Block>], broken: &mut Vec<(&'static str, St
     }
 }
 
+/// Item 6 of #13: exposure is what raters rated, tool use inferred from the tool list is
+/// worded as such, and the model's offsets are the model's.
+fn honest_wording(ctx: &Context, pages: &[Vec<Block>], broken: &mut Vec<(&'static str, String)>) {
+    let mut tools: Vec<&str> = ctx.tools.iter().map(|t| t.name.as_str()).collect();
+    tools.extend(ctx.tools_used.iter().map(|t| t.name.as_str()));
+    for (page, blocks) in pages.iter().enumerate() {
+        for text in texts(blocks) {
+            for (rule, found) in wording(&text, &tools) {
+                broken.push((rule, format!("page {}: {found}", page + 1)));
+            }
+        }
+    }
+    // Adaptability: High for weekly or daily use of two or more tools, Low without AI use.
+    let frequent = matches!(ctx.person.usage, "weekly" | "daily");
+    let want = match ctx.person.usage {
+        "never" => "Low",
+        _ if frequent && ctx.person.n_tools >= 2 => "High",
+        _ => "Medium",
+    };
+    if ctx.score.adaptability != want {
+        broken.push((
+            "model: adaptability follows use and the number of tools",
+            format!(
+                "{} use, {} tool(s): {} (want {want})",
+                ctx.person.usage, ctx.person.n_tools, ctx.score.adaptability
+            ),
+        ));
+    }
+    // General assistants touch the same tasks of a role.
+    let role_has = |n: &str| {
+        ctx.role_tasks
+            .iter()
+            .any(|t| t.tools.iter().any(|x| x == n))
+    };
+    if role_has("ChatGPT") && role_has("Claude") {
+        for t in &ctx.role_tasks {
+            let has = |n: &str| t.tools.iter().any(|x| x == n);
+            if has("ChatGPT") != has("Claude") {
+                broken.push((
+                    "model: general assistants touch the same tasks",
+                    format!(
+                        "{}: ChatGPT {}, Claude {}",
+                        t.key,
+                        has("ChatGPT"),
+                        has("Claude")
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// The wording lint of item 6 on one piece of text; `tools` are tool names the reader may
+/// have listed.
+fn wording(text: &str, tools: &[&str]) -> Vec<(&'static str, String)> {
+    let mut found = Vec::new();
+    let lower = text.to_lowercase();
+    for p in [
+        "can already do",
+        "ai can do",
+        "ai can perform",
+        "can be done by",
+    ] {
+        if lower.contains(p) {
+            found.push((
+                "wording: exposure is what raters rated",
+                format!("“{p}” in “{text}”"),
+            ));
+        }
+    }
+    for t in tools {
+        let t = t.to_lowercase();
+        for lead in ["you use ", "you also use ", "you already use "] {
+            if lower.contains(&format!("{lead}{t}")) {
+                found.push((
+                    "wording: tool use is inferred from the tool list",
+                    format!("“{lead}{t}” in “{text}”"),
+                ));
+            }
+        }
+    }
+    for sentence in lower.split(". ") {
+        let offset = [
+            "adopting ai faster",
+            "adopts ai faster",
+            "adopting ai more slowly",
+            "adopts ai more slowly",
+            "sector’s pace",
+            "are safer than you",
+        ]
+        .iter()
+        .any(|p| sentence.contains(p))
+            || (sentence.contains("gives you") && sentence.contains("adaptability"));
+        if offset && !sentence.contains("model") && !sentence.contains("assum") {
+            found.push((
+                "wording: model offsets are the model's",
+                format!("“{sentence}” in “{text}”"),
+            ));
+        }
+    }
+    found
+}
+
 /// Every piece of text of a page's blocks, as the reader would read it (bold marks removed).
 pub(super) fn texts(blocks: &[Block]) -> Vec<String> {
     let mut out = Vec::new();
@@ -447,6 +551,18 @@ fn lint(text: &str) -> Vec<(&'static str, String)> {
                     format!("“1 {next}” in “{text}”"),
                 ));
             }
+        }
+    }
+    // A sentence run into the next ("we cover.You are"): a template line that lost its space.
+    for w in &words {
+        let c: Vec<char> = w.chars().collect();
+        if c.windows(3)
+            .any(|x| x[0].is_lowercase() && x[1] == '.' && x[2].is_uppercase())
+        {
+            found.push((
+                "grammar: space after a sentence",
+                format!("“{w}” in “{text}”"),
+            ));
         }
     }
     // Only across a space: "Core ML, ML Kit" is a list, "the the" a seam.
@@ -612,6 +728,39 @@ fn every_report_keeps_its_figures_and_wording_consistent() {
 }
 
 #[test]
+fn the_wording_lint_catches_each_claim() {
+    let tools = ["GitHub Copilot"];
+    let rule = |t: &str| wording(t, &tools).first().map(|f| f.0);
+    assert_eq!(
+        rule("how much of your work AI can already do"),
+        Some("wording: exposure is what raters rated")
+    );
+    assert_eq!(
+        rule("You use GitHub Copilot on it"),
+        Some("wording: tool use is inferred from the tool list")
+    );
+    assert_eq!(
+        rule("Media is adopting AI faster than technology."),
+        Some("wording: model offsets are the model's")
+    );
+    assert_eq!(
+        rule("68% of Backend Developers are safer than you"),
+        Some("wording: model offsets are the model's")
+    );
+    assert!(wording("you listed GitHub Copilot, which covers this task", &tools).is_empty());
+    assert!(wording(
+        "Our model assumes Media adopts AI faster than technology.",
+        &tools
+    )
+    .is_empty());
+    assert!(wording(
+        "In our peer model, 68% of Backend Developers are safer than you",
+        &tools
+    )
+    .is_empty());
+}
+
+#[test]
 fn rank_words_follow_the_rank() {
     use super::context::rank_words as w;
     assert_eq!(w(0, 7, false, 8).1, "the most resilient");
@@ -648,6 +797,10 @@ fn the_lint_catches_each_seam() {
         "grammar: a word twice"
     );
     assert_eq!(lint("and the the end").len(), 1);
+    assert_eq!(
+        lint("roles we cover.You are 10 points")[0].0,
+        "grammar: space after a sentence"
+    );
     assert_eq!(lint("the judgement around it")[0].0, "spelling: US English");
     assert_eq!(lint("Behaviour-change review")[0].0, "spelling: US English");
 }

@@ -90,11 +90,13 @@ pub enum Adaptability {
 }
 
 impl Adaptability {
-    /// High: weekly or daily use and ≥ 2 tools on own tasks; Medium: any use; Low: never.
-    pub fn of(usage: Usage, tools_on_own_tasks: usize) -> Adaptability {
+    /// High: weekly or daily use of two or more AI tools (any the reader listed: adapting is a
+    /// habit, whether or not the catalog maps a tool to the reader's own tasks); Medium: any
+    /// use; Low: never. A model assumption, stated as such in the report.
+    pub fn of(usage: Usage, tools_listed: usize) -> Adaptability {
         match usage {
             Usage::Never => Adaptability::Low,
-            Usage::Weekly | Usage::Daily if tools_on_own_tasks >= 2 => Adaptability::High,
+            Usage::Weekly | Usage::Daily if tools_listed >= 2 => Adaptability::High,
             _ => Adaptability::Medium,
         }
     }
@@ -128,6 +130,16 @@ mod tests {
         assert_eq!(Horizon::of(19).label(), "7–10+ years");
         assert_eq!(Horizon::of(60).label(), "2–3 years");
         assert_eq!(Horizon::of(59).label(), "3–5 years");
+    }
+
+    #[test]
+    fn adaptability_counts_every_listed_tool() {
+        // Three tools used daily are High even when the catalog maps none to the reader's tasks.
+        assert_eq!(Adaptability::of(Usage::Daily, 3), Adaptability::High);
+        assert_eq!(Adaptability::of(Usage::Weekly, 2), Adaptability::High);
+        assert_eq!(Adaptability::of(Usage::Daily, 1), Adaptability::Medium);
+        assert_eq!(Adaptability::of(Usage::Monthly, 3), Adaptability::Medium);
+        assert_eq!(Adaptability::of(Usage::Never, 3), Adaptability::Low);
     }
 
     #[test]

@@ -316,7 +316,7 @@ pub fn assess<'c>(audit: &'c Audit, catalog: &'c Catalog) -> Result<Assessment<'
         automation_pct: round_i(100.0 * exposure_person),
         horizon,
         resilience: derived::resilience(score),
-        adaptability: Adaptability::of(audit.ai_usage, tools_on_own_tasks.len()),
+        adaptability: Adaptability::of(audit.ai_usage, audit.ai_tools.len()),
         // Never "0%" or "100%": a normal model cannot claim certainty about every peer.
         peers_safer_pct: round_i(100.0 * phi((score as f64 - role.peer_mean) / role.peer_sd))
             .clamp(1, 99),
