@@ -218,6 +218,21 @@ pub(super) fn check(
             ));
         }
     }
+    // Page 17's recommendation missing from the week is a gap on page 12 too.
+    for r in rec {
+        if r.your_share_pct == 0
+            && r.resilience >= 60
+            && !ctx.skill_gaps.iter().any(|g| g.name == r.name)
+        {
+            broken.push((
+                "skills: a recommendation is a step up",
+                format!(
+                    "page 17 recommends {}, not in the week, but page 12 has no such gap",
+                    r.name
+                ),
+            ));
+        }
+    }
     if rec.is_empty() && !texts(&pages[16]).join(" ").contains("deepen") {
         broken.push((
             "skills: a recommendation is a step up",

@@ -154,19 +154,13 @@ pub fn replaces(better: &Skill, current: &Skill) -> bool {
 }
 
 /// Seniority multipliers on the AI salary premium (a model assumption, stated under the chart):
-/// the level's name, its multiplier, and the years of experience below which it applies.
-pub const SALARY_LEVELS: [(&str, f64, f64); 3] = [
-    ("Junior", 0.8, 3.0),
-    ("Mid-level", 1.0, 8.0),
-    ("Senior", 1.2, f64::INFINITY),
-];
+/// the level's name and its multiplier.
+pub const SALARY_LEVELS: [(&str, f64); 3] = [("Junior", 0.8), ("Mid-level", 1.0), ("Senior", 1.2)];
 
-/// Which of `SALARY_LEVELS` a person with `years` of experience is at.
-pub fn salary_level(years: f64) -> usize {
-    SALARY_LEVELS
-        .iter()
-        .position(|(_, _, below)| years < *below)
-        .unwrap_or(SALARY_LEVELS.len() - 1)
+/// Which of `SALARY_LEVELS` a reader is at: their career level (the roadmap's), so page 16's
+/// "(you)" and page 18's level agree; lead and above are paid as seniors.
+pub fn salary_level(seniority: crate::catalog::Seniority) -> usize {
+    (seniority as usize).min(SALARY_LEVELS.len() - 1)
 }
 
 /// Typical-profile exposure of a role: Σ typical_share × exposure.

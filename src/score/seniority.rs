@@ -15,10 +15,11 @@ fn level_word(word: &str, role: &Role) -> Option<Seniority> {
         "lead" | "staff" | "tech-lead" => Lead,
         // "Architect" names a kind of work, not a level: a "Mid-level Database Architect" is
         // mid-career.
-        "principal" | "distinguished" => Principal,
+        "principal" => Principal,
         "manager" if !role.name.to_lowercase().contains("manager") => Principal,
         "group" if role.name.to_lowercase().contains("manager") => Principal,
-        "head" | "director" => Director,
+        // A distinguished engineer or fellow works at director scope without reports.
+        "head" | "director" | "distinguished" | "fellow" => Director,
         "vp" | "svp" | "evp" | "avp" | "vice" => Vp,
         "chief" | "cto" | "cio" | "ciso" | "cpo" | "cdo" | "cso" | "cdao" | "ceo" | "coo" => Chief,
         _ => return None,
@@ -36,12 +37,13 @@ pub fn title_level(title: &str, role: &Role) -> Option<Seniority> {
         .max()
 }
 
-/// The level the title names; without one, the level `years` suggests (under 2 years junior,
-/// under 5 mid-level, else senior: years alone never make a manager).
+/// The level the title names; without one, the level `years` suggests (under 3 years junior,
+/// under 8 mid-career, else senior — the salary model's and the copy's thresholds; years alone
+/// never make a manager).
 pub fn seniority(title: &str, years: f64, role: &Role) -> Seniority {
-    title_level(title, role).unwrap_or(if years < 2.0 {
+    title_level(title, role).unwrap_or(if years < 3.0 {
         Seniority::Junior
-    } else if years < 5.0 {
+    } else if years < 8.0 {
         Seniority::Mid
     } else {
         Seniority::Senior
@@ -62,16 +64,18 @@ mod tests {
         for (title, years, role, want) in [
             ("Backend Developer", 0.5, backend, Junior),
             ("Backend Developer", 3.0, backend, Mid),
+            ("Backend Developer", 7.9, backend, Mid),
             ("Backend Developer", 20.0, backend, Senior),
+            ("Distinguished Engineer", 25.0, backend, Director),
             ("Junior Backend Developer", 12.0, backend, Junior),
             ("Sr. Backend Engineer", 1.0, backend, Senior),
-            ("Software Engineer II", 4.0, backend, Mid),
+            ("Software Engineer II", 9.0, backend, Mid),
             ("Staff Engineer", 9.0, backend, Lead),
             ("Principal Engineer", 15.0, backend, Principal),
             ("Mid-level Database Architect", 9.0, backend, Mid),
             ("Engineering Manager", 9.0, backend, Principal),
             ("Senior Product Manager", 6.0, pm, Senior),
-            ("Product Manager", 6.0, pm, Senior),
+            ("Product Manager", 9.0, pm, Senior),
             ("Group Product Manager", 9.0, pm, Principal),
             ("Head of Product", 12.0, pm, Director),
             ("VP, Product", 15.0, pm, Vp),

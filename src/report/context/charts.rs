@@ -57,13 +57,13 @@ pub fn series(a: &Assessment, catalog: &Catalog) -> Series {
             .collect(),
         salary: crate::score::SALARY_LEVELS
             .iter()
-            .map(|(level, f, _)| SalaryBar {
+            .map(|(level, f)| SalaryBar {
                 level: level.to_string(),
                 role: a.salary_premium_role * f,
                 person: a.salary_premium_person * f,
             })
             .collect(),
-        salary_you: crate::score::salary_level(a.audit.years_experience),
+        salary_you: crate::score::salary_level(a.seniority),
         outlook: a.outlook.clone(),
         demand_current: demand(current),
         demand_recommended: demand(recommended),

@@ -217,6 +217,7 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
         demand_recommended: skills.demand_recommended,
         tools: tools.tools,
         tools_to_learn: tools.tools_to_learn,
+        tools_to_learn_total: tools.tools_to_learn_total,
         tools_used: tools.tools_used,
         outlook: a
             .outlook
@@ -229,8 +230,8 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
             .collect(),
         salary: {
             // At the reader's own level, the pair of bars the chart marks "(you)".
-            let level = crate::score::salary_level(a.audit.years_experience);
-            let (name, factor, _) = crate::score::SALARY_LEVELS[level];
+            let level = crate::score::salary_level(a.seniority);
+            let (name, factor) = crate::score::SALARY_LEVELS[level];
             SalaryCtx {
                 level: name.to_lowercase(),
                 role_premium: pct(a.salary_premium_role * factor),

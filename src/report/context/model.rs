@@ -36,6 +36,8 @@ pub struct Context {
     pub tools: Vec<ToolCtx>,
     /// Role tools touching the person's tasks that they do not use yet, most useful first (≤ 5).
     pub tools_to_learn: Vec<ToolCtx>,
+    /// How many tools there are to learn in all (the list above shows five at most).
+    pub tools_to_learn_total: usize,
     pub tools_used: Vec<ToolCtx>,
     pub outlook: Vec<OutlookCtx>,
     pub salary: SalaryCtx,

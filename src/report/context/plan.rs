@@ -29,20 +29,31 @@ pub fn tools_to_learn<'c>(a: &Assessment<'c>, catalog: &Catalog) -> Vec<&'c Role
         .filter(|(n, _)| *n > 0)
         .collect();
     let rank = |rt: &RoleTool| {
+        let adds_nothing = !reader_tasks(a, rt).iter().any(|t| !listed_covers(a, t));
         let kind_covered = category(&rt.key).is_some_and(|c| covered.contains(&c));
-        (kind_covered, rt.level as usize)
+        (adds_nothing, kind_covered, rt.level as usize)
     };
     v.sort_by(|x, y| rank(x.1).cmp(&rank(y.1)).then(y.0.cmp(&x.0)));
     v.into_iter().map(|(_, rt)| rt).collect()
 }
 
-/// The reader's tasks a role tool touches, largest share first.
+/// The reader's tasks a role tool touches: those no listed tool covers first, then by share.
 fn reader_tasks<'c>(a: &Assessment<'c>, rt: &RoleTool) -> Vec<&'c Task> {
-    a.tasks
+    let mut v: Vec<&Task> = a
+        .tasks
         .iter()
         .filter(|l| rt.tasks.contains(&l.task.key))
         .map(|l| l.task)
-        .collect()
+        .collect();
+    v.sort_by_key(|t| listed_covers(a, t));
+    v
+}
+
+/// Whether a tool the reader listed touches `task`.
+fn listed_covers(a: &Assessment, task: &Task) -> bool {
+    a.tasks
+        .iter()
+        .any(|l| l.task.key == task.key && l.tools.iter().any(|(_, _, used)| *used))
 }
 
 /// The plan's first step: one tool on one of the reader's tasks.
@@ -53,16 +64,19 @@ pub struct FirstStep<'c> {
     pub uses: bool,
 }
 
-/// The first tool to learn on its largest reader task; else, for a reader who already uses
-/// every tool that touches their tasks, the used tool that covers most of their time.
+/// The first tool to learn on its largest reader task that no listed tool covers; else (every
+/// task it touches is already covered, or nothing is left to learn) the listed tool that
+/// covers most of the reader's time, to go further with.
 pub fn first_step<'c>(a: &Assessment<'c>, catalog: &Catalog) -> Option<FirstStep<'c>> {
     if let Some(tool) = tools_to_learn(a, catalog).into_iter().next() {
         let task = reader_tasks(a, tool)[0];
-        return Some(FirstStep {
-            tool,
-            task,
-            uses: false,
-        });
+        if !listed_covers(a, task) {
+            return Some(FirstStep {
+                tool,
+                task,
+                uses: false,
+            });
+        }
     }
     let covered = |rt: &RoleTool| -> f64 {
         a.tasks
@@ -270,7 +284,11 @@ pub fn ninety_days<'c>(a: &Assessment<'c>, step: Option<&FirstStep<'c>>) -> Nine
     };
     let handover = pick(&|l| l.task.class == Automated && handover_tool(l).is_some())
         .map(|l| (l.task, handover_tool(l)));
-    let second = pick(&|l| l.task.class == Assisted && !l.tools.is_empty())
+    // A task the reader's listed tools do not reach yet, where there is one.
+    let open = |l: &crate::score::TaskLine| !l.tools.is_empty() && !listed_covers(a, l.task);
+    let second = pick(&|l| l.task.class == Assisted && open(l))
+        .or_else(|| pick(&|l| l.task.class != HumanSafe && open(l)))
+        .or_else(|| pick(&|l| l.task.class == Assisted && !l.tools.is_empty()))
         .or_else(|| pick(&|l| l.task.class != HumanSafe && !l.tools.is_empty()))
         .map(|l| l.task);
     let human = pick(&|l| l.task.class == HumanSafe).map(|l| l.task);

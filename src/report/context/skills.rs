@@ -11,7 +11,8 @@ pub(super) struct Skills {
     pub demand_recommended: Vec<SkillCtx>,
 }
 
-/// Percentage points of the week under the typical share before a skill counts as a gap.
+/// Percentage points of the week under the typical share before a skill counts as a gap (a
+/// skill missing from the week counts at any typical share).
 const GAP_POINTS: i32 = 5;
 
 pub(super) fn skills(a: &Assessment) -> Skills {
@@ -69,7 +70,10 @@ pub(super) fn skills(a: &Assessment) -> Skills {
     let mut skill_gaps: Vec<SkillCtx> = skills
         .iter()
         // A point or two under the typical share is noise, not a gap.
-        .filter(|s| s.your_share_pct + GAP_POINTS <= s.typical_share_pct && s.resilience >= 60)
+        .filter(|s| {
+            let absent = s.your_share_pct == 0 && s.typical_share_pct > 0;
+            (absent || s.your_share_pct + GAP_POINTS <= s.typical_share_pct) && s.resilience >= 60
+        })
         .filter(|s| step_up(&s.name))
         .cloned()
         .collect();

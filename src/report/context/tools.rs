@@ -8,6 +8,7 @@ use crate::score::Assessment;
 pub(super) struct Tools {
     pub tools: Vec<ToolCtx>,
     pub tools_to_learn: Vec<ToolCtx>,
+    pub tools_to_learn_total: usize,
     pub tools_used: Vec<ToolCtx>,
 }
 
@@ -43,7 +44,9 @@ pub(super) fn tools(a: &Assessment, catalog: &Catalog) -> Tools {
         })
         .collect();
     // The plan's order (its first is the plan's first tool), at most five.
-    let tools_to_learn: Vec<ToolCtx> = super::plan::tools_to_learn(a, catalog)
+    let all = super::plan::tools_to_learn(a, catalog);
+    let tools_to_learn_total = all.len();
+    let tools_to_learn: Vec<ToolCtx> = all
         .iter()
         .filter_map(|rt| tools.iter().find(|t| t.key == rt.key).cloned())
         .take(5)
@@ -75,6 +78,7 @@ pub(super) fn tools(a: &Assessment, catalog: &Catalog) -> Tools {
     Tools {
         tools,
         tools_to_learn,
+        tools_to_learn_total,
         tools_used,
     }
 }
