@@ -73,6 +73,30 @@ pub(super) fn check(
             ));
         }
     }
+    // No page starts the week with another tool than the first step's.
+    for t in ctx
+        .tools_to_learn
+        .iter()
+        .filter(|t| Some(&t.name) != plan.tool.as_ref())
+    {
+        for page in [3, 14, 19, 22] {
+            let text = texts(&pages[page - 1]).join(" ");
+            for phrase in [
+                format!("Start with {} this week", t.name),
+                format!("try {} on", t.name),
+            ] {
+                if text.contains(&phrase) {
+                    broken.push((
+                        "advice: one first step on pages 3, 14, 19, 22",
+                        format!(
+                            "page {page}: “{phrase}” but the first step is {:?}",
+                            plan.tool
+                        ),
+                    ));
+                }
+            }
+        }
+    }
     // This week is as small as page 14 promises: no new tool but the first step's.
     let week = plan.win.iter().count() + plan.this_week.len();
     for s in plan.shown.iter().take(week) {
