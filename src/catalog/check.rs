@@ -94,6 +94,18 @@ pub fn check(
             .into());
         }
     }
+    if let Some(r) = meta
+        .leadership
+        .iter()
+        .find(|r| r.actions.iter().any(|a| matches!(a, Action::Keyed(_))))
+    {
+        return Err(CatalogError::new(
+            "catalog.toml",
+            &r.title,
+            "a shared leadership rung's actions are plain text: it knows no role's tools or tasks",
+        )
+        .into());
+    }
     let tool_keys = unique_keys("tools.toml", tools.iter().map(|t| t.key.as_str()))?;
     unique_keys("industries.toml", industries.iter().map(|i| i.key.as_str()))?;
     match industries.iter().find(|i| i.key == "technology") {

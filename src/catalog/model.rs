@@ -97,7 +97,9 @@ pub struct Rung {
     pub level: Seniority,
     pub title: String,
     pub goal: String,
-    pub actions: Vec<String>,
+    /// Plain actions only (the check refuses keyed ones): a shared rung knows no role's tools
+    /// or tasks.
+    pub actions: Vec<Action>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

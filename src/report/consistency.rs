@@ -349,20 +349,7 @@ fn dates(ctx: &Context, pages: &[Vec<Block>], broken: &mut Vec<(&'static str, St
             ));
         }
     }
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
+    use super::context::MONTHS;
     for (page, blocks) in pages.iter().enumerate() {
         for text in texts(blocks) {
             let words: Vec<&str> = text.split_whitespace().collect();

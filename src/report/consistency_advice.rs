@@ -3,6 +3,7 @@
 //! level, and a recommended skill is a step up from the one it replaces. Checked on the
 //! template context (typed) and, where a page must say something, on its rendered text.
 
+use super::consistency::texts;
 use super::context::Context;
 use super::markup::Block;
 use crate::input::Audit;
@@ -264,8 +265,4 @@ pub(super) fn check(
         ));
     }
     broken
-}
-
-fn texts(blocks: &[Block]) -> Vec<String> {
-    super::consistency::texts(blocks)
 }

@@ -103,6 +103,15 @@ pub enum ScoreError {
 }
 
 impl<'c> Assessment<'c> {
+    /// The role's skills the person's tasks exercise, in the role's order.
+    pub fn own_skills(&self) -> Vec<&'c Skill> {
+        self.role
+            .skills
+            .iter()
+            .filter(|s| self.tasks.iter().any(|l| l.task.skill == s.name))
+            .collect()
+    }
+
     /// The skills the demand page compares, pairwise: up to three of the person's least
     /// resilient skills (those their tasks exercise) and, at the same index, the skill
     /// recommended in its place (see [`replaces`]), so the chart and the copy always name the
@@ -110,10 +119,7 @@ impl<'c> Assessment<'c> {
     /// most resilient; the current list then holds their skills.
     pub fn demand_skills(&self) -> (Vec<&'c Skill>, Vec<&'c Skill>) {
         let skills = &self.role.skills;
-        let mut mine: Vec<&Skill> = skills
-            .iter()
-            .filter(|s| self.tasks.iter().any(|l| l.task.skill == s.name))
-            .collect();
+        let mut mine = self.own_skills();
         mine.sort_by(|x, y| x.resilience.cmp(&y.resilience).then(x.name.cmp(&y.name)));
         // Each of the reader's weakest skills is paired with the most resilient skill that
         // replaces it: more resilient, growing at least as fast, and not shrinking.

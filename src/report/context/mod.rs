@@ -117,16 +117,15 @@ fn fmt_years(y: f64) -> String {
     }
 }
 
-fn plan_ctx(a: &Assessment, step: Option<&plan::FirstStep>, roadmap: &[plan::Phase]) -> PlanCtx {
+fn plan_ctx(
+    a: &Assessment,
+    catalog: &Catalog,
+    step: Option<&plan::FirstStep>,
+    roadmap: &[plan::Phase],
+) -> PlanCtx {
     let (win, more) = plan::this_week(a, step);
     let days = plan::ninety_days(a, step);
-    let name = |key: &str| {
-        a.tasks
-            .iter()
-            .flat_map(|l| &l.tools)
-            .find(|(t, _, _)| t.key == key)
-            .map(|(t, _, _)| t.name.clone())
-    };
+    let name = |key: &str| catalog.tool(key).map(|t| t.name.clone());
     let mut shown: Vec<ShownAction> = win.iter().chain(&more).map(|x| plan::shown(a, x)).collect();
     let this_week = shown
         .iter()
@@ -151,22 +150,24 @@ fn plan_ctx(a: &Assessment, step: Option<&plan::FirstStep>, roadmap: &[plan::Pha
     }
 }
 
+/// The month names dates are written with (and read back by the consistency suite).
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// "2026-11-24" → "24 November 2026" (other text as it is).
 fn long_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let parts: Vec<&str> = iso.split('-').collect();
     match parts[..] {
         [y, m, d] => match (m.parse::<usize>(), d.parse::<u32>()) {
@@ -186,7 +187,7 @@ pub fn build(a: &Assessment, catalog: &Catalog) -> Context {
     let (components, biggest_mover, mover_ties) = standing::components(a);
     let step = plan::first_step(a, catalog);
     let roadmap = plan::roadmap(a, catalog, step.as_ref());
-    let plan = plan_ctx(a, step.as_ref(), &roadmap);
+    let plan = plan_ctx(a, catalog, step.as_ref(), &roadmap);
     let d = a.audit.submitted_at.date();
     let report_date = format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day());
     // ISO dates compare as text; the data are never stated as of a day after the report's.

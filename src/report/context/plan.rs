@@ -8,6 +8,9 @@ use super::ShownAction;
 use crate::catalog::{Action, Catalog, RoleTool, Rung, Seniority, Task, Usage};
 use crate::score::Assessment;
 
+/// How page 14 orders the tools to learn (see [`tools_to_learn`]).
+type LearnKey = (bool, bool, usize, std::cmp::Reverse<usize>);
+
 /// The role tools that touch the reader's tasks and that they do not use yet: first those of a
 /// kind the reader has no tool of (a second coding assistant adds less than a first test
 /// tool), then the easiest and widest-reaching: the order of page 14, whose first is the
@@ -20,20 +23,27 @@ pub fn tools_to_learn<'c>(a: &Assessment<'c>, catalog: &Catalog) -> Vec<&'c Role
         .iter()
         .filter_map(|k| category(k))
         .collect();
-    let mut v: Vec<(usize, &RoleTool)> = a
+    // Sort key, computed once per tool: reaches nothing the reader's tools don't, kind of tool
+    // already listed, level, then the more of the reader's tasks the better.
+    let mut v: Vec<(LearnKey, &RoleTool)> = a
         .role
         .tools
         .iter()
         .filter(|rt| !a.audit.ai_tools.contains(&rt.key))
-        .map(|rt| (reader_tasks(a, rt).len(), rt))
-        .filter(|(n, _)| *n > 0)
+        .filter_map(|rt| {
+            let tasks = reader_tasks(a, rt);
+            let adds_nothing = !tasks.iter().any(|t| !listed_covers(a, t));
+            let kind_covered = category(&rt.key).is_some_and(|c| covered.contains(&c));
+            let key = (
+                adds_nothing,
+                kind_covered,
+                rt.level as usize,
+                std::cmp::Reverse(tasks.len()),
+            );
+            (!tasks.is_empty()).then_some((key, rt))
+        })
         .collect();
-    let rank = |rt: &RoleTool| {
-        let adds_nothing = !reader_tasks(a, rt).iter().any(|t| !listed_covers(a, t));
-        let kind_covered = category(&rt.key).is_some_and(|c| covered.contains(&c));
-        (adds_nothing, kind_covered, rt.level as usize)
-    };
-    v.sort_by(|x, y| rank(x.1).cmp(&rank(y.1)).then(y.0.cmp(&x.0)));
+    v.sort_by_key(|(key, _)| *key);
     v.into_iter().map(|(_, rt)| rt).collect()
 }
 
@@ -178,31 +188,25 @@ pub fn roadmap(a: &Assessment, catalog: &Catalog, step: Option<&FirstStep>) -> V
             .replace("{vp}", &titles.vp)
             .replace("{chief}", &titles.chief)
     };
-    let shared: Vec<(Seniority, String, &str, Vec<Action>)> = catalog
-        .meta
-        .leadership
-        .iter()
-        .map(|r: &Rung| {
-            let actions = r.actions.iter().cloned().map(Action::Plain).collect();
-            (r.level, fill(&r.title), r.goal.as_str(), actions)
-        })
-        .collect();
-    let ladder: Vec<(Seniority, String, &str, &[Action])> = role
+    let ladder: Vec<(Seniority, &str, &str, &[Action])> = role
         .roadmap
         .iter()
         .map(|p| {
             (
                 p.level,
-                p.title.clone(),
+                p.title.as_str(),
                 p.goal.as_str(),
                 p.actions.as_slice(),
             )
         })
-        .chain(
-            shared
-                .iter()
-                .map(|(l, t, g, acts)| (*l, t.clone(), *g, acts.as_slice())),
-        )
+        .chain(catalog.meta.leadership.iter().map(|r: &Rung| {
+            (
+                r.level,
+                r.title.as_str(),
+                r.goal.as_str(),
+                r.actions.as_slice(),
+            )
+        }))
         .collect();
     let at = ladder
         .iter()
@@ -226,14 +230,13 @@ pub fn roadmap(a: &Assessment, catalog: &Catalog, step: Option<&FirstStep>) -> V
                 .iter()
                 .filter(|x| reported(a, x))
                 .filter(|x| x.tool().is_none() || x.tool() != first_tool)
-                .filter(|x| {
-                    let new = x.tool().is_some() && !uses(a, x);
-                    new_tools += usize::from(new);
-                    !new || new_tools <= 1
-                })
                 .map(|x| ShownAction {
                     phase: i as u8 + 1,
                     ..shown(a, x)
+                })
+                .filter(|s| {
+                    new_tools += usize::from(s.as_new);
+                    !s.as_new || new_tools <= 1
                 })
                 .take(cap)
                 .collect();
@@ -242,7 +245,7 @@ pub fn roadmap(a: &Assessment, catalog: &Catalog, step: Option<&FirstStep>) -> V
                 span: pos.span.clone(),
                 start_year: pos.start_year,
                 end_year: pos.end_year,
-                title: title.clone(),
+                title: fill(title),
                 goal: goal.to_string(),
                 actions,
             }

@@ -56,11 +56,7 @@ pub(super) fn skills(a: &Assessment) -> Skills {
     };
     // A gap is a resilient skill the week under-uses that would be a step up from one the
     // reader relies on now; never a weaker target than what they already do.
-    let mine: Vec<&crate::catalog::Skill> = role
-        .skills
-        .iter()
-        .filter(|s| a.tasks.iter().any(|l| l.task.skill == s.name))
-        .collect();
+    let mine = a.own_skills();
     let step_up = |name: &str| {
         role.skills
             .iter()
