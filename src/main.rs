@@ -15,6 +15,7 @@ mod report;
 mod sample;
 mod score;
 mod store;
+mod text;
 
 fn main() -> std::process::ExitCode {
     cli::main()

@@ -76,7 +76,23 @@ impl Rect {
     }
 }
 
-/// One line of text in one font, placed by its baseline start.
+/// One shaped glyph of a run, in points: the shaper decided the glyph and where it sits, so the
+/// PDF stage only writes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    /// Glyph id in the run's font (not a character code).
+    pub id: u16,
+    /// How far the pen moves after this glyph (kerning, justification included).
+    pub advance: f32,
+    /// Where the glyph is drawn relative to the pen (marks, Arabic and Indic positioning).
+    pub dx: f32,
+    pub dy: f32,
+    /// Byte offset in the run's `text` of the cluster (the characters) this glyph shows.
+    pub cluster: u32,
+}
+
+/// One line's stretch of shaped text in one font and one direction, placed by its baseline
+/// start (the left end of the glyphs as drawn).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextRun {
     pub x: f32,
@@ -85,11 +101,24 @@ pub struct TextRun {
     pub font: FontId,
     pub size: f32,
     pub color: Color,
+    /// The characters, in logical (reading) order: what copy-paste and screen readers give.
     pub text: String,
-    /// Extra space after each U+0020, in points (justification).
-    pub word_gap: f32,
+    /// The glyphs in visual order, left to right.
+    pub glyphs: Vec<Glyph>,
+    /// Right-to-left text (the glyphs are in the reverse of reading order).
+    pub rtl: bool,
+    /// Drawn heavier: bold asked for in a script whose face has no bold.
+    pub embolden: bool,
     /// Counter-clockwise rotation in degrees around (x, y); 0 for normal text.
     pub rotation: f32,
+}
+
+#[cfg(test)]
+impl TextRun {
+    /// The width the glyphs take.
+    pub fn width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.advance).sum()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -3,7 +3,7 @@
 //! Plotters works in whole pixels; giving it `UNITS_PER_PT` of them per point keeps lines sharp.
 
 use crate::fonts::{FontId, FontSet};
-use crate::page::{Color, Item, Point, Rect, Shape, ShapeItem, Stroke, TextRun};
+use crate::page::{Color, Item, Point, Rect, Shape, ShapeItem, Stroke};
 use plotters::coord::Shift;
 use plotters::prelude::{CoordTranslate, DrawingArea, IntoDrawingArea};
 use plotters_backend::text_anchor::{HPos, VPos};
@@ -282,8 +282,18 @@ impl DrawingBackend for PageBackend<'_> {
         }
         let font = font_for_style(style.style());
         let size = style.size() as f32 / UNITS_PER_PT;
-        let metrics = self.fonts.get(font);
-        let width = self.fonts.measure(font, text, size);
+        let metrics = self.fonts.get(FontId::REGULAR);
+        // Chart labels are catalog words and figures; a character no face has is drawn as
+        // U+FFFD like anywhere else, and reported where the same words appear in the copy.
+        let line = crate::text::line(
+            text,
+            font,
+            size,
+            c,
+            self.fonts,
+            &mut crate::text::Missing::default(),
+        );
+        let width = line.width;
         let anchor = style.anchor();
         // Offsets of the baseline start from the anchor, in the text's own frame (y down).
         let along = match anchor.h_pos {
@@ -305,16 +315,14 @@ impl DrawingBackend for PageBackend<'_> {
             FontTransform::Rotate270 => ((0.0, -1.0), (1.0, 0.0), 90.0),
         };
         let o = self.point(pos);
-        self.items.borrow_mut().push(Item::Text(TextRun {
-            x: o.x + along * ux + across * vx,
-            y: o.y + along * uy + across * vy,
-            font,
-            size,
-            color: c,
-            text: text.to_string(),
-            word_gap: 0.0,
-            rotation,
-        }));
+        let mut items = self.items.borrow_mut();
+        for mut run in line.runs {
+            let along = along + run.x;
+            run.x = o.x + along * ux + across * vx;
+            run.y = o.y + along * uy + across * vy;
+            run.rotation = rotation;
+            items.push(Item::Text(run));
+        }
         Ok(())
     }
 
@@ -326,7 +334,7 @@ impl DrawingBackend for PageBackend<'_> {
         let font = font_for_style(style.style());
         let size = style.size() as f32 / UNITS_PER_PT;
         let f = self.fonts.get(font);
-        let w = self.fonts.measure(font, text, size);
+        let w = crate::text::width(text, font, size, self.fonts);
         let h = (f.ascender - f.descender) * size;
         Ok((
             (w * UNITS_PER_PT).ceil() as u32,

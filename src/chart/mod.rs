@@ -127,7 +127,7 @@ struct Type<'a> {
 
 impl Type<'_> {
     fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
-        self.fonts.measure(font_id(bold), text, size)
+        crate::text::width(text, font_id(bold), size, self.fonts)
     }
 
     /// Ascender to descender: the height a line of text occupies.

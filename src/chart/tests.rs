@@ -79,7 +79,7 @@ fn area_for(name: &str) -> Rect {
 
 fn text_box(fonts: &FontSet, r: &TextRun) -> Rect {
     let f = fonts.get(r.font);
-    let w = fonts.measure(r.font, &r.text, r.size);
+    let w = r.width();
     let (asc, desc) = (f.ascender * r.size, f.descender * r.size);
     let th = r.rotation.to_radians();
     // Text frame on a y-down page: along the baseline, and "down" across it.
@@ -450,7 +450,7 @@ fn estimated_text_size_is_the_real_advance() {
         .root()
         .estimate_text_size("Wide MMM", &style)
         .unwrap();
-    let want = fonts.measure(FontId::REGULAR, "Wide MMM", 8.0) * 10.0;
+    let want = crate::text::width("Wide MMM", FontId::REGULAR, 8.0, &fonts) * 10.0;
     assert!((w as f32 - want).abs() <= 1.0, "{w} vs {want}");
 }
 
@@ -475,27 +475,24 @@ fn chart_preview() {
         let a = assess(&audit, &catalog).unwrap();
         for name in NAMES {
             let area = area_for(name);
-            let mut items = vec![
-                Item::Text(TextRun {
-                    x: 50.0,
-                    y: 90.0,
-                    font: FontId::BOLD,
-                    size: 12.0,
-                    color: theme.ink,
-                    text: format!("{name} — {role} / {who} (score {})", a.score),
-                    word_gap: 0.0,
-                    rotation: 0.0,
+            let mut items = crate::text::line(
+                &format!("{name} — {role} / {who} (score {})", a.score),
+                FontId::BOLD,
+                12.0,
+                theme.ink,
+                &fonts,
+                &mut crate::text::Missing::default(),
+            )
+            .placed(50.0, 90.0);
+            items.extend([Item::Shape(ShapeItem {
+                shape: Shape::Rect(area),
+                fill: None,
+                stroke: Some(Stroke {
+                    color: Color::rgb(0xF0, 0xC0, 0xF0),
+                    width: 0.3,
+                    dash: None,
                 }),
-                Item::Shape(ShapeItem {
-                    shape: Shape::Rect(area),
-                    fill: None,
-                    stroke: Some(Stroke {
-                        color: Color::rgb(0xF0, 0xC0, 0xF0),
-                        width: 0.3,
-                        dash: None,
-                    }),
-                }),
-            ];
+            })]);
             items.extend(draw(name, area, &fonts, &theme, &chart_series(&a, &catalog)).unwrap());
             pages.push(Page { items });
         }

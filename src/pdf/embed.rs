@@ -2,84 +2,115 @@
 //! same glyphs: printpdf's own font ids are random, and it takes the subset tag (`ABCDEF+`)
 //! from the first six letters of the id, so the id decides both determinism and the tag.
 //!
-//! printpdf subsets each face to the glyphs its pages show and renumbers them; the content
-//! streams are written here (see `pen`), so they need that numbering. It is read back from
-//! printpdf itself: the first page hands printpdf a "probe", each face's used characters in
-//! one text-showing op, and printpdf encodes them with its subset's codes. The probe's
-//! stream is then replaced by the real page content like every other page's.
+//! Runs arrive shaped, as glyph ids (ligatures, Arabic joining forms and Indic conjuncts have
+//! no character of their own). printpdf subsets each face to the glyphs its pages show and
+//! renumbers them; the content streams are written here (see `pen`), so they need that
+//! numbering. It is read back from printpdf itself: the first page hands printpdf a "probe",
+//! each face's used glyphs in one text-showing op, and printpdf encodes them with its
+//! subset's codes. The probe's stream is then replaced by the real page content like every
+//! other page's. Each glyph's ToUnicode text is the character the face maps to it, else the
+//! text of the first cluster it was shown for; runs whose glyphs do not spell their text
+//! that way get `/ActualText` (see `text`).
 
-use crate::fonts::{FontId, FontSet};
-use crate::page::{Document, Item};
+use crate::fonts::{Font, FontId, FontSet};
+use crate::page::{Document, Item, TextRun};
 use anyhow::{anyhow, bail, ensure, Result};
-use printpdf::{Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, Pt, TextItem};
+use printpdf::{Codepoint, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, Pt, TextItem};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
 
-/// Code points whose glyph ids are tabulated once per process: Latin, Greek, Cyrillic,
-/// Vietnamese, punctuation, currency, arrows (U+0000–U+21FF). Others are looked up each time.
-const FAST_RANGE: usize = 0x2200;
-
-/// No glyph recorded for this glyph id.
-const UNUSED: u32 = u32::MAX;
-
 /// One embedded face of the document being written.
-pub(super) struct Face {
+pub(super) struct Face<'f> {
     /// The resource name (and, by its first six letters, the subset tag).
     pub(super) id: printpdf::FontId,
-    glyphs: &'static Glyphs,
-    /// Glyph id → the character shown with it (`UNUSED` if none), as printpdf records it.
-    used: Vec<u32>,
-    /// Glyph id → the code of that glyph in the embedded subset.
+    pub(super) font: &'f Font,
+    parsed: &'static ParsedFont,
+    /// Glyph id → the text it stands for in ToUnicode, for every glyph shown.
+    used: BTreeMap<u16, String>,
+    /// Glyph id → the code of that glyph in the embedded subset (0 for glyphs not shown).
     codes: Vec<u16>,
-    /// Whether any glyph is shown: printpdf drops faces none of whose glyphs are.
-    shown: bool,
 }
 
 /// The face for each `FontId` of the set; `None` for faces no run uses.
-pub(super) type Faces = Vec<Option<Face>>;
+pub(super) type Faces<'f> = Vec<Option<Face<'f>>>;
 
-impl Face {
-    /// Records the glyphs of text that will be shown in this face.
-    fn note(&mut self, text: &str) {
-        for c in text.chars() {
-            if let Some(gid) = self.glyphs.gid(c) {
-                let gid = gid as usize;
-                if gid >= self.used.len() {
-                    self.used.resize(gid + 1, UNUSED);
+impl Face<'_> {
+    /// Records the glyphs of a run that will be shown in this face, with the text each
+    /// stands for: the character the face maps to it (a base letter inside a cluster with
+    /// marks), else, for the first glyph of a cluster none of whose glyphs is a character's
+    /// own, the cluster's text (a ligature, a contextual form); other glyphs of a cluster stand
+    /// for nothing. Right-to-left text is read from the glyphs in drawing order and reversed
+    /// by extractors, so a glyph standing for several characters there holds them reversed.
+    fn note(&mut self, run: &TextRun) {
+        let glyphs = &run.glyphs;
+        let mut i = 0;
+        while i < glyphs.len() {
+            let cluster = glyphs[i].cluster;
+            let end = i + glyphs[i..]
+                .iter()
+                .take_while(|g| g.cluster == cluster)
+                .count();
+            let text = cluster_text(run, i);
+            let own = |gid: u16| text.chars().find(|&c| self.font.glyph(c) == Some(gid));
+            let any_own = glyphs[i..end].iter().any(|g| own(g.id).is_some());
+            for (k, g) in glyphs[i..end].iter().enumerate() {
+                let t = match own(g.id) {
+                    Some(c) => String::from(c),
+                    None if k == 0 && !any_own && run.rtl => text.chars().rev().collect(),
+                    None if k == 0 && !any_own => text.to_string(),
+                    None => String::new(),
+                };
+                match self.used.get_mut(&g.id) {
+                    Some(old) if old.is_empty() && !t.is_empty() => *old = t,
+                    Some(_) => {}
+                    None => {
+                        self.used.insert(g.id, t);
+                    }
                 }
-                self.used[gid] = c as u32;
-                self.shown = true;
             }
+            i = end;
         }
     }
 
     /// Whether printpdf embeds the face: it drops faces none of whose glyphs are shown.
     pub(super) fn embedded(&self) -> bool {
-        self.shown
+        !self.used.is_empty()
     }
 
-    /// The code the content stream shows `c` with; 0 (.notdef) when the face lacks it.
-    pub(super) fn code(&self, c: char) -> u16 {
-        match self.glyphs.gid(c) {
-            Some(gid) => self.codes.get(gid as usize).copied().unwrap_or(0),
-            None => 0,
-        }
+    /// The code the content stream shows glyph `gid` with; 0 (.notdef) if it was not noted.
+    pub(super) fn code(&self, gid: u16) -> u16 {
+        self.codes.get(gid as usize).copied().unwrap_or(0)
     }
 
-    /// The used characters, one per glyph in glyph order.
-    fn probe_text(&self) -> String {
-        self.used
-            .iter()
-            .filter(|&&c| c != UNUSED)
-            .filter_map(|&c| char::from_u32(c))
-            .collect()
+    /// The text ToUnicode gives glyph `gid`.
+    pub(super) fn text_of(&self, gid: u16) -> &str {
+        self.used.get(&gid).map(String::as_str).unwrap_or("")
     }
+}
+
+/// The text of the cluster glyph `i` of `run` shows: from its cluster offset to the next
+/// larger offset any glyph of the run has (clusters are monotonic, but reversed for
+/// right-to-left runs).
+pub(super) fn cluster_text(run: &TextRun, i: usize) -> &str {
+    let start = run.glyphs[i].cluster as usize;
+    let end = run
+        .glyphs
+        .iter()
+        .map(|g| g.cluster as usize)
+        .filter(|&c| c > start)
+        .min()
+        .unwrap_or(run.text.len());
+    run.text.get(start..end).unwrap_or("")
 }
 
 /// Registers with printpdf a face for each font the document's text uses, with the glyphs
 /// the pages show noted (see `Face::note`).
-pub(super) fn embed(pdf: &mut PdfDocument, doc: &Document, fonts: &FontSet) -> Result<Faces> {
+pub(super) fn embed<'f>(
+    pdf: &mut PdfDocument,
+    doc: &Document,
+    fonts: &'f FontSet,
+) -> Result<Faces<'f>> {
     let mut faces: Faces = (0..fonts.len()).map(|_| None).collect();
     for (page, run) in doc
         .pages
@@ -88,7 +119,7 @@ pub(super) fn embed(pdf: &mut PdfDocument, doc: &Document, fonts: &FontSet) -> R
         .flat_map(|(i, p)| p.items.iter().map(move |item| (i, item)))
     {
         let Item::Text(run) = run else { continue };
-        if run.text.is_empty() {
+        if run.glyphs.is_empty() {
             continue;
         }
         let Some(slot) = faces.get_mut(run.font.0 as usize) else {
@@ -102,7 +133,7 @@ pub(super) fn embed(pdf: &mut PdfDocument, doc: &Document, fonts: &FontSet) -> R
         };
         if slot.is_none() {
             let font = fonts.get(run.font);
-            let glyphs = glyphs(font.data).ok_or_else(|| {
+            let parsed = parsed(font.data).ok_or_else(|| {
                 anyhow!(
                     "font {} cannot be embedded: printpdf cannot parse it",
                     font.name
@@ -110,15 +141,15 @@ pub(super) fn embed(pdf: &mut PdfDocument, doc: &Document, fonts: &FontSet) -> R
             })?;
             *slot = Some(Face {
                 id: printpdf::FontId(String::new()),
-                glyphs,
-                used: Vec::new(),
+                font,
+                parsed,
+                used: BTreeMap::new(),
                 codes: Vec::new(),
-                shown: false,
             });
         }
         if super::text::shows(run) {
             if let Some(face) = slot {
-                face.note(&run.text);
+                face.note(run);
             }
         }
     }
@@ -129,9 +160,10 @@ pub(super) fn embed(pdf: &mut PdfDocument, doc: &Document, fonts: &FontSet) -> R
         // Same face and same glyphs (the same subset) give the same tag; the index suffix
         // keeps two faces apart even if their tags collide.
         let mut hash = Sha256::new();
-        for (gid, &c) in face.used.iter().enumerate().filter(|(_, &c)| c != UNUSED) {
-            hash.update((gid as u16).to_le_bytes());
-            hash.update(c.to_le_bytes());
+        for (gid, text) in &face.used {
+            hash.update(gid.to_le_bytes());
+            hash.update((text.len() as u32).to_le_bytes());
+            hash.update(text.as_bytes());
         }
         let digest = hash.chain_update(font.name.as_bytes()).finalize();
         let tag: String = digest
@@ -143,7 +175,7 @@ pub(super) fn embed(pdf: &mut PdfDocument, doc: &Document, fonts: &FontSet) -> R
         pdf.resources
             .fonts
             .map
-            .insert(face.id.clone(), PdfFont::new(face.glyphs.parsed.clone()));
+            .insert(face.id.clone(), PdfFont::new(face.parsed.clone()));
     }
     Ok(faces)
 }
@@ -160,7 +192,12 @@ pub(super) fn probe(faces: &Faces) -> Vec<Op> {
                 size: Pt(10.0),
             },
             Op::ShowText {
-                items: vec![TextItem::Text(face.probe_text())],
+                items: vec![TextItem::GlyphIds(
+                    face.used
+                        .iter()
+                        .map(|(&gid, text)| Codepoint::with_cid(gid, 0.0, text.clone()))
+                        .collect(),
+                )],
             },
             Op::EndTextSection,
         ]);
@@ -169,79 +206,53 @@ pub(super) fn probe(faces: &Faces) -> Vec<Op> {
 }
 
 /// Reads each face's subset codes from printpdf's encoding of the `probe`: one hex string
-/// per embedded face, in face order, one four-digit code per used glyph in glyph order.
+/// per glyph, faces in order, each face's glyphs in glyph-id order.
 pub(super) fn read_probe(faces: &mut Faces, stream: &[u8]) -> Result<()> {
     let mut strings = stream.split(|&b| b == b'<').skip(1).map(|s| {
         let end = s.iter().position(|&b| b == b'>').unwrap_or(s.len());
         &s[..end]
     });
     for face in faces.iter_mut().flatten().filter(|f| f.embedded()) {
-        let hex = strings
-            .next()
-            .ok_or_else(|| anyhow!("printpdf did not encode the glyphs of {}", face.id.0))?;
-        let glyph_count = face.used.iter().filter(|&&c| c != UNUSED).count();
-        ensure!(
-            hex.len() == glyph_count * 4,
-            "printpdf encoded {} glyphs of {} as {} hex digits",
-            glyph_count,
-            face.id.0,
-            hex.len()
-        );
-        let mut codes = vec![0u16; face.used.len()];
-        let mut digits = hex.chunks_exact(4);
-        for (gid, &c) in face.used.iter().enumerate() {
-            if c == UNUSED {
-                continue;
-            }
-            let code = digits.next().and_then(|d| {
-                std::str::from_utf8(d)
-                    .ok()
-                    .and_then(|d| u16::from_str_radix(d, 16).ok())
-            });
-            codes[gid] = code.ok_or_else(|| anyhow!("printpdf wrote a bad glyph code"))?;
+        let max = face.used.keys().next_back().copied().unwrap_or(0) as usize;
+        let mut codes = vec![0u16; max + 1];
+        for &gid in face.used.keys() {
+            let hex = strings
+                .next()
+                .ok_or_else(|| anyhow!("printpdf did not encode the glyphs of {}", face.id.0))?;
+            ensure!(
+                hex.len() == 4,
+                "printpdf encoded a glyph of {} as {} hex digits",
+                face.id.0,
+                hex.len()
+            );
+            let code = std::str::from_utf8(hex)
+                .ok()
+                .and_then(|d| u16::from_str_radix(d, 16).ok());
+            codes[gid as usize] = code.ok_or_else(|| anyhow!("printpdf wrote a bad glyph code"))?;
         }
         face.codes = codes;
     }
     Ok(())
 }
 
-/// A parsed face and its character → glyph id table. Parsing costs far more than anything
-/// else about a face, and the set's bytes live for the whole process, so each face is parsed
-/// once and shared by every document and thread.
-struct Glyphs {
-    parsed: ParsedFont,
-    /// Glyph id of each code point below `FAST_RANGE`, as printpdf looks it up.
-    fast: Vec<Option<u16>>,
-}
-
-impl Glyphs {
-    /// The glyph id printpdf uses for `c` (its own cmap lookup, so subsets match).
-    fn gid(&self, c: char) -> Option<u16> {
-        match self.fast.get(c as usize) {
-            Some(&gid) => gid,
-            None => self.parsed.lookup_glyph_index(c as u32),
-        }
-    }
-}
-
-fn glyphs(data: &'static [u8]) -> Option<&'static Glyphs> {
-    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), &'static Glyphs>>> = OnceLock::new();
+/// The face as printpdf parses it. Parsing costs far more than anything else about a face,
+/// and the set's bytes live for the whole process, so each face is parsed once and shared by
+/// every document and thread.
+fn parsed(data: &'static [u8]) -> Option<&'static ParsedFont> {
+    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), &'static ParsedFont>>> = OnceLock::new();
     let key = (data.as_ptr() as usize, data.len());
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(&glyphs) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return Some(glyphs);
+    if let Some(&parsed) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Some(parsed);
     }
     let parsed = ParsedFont::from_bytes(data, 0, &mut Vec::new())?;
-    let fast = (0..FAST_RANGE as u32)
-        .map(|c| parsed.lookup_glyph_index(c))
-        .collect();
     // Fonts are few and live as long as the process, like the bytes they are parsed from.
-    let glyphs: &'static Glyphs = Box::leak(Box::new(Glyphs { parsed, fast }));
+    let parsed: &'static ParsedFont = Box::leak(Box::new(parsed));
     Some(
         *cache
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .entry(key)
-            .or_insert(glyphs),
+            .or_insert(parsed),
     )
 }

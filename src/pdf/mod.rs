@@ -2,6 +2,7 @@
 //! knows printpdf; it decides no positions, it only converts coordinates and encodes.
 //! `write` is pure (bytes out, no clock, no file system), so equal documents give equal bytes.
 //!
+//! Text arrives shaped (glyph ids and positions, see `crate::text`); this stage only encodes it.
 //! printpdf builds the document: pages, font subsets with their widths and ToUnicode maps,
 //! link annotations, metadata. The page content streams are written here directly (`pen`,
 //! `text`, `shape`), operator for operator what printpdf writes for the equivalent `Op`s,
@@ -46,7 +47,7 @@ fn write_at(doc: &Document, fonts: &FontSet, level: u32) -> Result<Vec<u8>> {
 
 /// The printpdf document: pages with their boxes and links (no content yet), fonts and
 /// metadata; no bytes yet. The first page carries the glyph probe (see `embed`).
-fn build(doc: &Document, fonts: &FontSet) -> Result<(PdfDocument, Faces)> {
+fn build<'f>(doc: &Document, fonts: &'f FontSet) -> Result<(PdfDocument, Faces<'f>)> {
     ensure!(
         doc.width > 0.0 && doc.height > 0.0,
         "page size {}×{} pt is empty",

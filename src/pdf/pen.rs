@@ -58,6 +58,11 @@ impl Pen {
         &mut self.out
     }
 
+    /// The stream, to continue the current operation.
+    pub(super) fn current(&mut self) -> &mut Vec<u8> {
+        &mut self.out
+    }
+
     /// An operation without operands.
     pub(super) fn op(&mut self, operator: &[u8]) {
         self.start().extend_from_slice(operator);

@@ -5,7 +5,7 @@ use super::write;
 use crate::fonts::{FontId, FontSet};
 use crate::page::{
     Color, Document, Item, LinkTarget, Metadata, OutlineEntry, Page, Point, Rect, Shape, ShapeItem,
-    Stroke, TextRun, A4_HEIGHT, A4_WIDTH,
+    Stroke, A4_HEIGHT, A4_WIDTH,
 };
 use std::path::Path;
 use std::process::Command;
@@ -16,41 +16,65 @@ const CYRILLIC: &str = "Олександр Коваленко";
 const POLISH: &str = "Łukasz Wójcik, zażółć gęślą jaźń";
 const JUSTIFIED: &str =
     "Automation exposure is highest where routine tasks dominate the working week of a role";
+const CJK_MIX: &str = "Fallback: 漢 in its own face";
 const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789 .,;:!?()[]{}&%$€£@#*+-=/\\\"'<>|~^_`";
 const INK: Color = Color::rgb(0x1f, 0x29, 0x37);
 const ACCENT: Color = Color::rgb(0xd9, 0x48, 0x1c);
 
-fn run(x: f32, y: f32, font: FontId, size: f32, text: &str) -> Item {
-    Item::Text(TextRun {
-        x,
-        y,
+/// `text` shaped as the layout would, as runs whose baseline starts at (x, y).
+fn runs(x: f32, y: f32, font: FontId, size: f32, text: &str) -> Vec<Item> {
+    let fonts = FontSet::builtin();
+    let line = crate::text::line(
+        text,
         font,
         size,
-        color: INK,
-        text: text.to_string(),
-        word_gap: 0.0,
-        rotation: 0.0,
-    })
+        INK,
+        &fonts,
+        &mut crate::text::Missing::default(),
+    );
+    line.runs
+        .into_iter()
+        .map(|mut r| {
+            r.x += x;
+            r.y = y;
+            Item::Text(r)
+        })
+        .collect()
+}
+
+/// `text` as one run (it must need only one face).
+fn run(x: f32, y: f32, font: FontId, size: f32, text: &str) -> Item {
+    let mut items = runs(x, y, font, size, text);
+    assert_eq!(items.len(), 1, "{text:?} needs one face");
+    items.pop().unwrap()
+}
+
+/// `run` turned counter-clockwise by `rotation` degrees.
+fn rotated(x: f32, y: f32, size: f32, text: &str, rotation: f32) -> Item {
+    let mut item = run(x, y, FontId::REGULAR, size, text);
+    if let Item::Text(t) = &mut item {
+        t.rotation = rotation;
+    }
+    item
 }
 
 /// A line stretched to `width` the way the layout justifies: extra space after each space.
 fn justified(fonts: &FontSet, x: f32, y: f32, width: f32, text: &str) -> Item {
-    let natural = fonts.measure(FontId::REGULAR, text, 10.0);
+    let natural = crate::text::width(text, FontId::REGULAR, 10.0, fonts);
     let gap = (width - natural) / text.matches(' ').count() as f32;
     assert!(
         (0.3..6.0).contains(&gap),
         "unrealistic justification gap {gap} for {text:?}"
     );
-    Item::Text(TextRun {
-        x,
-        y,
-        font: FontId::REGULAR,
-        size: 10.0,
-        color: INK,
-        text: text.to_string(),
-        word_gap: gap,
-        rotation: 0.0,
-    })
+    let mut item = run(x, y, FontId::REGULAR, 10.0, text);
+    if let Item::Text(t) = &mut item {
+        for g in t.glyphs.iter_mut() {
+            if t.text.as_bytes()[g.cluster as usize] == b' ' {
+                g.advance += gap;
+            }
+        }
+    }
+    item
 }
 
 fn shape(shape: Shape, fill: Option<Color>, stroke: Option<Stroke>) -> Item {
@@ -155,33 +179,22 @@ fn sample(fonts: &FontSet) -> Document {
             None,
             Some(thin),
         ),
-        Item::Text(TextRun {
-            x: 40.0,
-            y: 700.0,
-            font: FontId::REGULAR,
-            size: 9.0,
-            color: INK,
-            text: "Ryzyko automatyzacji (%)".into(),
-            word_gap: 0.0,
-            rotation: 90.0,
-        }),
+        rotated(40.0, 700.0, 9.0, "Ryzyko automatyzacji (%)", 90.0),
         run(56.0, 800.0, FontId::REGULAR, 9.0, "Bottom line of page two"),
     ]);
     let mut third = Page::default();
-    third.items.extend([
-        run(56.0, 80.0, FontId::ITALIC, 12.0, "Methods and sources"),
-        // The layout would have split this run per font; the writer must cope anyway.
-        run(
-            56.0,
-            100.0,
-            FontId::REGULAR,
-            12.0,
-            "Missing glyph: 漢 stays safe",
-        ),
-        // Enough distinct glyphs that subset codes take every byte value a literal string
-        // must escape.
-        run(56.0, 120.0, FontId::REGULAR, 7.0, ALPHABET),
-    ]);
+    third
+        .items
+        .push(run(56.0, 80.0, FontId::ITALIC, 12.0, "Methods and sources"));
+    // Three runs: the Han character is set in the CJK face.
+    third
+        .items
+        .extend(runs(56.0, 100.0, FontId::REGULAR, 12.0, CJK_MIX));
+    // Enough distinct glyphs that subset codes take every byte value a literal string must
+    // escape.
+    third
+        .items
+        .push(run(56.0, 120.0, FontId::REGULAR, 7.0, ALPHABET));
     Document {
         width: A4_WIDTH,
         height: A4_HEIGHT,
@@ -234,7 +247,11 @@ fn pdf_is_valid_and_complete() {
         .filter_map(|o| o.as_dict().ok())
         .filter(|d| d.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"FontDescriptor"))
         .collect();
-    assert_eq!(descriptors.len(), 3, "regular, bold and italic are used");
+    assert_eq!(
+        descriptors.len(),
+        4,
+        "regular, bold, italic and the CJK face are used"
+    );
     assert!(
         descriptors.iter().all(|d| d.has(b"FontFile2")),
         "every font is embedded"
@@ -280,6 +297,7 @@ fn pdf_is_valid_and_complete() {
         JUSTIFIED,
         "Ryzyko automatyzacji (%)",
         "Methods and sources",
+        CJK_MIX,
         ALPHABET,
     ] {
         assert!(
@@ -300,7 +318,7 @@ fn pdf_is_valid_and_complete() {
         .skip(2)
         .map(|l| l.split_whitespace().collect())
         .collect();
-    assert_eq!(rows.len(), 3, "{listing}");
+    assert_eq!(rows.len(), 4, "{listing}");
     for row in rows {
         let n = row.len();
         assert_eq!(
@@ -375,7 +393,8 @@ fn report_sized(fonts: &FontSet) -> Document {
                 n += 7;
                 let word = WORDS[n % WORDS.len()];
                 if !line.is_empty()
-                    && fonts.measure(FontId::REGULAR, &format!("{line} {word}"), 10.0) > 483.0
+                    && crate::text::width(&format!("{line} {word}"), FontId::REGULAR, 10.0, fonts)
+                        > 483.0
                 {
                     break;
                 }
@@ -430,16 +449,8 @@ fn report_sized(fonts: &FontSet) -> Document {
                     }),
                 ));
             }
-            page.items.push(Item::Text(TextRun {
-                x: 48.0,
-                y: top + 200.0,
-                font: FontId::REGULAR,
-                size: 8.0,
-                color: INK,
-                text: "Risk score (%)".into(),
-                word_gap: 0.0,
-                rotation: 90.0,
-            }));
+            page.items
+                .push(rotated(48.0, top + 200.0, 8.0, "Risk score (%)", 90.0));
             page.items.push(shape(
                 Shape::Circle {
                     center: Point {
@@ -564,7 +575,7 @@ mod reference {
         let Some(Some(face)) = faces.get(run.font.0 as usize) else {
             return;
         };
-        if run.text.is_empty() || run.size.is_nan() || run.size <= 0.0 {
+        if run.glyphs.is_empty() || run.size.is_nan() || run.size <= 0.0 {
             return;
         }
         let size = round(run.size, 100.0);
@@ -586,19 +597,12 @@ mod reference {
             TextMatrix::Raw([cos, sin, -sin + 0.0, cos, x, y])
         };
         ops.push(Op::SetTextMatrix { matrix });
-        let offset = round(-run.word_gap * 1000.0 / size, 10.0);
-        let items = if offset == 0.0 || !run.text.contains(' ') {
-            vec![TextItem::Text(run.text.clone())]
-        } else {
-            let mut items = Vec::new();
-            for piece in run.text.split_inclusive(' ') {
-                items.push(TextItem::Text(piece.to_string()));
-                if piece.ends_with(' ') {
-                    items.push(TextItem::Offset(offset));
-                }
-            }
-            items
-        };
+        let items = vec![TextItem::GlyphIds(
+            run.glyphs
+                .iter()
+                .map(|g| printpdf::Codepoint::new(g.id, 0.0))
+                .collect(),
+        )];
         ops.push(Op::ShowText { items });
         ops.push(Op::EndTextSection);
     }
@@ -708,11 +712,34 @@ fn operations(content: &[u8]) -> Vec<(String, Vec<lopdf::Object>)> {
         }
         other => other.clone(),
     };
+    // Glyph placement (TJ offsets, rises) is ours alone: printpdf is asked for the glyphs, so
+    // text-showing operators compare as the codes they show.
+    let codes = |operands: &[lopdf::Object]| {
+        let mut bytes = Vec::new();
+        for o in operands {
+            match o {
+                lopdf::Object::String(b, _) => bytes.extend_from_slice(b),
+                lopdf::Object::Array(items) => {
+                    for i in items {
+                        if let lopdf::Object::String(b, _) = i {
+                            bytes.extend_from_slice(b);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        lopdf::Object::String(bytes, lopdf::StringFormat::Literal)
+    };
     lopdf::content::Content::decode(content)
         .expect("content stream parses")
         .operations
         .into_iter()
+        .filter(|op| !matches!(op.operator.as_str(), "Ts" | "BDC" | "EMC"))
         .map(|op| {
+            if matches!(op.operator.as_str(), "Tj" | "TJ") {
+                return ("show".to_string(), vec![codes(&op.operands)]);
+            }
             let operands = op
                 .operands
                 .iter()

@@ -1,6 +1,9 @@
-//! Text runs → one text object each, shown with the embedded subset's two-byte codes
-//! (Identity-H). Justification is drawn with TJ offsets after every space because `Tw` does
-//! not apply to two-byte codes.
+//! Shaped runs → one text object each, the glyphs shown by their subset codes (Identity-H),
+//! placed where the layout put them: where a glyph's advance differs from the face's own
+//! (kerning, justification) a TJ offset moves the pen, a mark's vertical offset is a text rise.
+//! A run whose glyphs, read through ToUnicode in drawing order, do not spell its text (right-
+//! to-left, reordered or merged clusters) is wrapped in a `/Span` with `/ActualText`, so
+//! copy-paste and `pdftotext` give the logical string.
 //!
 //! The codes are written as literal strings, two bytes per glyph, where printpdf writes hex
 //! strings, four digits per glyph: text is most of a report's content, so this takes a
@@ -9,21 +12,36 @@
 use super::embed::{Face, Faces};
 use super::num::number;
 use super::pen::{round, Pen};
-use crate::page::TextRun;
+use crate::page::{Stroke, TextRun};
+
+/// Pen drift, in thousandths of an em, below which no offset is written: the face's widths in
+/// the PDF are whole thousandths, so faces with other units per em drift by fractions; the
+/// drift is carried and corrected once it is visible.
+const DRIFT: f32 = 0.5;
+
+/// Stroke width of synthetic bold, as a share of the size.
+const EMBOLDEN: f32 = 0.03;
 
 /// Whether `draw` shows the run: the layout may hand over empty or degenerate runs.
 pub(super) fn shows(run: &TextRun) -> bool {
-    !(run.text.is_empty() || run.size.is_nan() || run.size <= 0.0)
+    !(run.glyphs.is_empty() || run.size.is_nan() || run.size <= 0.0)
 }
 
 pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
-    // embed() registered a face for every run with text, so a miss means there is nothing to
-    // draw; so does a face printpdf did not embed because none of its glyphs is shown.
+    // embed() registered a face for every run with glyphs, so a miss means there is nothing
+    // to draw; so does a face printpdf did not embed because none of its glyphs is shown.
     let Some(Some(face)) = faces.get(run.font.0 as usize) else {
         return;
     };
     if !shows(run) || !face.embedded() {
         return;
+    }
+    let actual = !spells(face, run);
+    if actual {
+        let out = pen.start();
+        out.extend_from_slice(b"/Span <</ActualText ");
+        utf16_string(out, &run.text);
+        out.extend_from_slice(b">> BDC");
     }
     let size = round(run.size, 100.0);
     pen.op(b"BT");
@@ -36,6 +54,10 @@ pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
         pen.font = Some((run.font.0, size));
     }
     pen.fill(run.color);
+    if run.embolden {
+        pen.stroke(&Stroke::solid(run.color, run.size * EMBOLDEN));
+        pen.op(b"2 Tr");
+    }
     let (x, y) = (pen.x(run.x), pen.y(run.y));
     let matrix = if run.rotation == 0.0 {
         [1.0, 0.0, 0.0, 1.0, x, y]
@@ -47,48 +69,163 @@ pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
         [cos, sin, -sin + 0.0, cos, x, y]
     };
     pen.op_numbers(&matrix, b"Tm");
-    show(pen, face, &run.text, run.word_gap, size);
+    show(pen, face, run, size);
+    if run.embolden {
+        pen.op(b"0 Tr");
+    }
     pen.op(b"ET");
+    if actual {
+        pen.op(b"EMC");
+    }
 }
 
-/// `(codes) Tj`, or when the line is justified `[(codes) offset(codes) …] TJ` with an offset
-/// after each space.
-fn show(pen: &mut Pen, face: &Face, text: &str, word_gap: f32, size: f32) {
-    // TJ numbers are thousandths of an em and move the pen left, so wider is negative.
-    let offset = round(-word_gap * 1000.0 / size, 10.0);
-    let out = pen.start();
-    out.reserve(text.len() * 2 + 16);
-    if offset == 0.0 || !text.contains(' ') {
-        codes(out, face, text);
-        out.extend_from_slice(b" Tj");
+/// Whether the glyphs' ToUnicode texts, in drawing order (reversed for right-to-left runs,
+/// as extractors read them), give the run's text.
+fn spells(face: &Face, run: &TextRun) -> bool {
+    let mut want = run.text.chars();
+    let ok = if run.rtl {
+        run.glyphs
+            .iter()
+            .rev()
+            .flat_map(|g| face.text_of(g.id).chars().rev())
+            .all(|c| want.next() == Some(c))
+    } else {
+        run.glyphs
+            .iter()
+            .flat_map(|g| face.text_of(g.id).chars())
+            .all(|c| want.next() == Some(c))
+    };
+    ok && want.next().is_none()
+}
+
+/// The glyph's width as the embedded font's /W gives it, in thousandths of an em (printpdf
+/// truncates to whole units).
+fn pdf_width(face: &Face, gid: u16) -> f32 {
+    (face.font.glyph_advance(gid) * 1000.0).trunc()
+}
+
+/// `(codes) Tj` when every glyph sits where the face's widths put it, else TJ arrays with
+/// offsets, and `Ts` around glyphs raised or lowered.
+fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) {
+    let k = 1000.0 / size;
+    let plain = run.glyphs.iter().all(|g| g.dx == 0.0 && g.dy == 0.0) && {
+        let mut drift = 0.0f32;
+        run.glyphs.iter().all(|g| {
+            drift += g.advance * k - pdf_width(face, g.id);
+            drift.abs() < DRIFT
+        })
+    };
+    if plain {
+        let out = pen.start();
+        out.reserve(run.glyphs.len() * 2 + 8);
+        out.push(b'(');
+        for g in &run.glyphs {
+            code(out, face.code(g.id));
+        }
+        out.extend_from_slice(b") Tj");
         return;
     }
-    out.push(b'[');
-    for piece in text.split_inclusive(' ') {
-        codes(out, face, piece);
-        if piece.ends_with(' ') {
-            out.push(b' ');
-            number(out, offset);
+    let mut w = TjWriter::default();
+    let mut rise = 0.0f32;
+    // Thousandths of an em the pen must still move right before the next glyph.
+    let mut due = 0.0f32;
+    for g in &run.glyphs {
+        let want_rise = round(-g.dy, 100.0);
+        if want_rise != rise {
+            w.close(pen);
+            pen.op_numbers(&[want_rise], b"Ts");
+            rise = want_rise;
         }
+        due += g.dx * k;
+        if due.abs() >= DRIFT {
+            w.offset(pen, round(-due, 10.0));
+            due = 0.0;
+        }
+        w.glyph(pen, face.code(g.id));
+        due += (g.advance - g.dx) * k - pdf_width(face, g.id);
     }
-    out.extend_from_slice(b"] TJ");
+    w.close(pen);
+    if rise != 0.0 {
+        pen.op_numbers(&[0.0], b"Ts");
+    }
 }
 
-/// The text's codes as a literal string: big-endian pairs of bytes, with the bytes that
-/// would end the string, start an escape or be read as a different line end escaped.
-fn codes(out: &mut Vec<u8>, face: &Face, text: &str) {
-    out.push(b'(');
-    for c in text.chars() {
-        for b in face.code(c).to_be_bytes() {
-            match b {
-                b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
-                b'\r' => out.extend_from_slice(b"\\r"),
-                b'\n' => out.extend_from_slice(b"\\n"),
-                _ => out.push(b),
-            }
+/// Writes `[(codes) offset (codes) …] TJ`, opening the array and strings as needed.
+#[derive(Default)]
+struct TjWriter {
+    array: bool,
+    string: bool,
+}
+
+impl TjWriter {
+    fn open(&mut self, pen: &mut Pen) {
+        if !self.array {
+            pen.start().push(b'[');
+            self.array = true;
         }
     }
-    out.push(b')');
+
+    fn glyph(&mut self, pen: &mut Pen, c: u16) {
+        self.open(pen);
+        let out = pen.current();
+        if !self.string {
+            out.push(b'(');
+            self.string = true;
+        }
+        code(out, c);
+    }
+
+    fn offset(&mut self, pen: &mut Pen, n: f32) {
+        if n == 0.0 {
+            return;
+        }
+        self.open(pen);
+        let out = pen.current();
+        if self.string {
+            out.push(b')');
+            self.string = false;
+        }
+        out.push(b' ');
+        number(out, n);
+        out.push(b' ');
+    }
+
+    fn close(&mut self, pen: &mut Pen) {
+        if !self.array {
+            return;
+        }
+        let out = pen.current();
+        if self.string {
+            out.push(b')');
+        }
+        out.extend_from_slice(b"] TJ");
+        *self = TjWriter::default();
+    }
+}
+
+/// One glyph's code in a literal string: two big-endian bytes, with the bytes that would end
+/// the string, start an escape or be read as a different line end escaped.
+fn code(out: &mut Vec<u8>, code: u16) {
+    for b in code.to_be_bytes() {
+        match b {
+            b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            _ => out.push(b),
+        }
+    }
+}
+
+/// A text string in UTF-16BE with its byte-order mark, as a hex string.
+fn utf16_string(out: &mut Vec<u8>, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.extend_from_slice(b"<FEFF");
+    for unit in text.encode_utf16() {
+        for b in unit.to_be_bytes() {
+            out.extend_from_slice(&[HEX[(b >> 4) as usize], HEX[(b & 0xF) as usize]]);
+        }
+    }
+    out.push(b'>');
 }
 
 /// A PDF name: `/` and the bytes, with delimiters and bytes outside `!`..`~` as `#xx`.

@@ -6,7 +6,7 @@ use super::markup::{Block, Tone};
 use super::text::{self, Align, Missing, TextStyle};
 use super::{tables, Env, LayoutError};
 use crate::fonts::FontId;
-use crate::page::{Color, Item, Point, Rect, Shape, ShapeItem, Stroke, TextRun};
+use crate::page::{Color, Item, Point, Rect, Shape, ShapeItem, Stroke};
 
 pub struct Flow<'e, 'a> {
     pub env: &'e Env<'a>,
@@ -314,16 +314,17 @@ impl<'e, 'a> Flow<'e, 'a> {
             );
             self.items.extend(l.placed(x + 8.0, top + 9.0));
             let (v, vsize) = text::fit_line(value, w - 16.0, FontId::BOLD, 19.0, 11.0, env.fonts);
-            self.items.push(Item::Text(TextRun {
-                x: x + 8.0,
-                y: top + 40.0,
-                font: FontId::BOLD,
-                size: vsize,
-                color: c.ink,
-                text: v,
-                word_gap: 0.0,
-                rotation: 0.0,
-            }));
+            let (value, _) = text::line_at(
+                &v,
+                x + 8.0,
+                top + 40.0,
+                FontId::BOLD,
+                vsize,
+                c.ink,
+                env.fonts,
+                self.missing,
+            );
+            self.items.extend(value);
             let sstyle = TextStyle {
                 font: FontId::REGULAR,
                 bold: FontId::BOLD,

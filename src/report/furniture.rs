@@ -3,22 +3,36 @@
 
 use super::flow::{hline, rect, Flow};
 use super::markup::Block;
-use super::text::{self, fit_line, Align, TextStyle};
+use super::text::{self, fit_line, line_at, Align, Missing, TextStyle};
 use super::{Env, LayoutError};
 use crate::fonts::FontId;
-use crate::page::{Item, LinkTarget, Rect, TextRun};
+use crate::page::{Color, Item, LinkTarget, Rect};
 
-fn run(x: f32, y: f32, font: FontId, size: f32, color: crate::page::Color, text: String) -> Item {
-    Item::Text(TextRun {
-        x,
-        y,
-        font,
-        size,
-        color,
-        text,
-        word_gap: 0.0,
-        rotation: 0.0,
-    })
+/// One line of furniture at (x, y), or ending at x when `right`; returns its width. Characters
+/// missing from every face are reported once, by the cover and body that show the same words.
+#[allow(clippy::too_many_arguments)]
+fn run(
+    items: &mut Vec<Item>,
+    env: &Env,
+    x: f32,
+    y: f32,
+    right: bool,
+    font: FontId,
+    size: f32,
+    color: Color,
+    text: &str,
+) -> f32 {
+    let mut scratch = Missing::default();
+    let (mut line, w) = line_at(text, x, y, font, size, color, env.fonts, &mut scratch);
+    if right {
+        for item in &mut line {
+            if let Item::Text(t) = item {
+                t.x -= w;
+            }
+        }
+    }
+    items.extend(line);
+    w
 }
 
 /// Header (not on the cover) and footer of page `index`.
@@ -30,16 +44,18 @@ pub fn header_footer(env: &Env, index: usize, items: &mut Vec<Item>) {
     let size = st.type_.header;
     if index > 0 {
         let y = p.margin_top - 34.0;
-        let label = &env.running.brand;
-        items.push(run(
+        let label = env.running.brand.to_uppercase();
+        let label_w = run(
+            items,
+            env,
             content.x,
             y,
+            false,
             FontId::BOLD,
             size,
             c.accent,
-            label.to_uppercase(),
-        ));
-        let label_w = env.fonts.measure(FontId::BOLD, &label.to_uppercase(), size);
+            &label,
+        );
         let room = content.w - label_w - 24.0;
         let (name, s) = fit_line(
             &env.ctx.person.full_name,
@@ -49,15 +65,17 @@ pub fn header_footer(env: &Env, index: usize, items: &mut Vec<Item>) {
             7.0,
             env.fonts,
         );
-        let w = env.fonts.measure(FontId::REGULAR, &name, s);
-        items.push(run(
-            content.right() - w,
+        run(
+            items,
+            env,
+            content.right(),
             y,
+            true,
             FontId::REGULAR,
             s,
             c.muted,
-            name,
-        ));
+            &name,
+        );
         items.push(hline(content.x, content.right(), y + 8.0, c.faint, 0.7));
     }
     let y = p.height - p.margin_bottom + 34.0;
@@ -72,17 +90,29 @@ pub fn header_footer(env: &Env, index: usize, items: &mut Vec<Item>) {
         5.5,
         env.fonts,
     );
-    items.push(run(content.x, y, FontId::REGULAR, ls, c.muted, left));
-    let page = env.running.pages[index].clone();
-    let w = env.fonts.measure(FontId::REGULAR, &page, fsize);
-    items.push(run(
-        content.right() - w,
+    run(
+        items,
+        env,
+        content.x,
         y,
+        false,
+        FontId::REGULAR,
+        ls,
+        c.muted,
+        &left,
+    );
+    let page = &env.running.pages[index];
+    run(
+        items,
+        env,
+        content.right(),
+        y,
+        true,
         FontId::REGULAR,
         fsize,
         c.muted,
         page,
-    ));
+    );
 }
 
 /// The cover: a full-width band with the kicker, title, the reader's name and job title; the
@@ -233,19 +263,29 @@ pub fn toc(flow: &mut Flow) {
             6.0,
             env.fonts,
         );
-        let tw = env.fonts.measure(FontId::REGULAR, &t, ts);
-        flow.items
-            .push(run(flow.x + 14.0, base, FontId::REGULAR, ts, c.ink, t));
-        let pn = format!("{}", page + 1);
-        let pw = env.fonts.measure(FontId::REGULAR, &pn, size);
-        flow.items.push(run(
-            flow.x + flow.width - pw,
+        let tw = run(
+            &mut flow.items,
+            env,
+            flow.x + 14.0,
             base,
+            false,
+            FontId::REGULAR,
+            ts,
+            c.ink,
+            &t,
+        );
+        let pn = format!("{}", page + 1);
+        let pw = run(
+            &mut flow.items,
+            env,
+            flow.x + flow.width,
+            base,
+            true,
             FontId::REGULAR,
             size,
             c.muted,
-            pn,
-        ));
+            &pn,
+        );
         let dots_from = flow.x + 14.0 + tw + 6.0;
         let dots_to = flow.x + flow.width - pw - 6.0;
         if dots_to > dots_from {

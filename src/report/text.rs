@@ -1,17 +1,13 @@
-//! Setting text: inline `**bold**`, line breaking on the fonts' real advances, justification,
-//! and per-character font fallback. Characters no font has become a visible replacement and are
-//! reported, so a name in an unsupported script never fails a report.
+//! Setting the report's text blocks: inline `**bold**` spans, then the shared text path
+//! (`crate::text`: shaping, fallback faces, bidi, line breaking) with the block's alignment,
+//! leading and the CSS-like line boxes the page layout expects. Characters no font has become
+//! a visible replacement and are reported, so a name in an unsupported script never fails a
+//! report.
 
-use crate::fonts::{FontId, FontSet, REPLACEMENT};
-use crate::page::{Color, Item, TextRun};
-use std::collections::BTreeSet;
+pub use crate::text::{Align, Missing};
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Align {
-    Left,
-    Justify,
-    Right,
-}
+use crate::fonts::{FontId, FontSet};
+use crate::page::{Color, Item};
 
 /// How to set a block of text.
 #[derive(Debug, Clone, Copy)]
@@ -23,24 +19,6 @@ pub struct TextStyle {
     pub color: Color,
     pub align: Align,
 }
-
-/// A piece of a word in one font.
-#[derive(Debug, Clone)]
-struct Piece {
-    text: String,
-    font: FontId,
-    width: f32,
-}
-
-#[derive(Debug, Clone, Default)]
-struct Word {
-    pieces: Vec<Piece>,
-    width: f32,
-}
-
-/// Collects what setting text had to replace, for the run's warnings.
-#[derive(Debug, Default)]
-pub struct Missing(pub BTreeSet<char>);
 
 /// The result of setting a block: positioned runs relative to (0, 0) = top-left of the block.
 #[derive(Debug, Clone, Default)]
@@ -83,83 +61,6 @@ fn spans(text: &str) -> Vec<(std::borrow::Cow<'_, str>, bool)> {
     out
 }
 
-fn words(text: &str, style: &TextStyle, fonts: &FontSet, missing: &mut Missing) -> Vec<Word> {
-    let mut words: Vec<Word> = vec![Word::default()];
-    for (span, bold) in spans(text) {
-        let span: &str = &span;
-        let preferred = if bold { style.bold } else { style.font };
-        for ch in span.chars() {
-            if ch.is_whitespace() {
-                if !words.last().is_some_and(|w| w.pieces.is_empty()) {
-                    words.push(Word::default());
-                }
-                continue;
-            }
-            let ch = fonts.substitute(preferred, ch);
-            let (font, ch) = match fonts.font_for(preferred, ch) {
-                Some(f) => (f, ch),
-                None => {
-                    missing.0.insert(ch);
-                    (
-                        if fonts.get(preferred).has(REPLACEMENT) {
-                            preferred
-                        } else {
-                            FontId::REGULAR
-                        },
-                        REPLACEMENT,
-                    )
-                }
-            };
-            let adv = fonts.get(font).advance(ch).unwrap_or(0.5) * style.size;
-            let word = words.last_mut().expect("never empty");
-            match word.pieces.last_mut() {
-                Some(p) if p.font == font => {
-                    p.text.push(ch);
-                    p.width += adv;
-                }
-                _ => word.pieces.push(Piece {
-                    text: ch.to_string(),
-                    font,
-                    width: adv,
-                }),
-            }
-            word.width += adv;
-        }
-    }
-    words.retain(|w| !w.pieces.is_empty());
-    words
-}
-
-/// Breaks a word wider than the line into chunks that fit (long URLs, ids).
-fn split_long(word: Word, max: f32, fonts: &FontSet, size: f32) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut cur = Word::default();
-    for p in word.pieces {
-        for ch in p.text.chars() {
-            let adv = fonts.get(p.font).advance(ch).unwrap_or(0.5) * size;
-            if cur.width + adv > max && !cur.pieces.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            match cur.pieces.last_mut() {
-                Some(last) if last.font == p.font => {
-                    last.text.push(ch);
-                    last.width += adv;
-                }
-                _ => cur.pieces.push(Piece {
-                    text: ch.to_string(),
-                    font: p.font,
-                    width: adv,
-                }),
-            }
-            cur.width += adv;
-        }
-    }
-    if !cur.pieces.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 /// Sets `text` into lines at most `width` wide. Heights use `size × leading` per line.
 pub fn set(
     text: &str,
@@ -168,105 +69,59 @@ pub fn set(
     fonts: &FontSet,
     missing: &mut Missing,
 ) -> SetText {
-    let space = fonts.get(style.font).advance(' ').unwrap_or(0.26) * style.size;
-    let mut lines: Vec<Vec<Word>> = vec![Vec::new()];
-    let mut line_w = 0.0;
-    for word in words(text, style, fonts, missing) {
-        let parts = if word.width > width {
-            split_long(word, width, fonts, style.size)
-        } else {
-            vec![word]
-        };
-        for w in parts {
-            let cur = lines.last_mut().expect("never empty");
-            let needed = if cur.is_empty() {
-                w.width
-            } else {
-                line_w + space + w.width
-            };
-            if needed > width + 0.001 && !cur.is_empty() {
-                lines.push(vec![w.clone()]);
-                line_w = w.width;
-            } else {
-                line_w = needed;
-                cur.push(w);
-            }
-        }
-    }
-    lines.retain(|l| !l.is_empty());
+    let spans = spans(text);
+    let spans: Vec<(&str, FontId)> = spans
+        .iter()
+        .map(|(t, bold)| (&**t, if *bold { style.bold } else { style.font }))
+        .collect();
+    let lines = crate::text::lines(
+        &spans,
+        style.size,
+        style.color,
+        width,
+        style.align,
+        fonts,
+        missing,
+    );
     let line_h = style.size * style.leading;
     let ascent = fonts.get(style.font).ascender * style.size;
     let mut out = SetText {
         height: lines.len() as f32 * line_h,
         ..SetText::default()
     };
-    let n = lines.len();
     for (i, line) in lines.into_iter().enumerate() {
-        let natural: f32 = line.iter().map(|w| w.width).sum::<f32>()
-            + space * (line.len().saturating_sub(1)) as f32;
-        out.width = out.width.max(natural);
-        let gaps = line.len().saturating_sub(1) as f32;
-        let (x, gap) = match style.align {
-            Align::Justify if i + 1 < n && gaps > 0.0 => (0.0, space + (width - natural) / gaps),
-            Align::Right => (width - natural, space),
-            _ => (0.0, space),
-        };
+        out.width = out.width.max(line.width);
         // Baselines sit so the first line's ascent starts at the block top, with half the
         // leading's extra space above, like CSS line boxes.
         let baseline = i as f32 * line_h + (line_h - style.size) / 2.0 + ascent.min(style.size);
-        emit_line(&mut out.items, line, x, baseline, gap, space, style);
+        out.items.extend(line.runs.into_iter().map(|mut r| {
+            r.y = baseline;
+            Item::Text(r)
+        }));
     }
     out
 }
 
-/// One run per stretch of same-font text; justified gaps go into `word_gap`.
-fn emit_line(
-    items: &mut Vec<Item>,
-    line: Vec<Word>,
-    mut x: f32,
-    baseline: f32,
-    gap: f32,
-    space: f32,
-    style: &TextStyle,
-) {
-    let mut run: Option<TextRun> = None;
-    for (wi, word) in line.into_iter().enumerate() {
-        if wi > 0 {
-            if let Some(r) = run.as_mut() {
-                r.text.push(' ');
-            }
-            x += gap;
-        }
-        for p in word.pieces {
-            match run.as_mut() {
-                Some(r) if r.font == p.font => r.text.push_str(&p.text),
-                _ => {
-                    if let Some(mut r) = run.take() {
-                        r.text = r.text.trim_end().to_string();
-                        items.push(Item::Text(r));
-                    }
-                    run = Some(TextRun {
-                        x,
-                        y: baseline,
-                        font: p.font,
-                        size: style.size,
-                        color: style.color,
-                        text: p.text.clone(),
-                        word_gap: (gap - space).max(0.0),
-                        rotation: 0.0,
-                    });
-                }
-            }
-            x += p.width;
-        }
-    }
-    if let Some(r) = run {
-        items.push(Item::Text(r));
-    }
+/// `text` as one line in `font` whose baseline starts at (x, y): its runs and its width.
+#[allow(clippy::too_many_arguments)]
+pub fn line_at(
+    text: &str,
+    x: f32,
+    y: f32,
+    font: FontId,
+    size: f32,
+    color: Color,
+    fonts: &FontSet,
+    missing: &mut Missing,
+) -> (Vec<Item>, f32) {
+    let line = crate::text::line(text, font, size, color, fonts, missing);
+    let width = line.width;
+    (line.placed(x, y), width)
 }
 
-/// Shrinks `text` to fit one line of `width`: first the size down to `min_size`, then an
-/// ellipsis. Returns the text to draw and its size.
+/// Shrinks `text` to fit one line of `width`: first the size down to `min_size` (in quarter
+/// points), then an ellipsis, cut between grapheme clusters. Returns the text to draw and its
+/// size.
 pub fn fit_line(
     text: &str,
     width: f32,
@@ -275,19 +130,22 @@ pub fn fit_line(
     min_size: f32,
     fonts: &FontSet,
 ) -> (String, f32) {
+    use unicode_segmentation::UnicodeSegmentation;
+    // Width grows with size exactly, so one measurement finds the size.
+    let unit = crate::text::width(text, font, 1.0, fonts);
     let mut s = size;
-    while s > min_size && fonts.measure(font, text, s) > width {
+    while s > min_size && unit * s > width {
         s = (s - 0.25).max(min_size);
     }
-    if fonts.measure(font, text, s) <= width {
+    if unit * s <= width {
         return (text.to_string(), s);
     }
-    let mut chars: Vec<char> = text.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let kept: String = chars.iter().collect();
+    let mut graphemes: Vec<&str> = text.graphemes(true).collect();
+    while !graphemes.is_empty() {
+        graphemes.pop();
+        let kept: String = graphemes.concat();
         let candidate = kept.trim_end().to_string() + "…";
-        if fonts.measure(font, &candidate, s) <= width {
+        if crate::text::width(&candidate, font, s, fonts) <= width {
             // Cut at a word boundary when that keeps most of the text: "Maria de la…" reads
             // better than "Maria de la Sant…".
             if let Some(space) = kept.trim_end().rfind(' ') {
@@ -304,7 +162,8 @@ pub fn fit_line(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::Color;
+    use crate::fonts::REPLACEMENT;
+    use crate::page::{Color, TextRun};
 
     fn style(align: Align) -> TextStyle {
         TextStyle {
@@ -335,11 +194,11 @@ mod tests {
         let first = runs(&set)[0];
         assert_eq!(first.x, 0.0);
         assert!(
-            first.word_gap > 0.0,
-            "the first of several lines is justified"
+            (first.x + first.width() - 180.0).abs() < 0.01,
+            "the first of several lines is justified to the full width"
         );
         let last = runs(&set).last().copied().unwrap();
-        assert_eq!(last.word_gap, 0.0, "the last line is ragged");
+        assert!(last.width() < 170.0, "the last line is ragged");
         assert!(missing.0.is_empty());
     }
 
@@ -348,7 +207,7 @@ mod tests {
         let fonts = FontSet::builtin();
         let mut missing = Missing::default();
         let set = set(
-            "Score **35** for 李雷",
+            "Score **35** for 李雷 ⵣⵉ",
             400.0,
             &style(Align::Left),
             &fonts,
@@ -356,7 +215,8 @@ mod tests {
         );
         let r = runs(&set);
         assert!(r.iter().any(|t| t.font == FontId::BOLD && t.text == "35"));
-        assert_eq!(missing.0.iter().collect::<String>(), "李雷");
+        assert_eq!(missing.0.iter().collect::<String>(), "ⵉⵣ");
+        assert!(r.iter().any(|t| t.text.contains("李雷")), "Han has a face");
         assert!(r.iter().any(|t| t.text.contains(REPLACEMENT)));
     }
 
@@ -365,7 +225,7 @@ mod tests {
         let fonts = FontSet::builtin();
         let name = "Maximiliana Alexandrina Konstantynopolitańczykiewiczówna-Brzęczyszczykiewicz";
         let (text, size) = fit_line(name, 150.0, FontId::BOLD, 12.0, 8.0, &fonts);
-        assert!(fonts.measure(FontId::BOLD, &text, size) <= 150.0);
+        assert!(crate::text::width(&text, FontId::BOLD, size, &fonts) <= 150.0);
         assert!(text.ends_with('…'));
         assert_eq!(size, 8.0);
     }

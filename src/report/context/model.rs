@@ -81,7 +81,7 @@ pub struct SkillRankCtx {
 /// a name or title are text, never page structure. Rust code (furniture, metadata) reads them
 /// as typed.
 fn as_text<S: serde::Serializer>(v: &str, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&crate::report::markup::escape(v))
+    s.serialize_str(&crate::text::isolate(&crate::report::markup::escape(v)))
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,263 @@
+//! The report's fonts: the faces compiled in (`builtin`, licences in `fonts/`) plus any from
+//! `--font-dir`, and the fallback order the text stage picks a face from for each run. Gives the
+//! layout real advances, glyph coverage and the faces the shaper reads; the PDF stage the bytes.
+//! Built-in faces are parsed once per process and shared read-only by every render thread.
+
+mod builtin;
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// Index into the font set. The first three are Noto Sans regular, bold and italic; the other
+/// built-in faces follow, then the `--font-dir` ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FontId(pub u16);
+
+impl FontId {
+    pub const REGULAR: FontId = FontId(0);
+    pub const BOLD: FontId = FontId(1);
+    pub const ITALIC: FontId = FontId(2);
+}
+
+/// A face's design, for choosing fallbacks: a bold run in a script with no bold face is set in
+/// its regular face and emboldened; an italic one is set upright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Regular,
+    Bold,
+    Italic,
+}
+
+/// Shown in place of a character that no font has, so the gap is visible rather than silent.
+pub const REPLACEMENT: char = '\u{FFFD}';
+
+/// Code points whose advances are tabulated up front for the Latin faces: Latin, Greek,
+/// Cyrillic (U+0000–U+052F), the text most reports are made of.
+const FAST_RANGE: usize = 0x0530;
+
+pub struct Font {
+    pub name: String,
+    pub data: &'static [u8],
+    pub style: Style,
+    face: ttf_parser::Face<'static>,
+    /// The same face as the shaper reads it.
+    shaper: rustybuzz::Face<'static>,
+    pub units_per_em: f32,
+    /// Whether the face has each code point below FAST_RANGE; empty for faces that are not
+    /// Latin.
+    fast: Vec<bool>,
+    pub ascender: f32,
+    pub descender: f32,
+    pub cap_height: f32,
+}
+
+impl Font {
+    fn parse(name: String, style: Style, data: &'static [u8], fast: bool) -> Result<Font, String> {
+        let face = ttf_parser::Face::parse(data, 0)
+            .map_err(|e| format!("{name}: not a usable TrueType/OpenType font ({e})"))?;
+        let shaper = rustybuzz::Face::from_face(face.clone());
+        let units_per_em = face.units_per_em() as f32;
+        let mut font = Font {
+            ascender: face.ascender() as f32 / units_per_em,
+            descender: face.descender() as f32 / units_per_em,
+            cap_height: face
+                .capital_height()
+                .map(|c| c as f32 / units_per_em)
+                .unwrap_or(0.71),
+            name,
+            data,
+            style,
+            face,
+            shaper,
+            units_per_em,
+            fast: Vec::new(),
+        };
+        if fast {
+            font.fast = (0..FAST_RANGE as u32)
+                .map(|c| char::from_u32(c).is_some_and(|ch| font.face.glyph_index(ch).is_some()))
+                .collect();
+        }
+        Ok(font)
+    }
+
+    /// Advance of glyph `gid` in em, as the font's metrics give it (before shaping).
+    pub fn glyph_advance(&self, gid: u16) -> f32 {
+        self.face
+            .glyph_hor_advance(ttf_parser::GlyphId(gid))
+            .unwrap_or(0) as f32
+            / self.units_per_em
+    }
+
+    /// The glyph the font's character map gives `ch`.
+    pub fn glyph(&self, ch: char) -> Option<u16> {
+        self.face.glyph_index(ch).map(|g| g.0)
+    }
+
+    pub fn has(&self, ch: char) -> bool {
+        match self.fast.get(ch as usize) {
+            Some(&has) => has,
+            None => self.face.glyph_index(ch).is_some(),
+        }
+    }
+
+    pub fn shaper(&self) -> &rustybuzz::Face<'static> {
+        &self.shaper
+    }
+}
+
+pub struct FontSet {
+    fonts: Vec<&'static Font>,
+    /// For each font, the faces to try in order when it lacks a run's characters.
+    chains: Vec<Vec<FontId>>,
+}
+
+/// The built-in faces, parsed once per process.
+fn builtin_faces() -> &'static [Font] {
+    static FACES: OnceLock<Vec<Font>> = OnceLock::new();
+    FACES.get_or_init(|| {
+        builtin::FACES
+            .iter()
+            .enumerate()
+            .map(|(i, &(name, style, data))| {
+                Font::parse(name.to_string(), style, data, i < 3).expect("built-in fonts parse")
+            })
+            .collect()
+    })
+}
+
+impl FontSet {
+    /// The built-in faces only.
+    pub fn builtin() -> FontSet {
+        FontSet::new(builtin_faces().iter().collect())
+    }
+
+    fn new(fonts: Vec<&'static Font>) -> FontSet {
+        let n = fonts.len() as u16;
+        let builtin = builtin_faces().len() as u16;
+        let chains = (0..n)
+            .map(|i| {
+                let own = fonts[i as usize].style;
+                let mut chain = vec![FontId(i)];
+                // Faces of the same style first (a bold run stays bold where the script has a
+                // bold face), then the regular faces, then the --font-dir ones in file order.
+                let same = (3..builtin).filter(|&j| fonts[j as usize].style == own);
+                let regular = (3..builtin).filter(|&j| fonts[j as usize].style == Style::Regular);
+                for j in same.chain(regular).chain(builtin..n) {
+                    if !chain.contains(&FontId(j)) {
+                        chain.push(FontId(j));
+                    }
+                }
+                if i >= 3 && !chain.contains(&FontId::REGULAR) {
+                    chain.insert(1, FontId::REGULAR);
+                }
+                chain
+            })
+            .collect();
+        FontSet { fonts, chains }
+    }
+
+    /// The built-in faces plus every `.ttf`/`.otf` in `dir` as fallbacks, in file-name order.
+    pub fn with_fallback_dir(dir: &Path) -> Result<FontSet, String> {
+        let mut fonts: Vec<&'static Font> = builtin_faces().iter().collect();
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read font directory {}: {e}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("ttf") || x.eq_ignore_ascii_case("otf"))
+            })
+            .collect();
+        paths.sort();
+        for p in paths {
+            let bytes =
+                std::fs::read(&p).map_err(|e| format!("cannot read font {}: {e}", p.display()))?;
+            // Fonts live for the whole process; leaking gives the parsed face a 'static borrow.
+            let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+            let name = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let font = Font::parse(name, Style::Regular, data, false)?;
+            fonts.push(Box::leak(Box::new(font)));
+        }
+        Ok(FontSet::new(fonts))
+    }
+
+    pub fn get(&self, id: FontId) -> &Font {
+        self.fonts[id.0 as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.fonts.len()
+    }
+
+    /// The faces to set text in when `preferred` lacks some of it, `preferred` first.
+    pub fn chain(&self, preferred: FontId) -> &[FontId] {
+        &self.chains[preferred.0 as usize]
+    }
+
+    /// The first face of `preferred`'s chain that has `ch`.
+    pub fn font_for(&self, preferred: FontId, ch: char) -> Option<FontId> {
+        self.chain(preferred)
+            .iter()
+            .copied()
+            .find(|&f| self.get(f).has(ch))
+    }
+
+    /// Whether text asked for in `preferred` but set in `chosen` needs drawing heavier: a bold
+    /// run in a script whose only face is regular.
+    pub fn embolden(&self, preferred: FontId, chosen: FontId) -> bool {
+        self.get(preferred).style == Style::Bold && self.get(chosen).style != Style::Bold
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_fonts_cover_the_scripts_of_our_readers() {
+        let set = FontSet::builtin();
+        for name in [
+            "Łukasz Wójcik",
+            "Nguyễn Thị Hồng Nhung",
+            "Γιώργος Παπαδόπουλος",
+            "Олександр Коваленко",
+            "Siobhán Ó Súilleabháin",
+        ] {
+            for ch in name.chars() {
+                assert!(set.get(FontId::REGULAR).has(ch), "regular lacks {ch:?}");
+                assert!(set.get(FontId::BOLD).has(ch), "bold lacks {ch:?}");
+            }
+        }
+        assert!(!set.get(FontId::REGULAR).has('漢'));
+        let cjk = set
+            .font_for(FontId::REGULAR, '漢')
+            .expect("a CJK face is built in");
+        assert_eq!(set.get(cjk).name, "WenQuanYiMicroHei");
+        assert!(
+            set.get(FontId::REGULAR).has('\u{2212}'),
+            "a real minus sign"
+        );
+    }
+
+    #[test]
+    fn bold_falls_back_to_bold_faces_then_regular_ones_emboldened() {
+        let set = FontSet::builtin();
+        let arabic = set.font_for(FontId::BOLD, 'م').unwrap();
+        assert_eq!(set.get(arabic).name, "NotoSansArabic-Bold");
+        assert!(!set.embolden(FontId::BOLD, arabic));
+        let han = set.font_for(FontId::BOLD, '漢').unwrap();
+        assert!(
+            set.embolden(FontId::BOLD, han),
+            "no bold CJK face: emboldened"
+        );
+        let hebrew = set.font_for(FontId::ITALIC, 'ש').unwrap();
+        assert_eq!(
+            set.get(hebrew).name,
+            "NotoSansHebrew-Regular",
+            "set upright"
+        );
+        assert!(!set.embolden(FontId::ITALIC, hebrew));
+    }
+}

@@ -1,0 +1,351 @@
+//! From styled text to shaped pieces: whitespace collapsed, NFC, characters no face has
+//! replaced (and reported), bidi levels (UAX #9), script runs, one face per run (not per
+//! character), line-break opportunities (UAX #14), then each piece shaped.
+
+use super::shape::{shape, UnitGlyph};
+use super::Missing;
+use crate::fonts::{FontId, FontSet, REPLACEMENT};
+use crate::page::Glyph;
+use std::ops::Range;
+use unicode_bidi::BidiInfo;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+use unicode_script::{Script, UnicodeScript};
+
+/// A shaped stretch that is never broken: one face, one bidi level, one script, no line-break
+/// opportunity inside.
+#[derive(Debug, Clone)]
+pub(super) struct Piece {
+    /// Bytes of the paragraph's text.
+    pub range: Range<usize>,
+    pub font: FontId,
+    pub embolden: bool,
+    pub level: u8,
+    /// A space between words: where justification widens a line, and dropped at a line's end.
+    pub space: bool,
+    /// A line may end after this piece.
+    pub break_after: bool,
+    /// In visual order; clusters relative to `range.start`.
+    pub glyphs: Vec<Glyph>,
+    pub width: f32,
+    script: Script,
+}
+
+/// Text set in one size: the characters (logical order) and their shaped pieces.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Paragraph {
+    pub text: String,
+    pub pieces: Vec<Piece>,
+    pub size: f32,
+}
+
+/// Bidi formatting characters the copy uses to isolate the reader's words; they order text
+/// and are never drawn. Input validation keeps them out of what readers type.
+pub(super) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that shape as nothing and so are never "missing" from a face (joiners,
+/// variation selectors): the shaper uses or hides them.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// Whether any character may be right-to-left (or is a bidi control): otherwise every level
+/// is 0 and the bidi algorithm can be skipped, as it is for almost all of a report.
+fn needs_bidi(text: &str) -> bool {
+    text.chars().any(|c| {
+        let c = c as u32;
+        (0x0590..=0x08FF).contains(&c)
+            || (0xFB1D..=0xFDFF).contains(&c)
+            || (0xFE70..=0xFEFF).contains(&c)
+            || (0x10800..=0x10FFF).contains(&c)
+            || (0x1E800..=0x1EFFF).contains(&c)
+            || (0x200E..=0x200F).contains(&c)
+            || (0x202A..=0x202E).contains(&c)
+            || (0x2066..=0x2069).contains(&c)
+    })
+}
+
+/// One span of the input in its preferred face.
+pub(super) struct Span<'a> {
+    pub text: &'a str,
+    pub font: FontId,
+}
+
+impl Paragraph {
+    /// Builds and shapes `spans` at `size`; whitespace runs become one space, leading and
+    /// trailing whitespace goes.
+    pub fn new(spans: &[Span<'_>], size: f32, fonts: &FontSet, missing: &mut Missing) -> Paragraph {
+        let (text, preferred) = collect(spans, fonts, missing);
+        let levels = if needs_bidi(&text) {
+            let info = BidiInfo::new(&text, Some(unicode_bidi::Level::ltr()));
+            info.levels.iter().map(|l| l.number()).collect()
+        } else {
+            Vec::new()
+        };
+        let level_at = |i: usize| levels.get(i).copied().unwrap_or(0);
+        let breaks = break_positions(&text);
+        let mut pieces = Vec::new();
+        for item in items(&text, &preferred, &level_at, fonts) {
+            split_and_shape(&text, item, &breaks, size, fonts, &mut pieces);
+        }
+        Paragraph { text, pieces, size }
+    }
+
+    /// Re-shapes one piece as several, one per grapheme cluster, for a word wider than a line.
+    pub fn graphemes(&self, piece: &Piece, fonts: &FontSet) -> Vec<Piece> {
+        use unicode_segmentation::UnicodeSegmentation;
+        let base = piece.range.start;
+        let text = &self.text[piece.range.clone()];
+        let mut out: Vec<Piece> = text
+            .grapheme_indices(true)
+            .map(|(i, g)| {
+                let mut p = shaped(
+                    &self.text,
+                    base + i..base + i + g.len(),
+                    piece.font,
+                    piece.embolden,
+                    piece.level,
+                    piece.script,
+                    self.size,
+                    fonts,
+                );
+                p.break_after = true;
+                p
+            })
+            .collect();
+        if let Some(last) = out.last_mut() {
+            last.break_after = piece.break_after;
+        }
+        out
+    }
+}
+
+/// The paragraph's text and, per byte, the face asked for. Collapses whitespace, normalises
+/// to NFC, and replaces characters no face in the chain has with `REPLACEMENT`.
+fn collect(spans: &[Span<'_>], fonts: &FontSet, missing: &mut Missing) -> (String, Vec<FontId>) {
+    let mut text = String::new();
+    let mut preferred: Vec<FontId> = Vec::new();
+    let mut pending_space: Option<FontId> = None;
+    for span in spans {
+        let nfc;
+        let s: &str = if is_nfc_quick(span.text.chars()) == IsNormalized::Yes {
+            span.text
+        } else {
+            nfc = span.text.nfc().collect::<String>();
+            &nfc
+        };
+        for c in s.chars() {
+            if c.is_whitespace() {
+                if !text.is_empty() && pending_space.is_none() {
+                    pending_space = Some(span.font);
+                }
+                continue;
+            }
+            if let Some(f) = pending_space.take() {
+                text.push(' ');
+                preferred.push(f);
+            }
+            let c = if c.is_ascii()
+                || is_bidi_control(c)
+                || is_invisible(c)
+                || fonts.font_for(span.font, c).is_some()
+            {
+                c
+            } else {
+                missing.0.insert(c);
+                REPLACEMENT
+            };
+            text.push(c);
+            preferred.extend(std::iter::repeat_n(span.font, c.len_utf8()));
+        }
+    }
+    (text, preferred)
+}
+
+/// Byte offsets at which a line may end (UAX #14), excluding the paragraph's end.
+fn break_positions(text: &str) -> Vec<usize> {
+    unicode_linebreak::linebreaks(text)
+        .map(|(i, _)| i)
+        .filter(|&i| i < text.len())
+        .collect()
+}
+
+/// A run of text in one face, level and script, not yet split at break opportunities.
+struct Item {
+    range: Range<usize>,
+    font: FontId,
+    embolden: bool,
+    level: u8,
+    script: Script,
+}
+
+/// Splits the text into items: a new one wherever the preferred face, the bidi level or the
+/// script changes (spaces, digits and punctuation join the run around them), then gives each
+/// the first face of its chain that has all its characters.
+fn items(
+    text: &str,
+    preferred: &[FontId],
+    level_at: &dyn Fn(usize) -> u8,
+    fonts: &FontSet,
+) -> Vec<Item> {
+    // (range, preferred face, level, script) before faces are chosen.
+    let mut raw: Vec<(Range<usize>, FontId, u8, Script)> = Vec::new();
+    for (i, c) in text.char_indices() {
+        if is_bidi_control(c) {
+            continue;
+        }
+        let (pf, level) = (preferred[i], level_at(i));
+        let sc = match c.script() {
+            Script::Common | Script::Inherited | Script::Unknown => None,
+            s => Some(s),
+        };
+        match raw.last_mut() {
+            Some((r, f, l, s))
+                if r.end == i
+                    && *f == pf
+                    && *l == level
+                    && (sc.is_none() || *s == Script::Common || sc == Some(*s)) =>
+            {
+                r.end = i + c.len_utf8();
+                if *s == Script::Common {
+                    if let Some(sc) = sc {
+                        *s = sc;
+                    }
+                }
+            }
+            _ => raw.push((i..i + c.len_utf8(), pf, level, sc.unwrap_or(Script::Common))),
+        }
+    }
+    let mut out = Vec::new();
+    for (range, pf, level, script) in raw {
+        let s = &text[range.clone()];
+        let visible = |c: &char| !is_invisible(*c);
+        let whole = fonts
+            .chain(pf)
+            .iter()
+            .copied()
+            .find(|&f| s.chars().filter(visible).all(|c| fonts.get(f).has(c)));
+        match whole {
+            Some(font) => out.push(Item {
+                range,
+                font,
+                embolden: fonts.embolden(pf, font),
+                level,
+                script,
+            }),
+            // No one face has it all (a name mixing scripts the faces split): a face per
+            // stretch of characters, punctuation staying with the stretch before it.
+            None => {
+                let mut cur: Option<Item> = None;
+                for (i, c) in s.char_indices() {
+                    let at = range.start + i;
+                    let keep = cur.as_ref().is_some_and(|it| {
+                        !visible(&c)
+                            || (fonts.get(it.font).has(c)
+                                && (c.script() == Script::Common
+                                    || fonts.font_for(pf, c) == Some(it.font)))
+                    });
+                    if keep {
+                        if let Some(it) = cur.as_mut() {
+                            it.range.end = at + c.len_utf8();
+                        }
+                        continue;
+                    }
+                    let font = fonts.font_for(pf, c).unwrap_or(FontId::REGULAR);
+                    out.extend(cur.take());
+                    cur = Some(Item {
+                        range: at..at + c.len_utf8(),
+                        font,
+                        embolden: fonts.embolden(pf, font),
+                        level,
+                        script,
+                    });
+                }
+                out.extend(cur);
+            }
+        }
+    }
+    out
+}
+
+/// Cuts an item at spaces and break opportunities and shapes each piece.
+fn split_and_shape(
+    text: &str,
+    item: Item,
+    breaks: &[usize],
+    size: f32,
+    fonts: &FontSet,
+    pieces: &mut Vec<Piece>,
+) {
+    let bytes = text.as_bytes();
+    // Where the item is cut: at each space (a piece of its own) and break opportunity.
+    let mut cuts = vec![item.range.start];
+    for (i, c) in text[item.range.clone()].char_indices() {
+        let at = item.range.start + i;
+        if c == ' ' {
+            cuts.extend([at, at + 1]);
+        } else if breaks.binary_search(&at).is_ok() {
+            cuts.push(at);
+        }
+    }
+    cuts.push(item.range.end);
+    cuts.dedup();
+    for w in cuts.windows(2) {
+        let (start, end) = (w[0], w[1]);
+        if end <= start {
+            continue;
+        }
+        let mut p = shaped(
+            text,
+            start..end,
+            item.font,
+            item.embolden,
+            item.level,
+            item.script,
+            size,
+            fonts,
+        );
+        p.space = end - start == 1 && bytes[start] == b' ';
+        p.break_after = end == text.len() || breaks.binary_search(&end).is_ok();
+        pieces.push(p);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn shaped(
+    text: &str,
+    range: Range<usize>,
+    font: FontId,
+    embolden: bool,
+    level: u8,
+    script: Script,
+    size: f32,
+    fonts: &FontSet,
+) -> Piece {
+    let face = fonts.get(font);
+    let scale = size / face.units_per_em;
+    let units = shape(face, level % 2 == 1, script, &text[range.clone()]);
+    let glyphs: Vec<Glyph> = units
+        .iter()
+        .map(|g: &UnitGlyph| Glyph {
+            id: g.id,
+            advance: g.advance as f32 * scale,
+            dx: g.dx as f32 * scale,
+            // Font units grow upwards, the page's y downwards.
+            dy: -(g.dy as f32) * scale,
+            cluster: g.cluster,
+        })
+        .collect();
+    Piece {
+        width: glyphs.iter().map(|g| g.advance).sum(),
+        range,
+        font,
+        embolden,
+        level,
+        space: false,
+        break_after: false,
+        glyphs,
+        script,
+    }
+}

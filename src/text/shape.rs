@@ -1,0 +1,111 @@
+//! Shaping one piece of text (one face, one direction, one script) with rustybuzz. Results are
+//! kept per thread in font units, keyed by face, direction, script and text: a night's reports
+//! share most of their words, and a shape plan costs far more to build than to use.
+
+use crate::fonts::Font;
+use rustybuzz::{Direction, ShapePlan, UnicodeBuffer};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use unicode_script::Script;
+
+/// A glyph as the shaper gives it, in font units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct UnitGlyph {
+    pub id: u16,
+    pub advance: i32,
+    pub dx: i32,
+    pub dy: i32,
+    /// Byte offset of its cluster in the shaped text.
+    pub cluster: u32,
+}
+
+/// Words cached per thread before the cache starts again: enough for every word of every
+/// template and a night's names, small enough (a few MiB) not to matter.
+const CACHE_LIMIT: usize = 60_000;
+
+type Key = (usize, bool, Script, Box<str>);
+
+#[derive(Default)]
+struct Cache {
+    words: HashMap<Key, Rc<[UnitGlyph]>>,
+    plans: HashMap<(usize, bool, Script), Rc<ShapePlan>>,
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+/// Shapes `text` in `font`: the glyphs in visual order (left to right, so reversed for
+/// right-to-left text), clusters as byte offsets into `text`.
+pub(super) fn shape(font: &Font, rtl: bool, script: Script, text: &str) -> Rc<[UnitGlyph]> {
+    // The face's bytes identify it across font sets (a --font-dir set renumbers nothing built
+    // in, but its own faces get ids another set may give other faces).
+    let face_key = font.data.as_ptr() as usize;
+    CACHE.with_borrow_mut(|cache| {
+        if let Some(g) = cache.words.get(&(face_key, rtl, script, Box::from(text))) {
+            return g.clone();
+        }
+        let plan = cache
+            .plans
+            .entry((face_key, rtl, script))
+            .or_insert_with(|| Rc::new(plan(font, rtl, script)))
+            .clone();
+        let glyphs = run(font, &plan, rtl, script, text);
+        if cache.words.len() >= CACHE_LIMIT {
+            cache.words.clear();
+        }
+        cache
+            .words
+            .insert((face_key, rtl, script, Box::from(text)), glyphs.clone());
+        glyphs
+    })
+}
+
+fn direction(rtl: bool) -> Direction {
+    if rtl {
+        Direction::RightToLeft
+    } else {
+        Direction::LeftToRight
+    }
+}
+
+fn hb_script(script: Script) -> Option<rustybuzz::Script> {
+    let tag = script.short_name().as_bytes();
+    let tag: [u8; 4] = tag.try_into().ok()?;
+    rustybuzz::Script::from_iso15924_tag(rustybuzz::ttf_parser::Tag::from_bytes(&tag))
+}
+
+fn plan(font: &Font, rtl: bool, script: Script) -> ShapePlan {
+    ShapePlan::new(font.shaper(), direction(rtl), hb_script(script), None, &[])
+}
+
+fn run(font: &Font, plan: &ShapePlan, rtl: bool, script: Script, text: &str) -> Rc<[UnitGlyph]> {
+    let mut buffer = UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.set_direction(direction(rtl));
+    if let Some(s) = hb_script(script) {
+        buffer.set_script(s);
+    }
+    // Joiners (Persian ZWNJ, Indic ZWJ) get the face's own invisible glyph when it has one, so
+    // each glyph still stands for its own character in the PDF's ToUnicode map; hidden, they
+    // would borrow the space glyph and spell a space.
+    let joiners = text
+        .chars()
+        .filter(|c| matches!(c, '\u{200C}' | '\u{200D}'));
+    if joiners.clone().next().is_some() && joiners.into_iter().all(|c| font.has(c)) {
+        buffer.set_flags(rustybuzz::BufferFlags::PRESERVE_DEFAULT_IGNORABLES);
+    }
+    let out = rustybuzz::shape_with_plan(font.shaper(), plan, buffer);
+    out.glyph_infos()
+        .iter()
+        .zip(out.glyph_positions())
+        .map(|(info, pos)| UnitGlyph {
+            id: info.glyph_id as u16,
+            advance: pos.x_advance,
+            dx: pos.x_offset,
+            dy: pos.y_offset,
+            cluster: info.cluster,
+        })
+        .collect()
+}

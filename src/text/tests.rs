@@ -1,0 +1,269 @@
+use super::*;
+use crate::page::TextRun;
+use std::process::Command;
+use unicode_segmentation::UnicodeSegmentation;
+
+const INK: Color = Color::rgb(0, 0, 0);
+
+fn one_line(text: &str, font: FontId) -> Line {
+    let fonts = FontSet::builtin();
+    let mut missing = Missing::default();
+    let line = line(text, font, 10.0, INK, &fonts, &mut missing);
+    assert!(missing.0.is_empty(), "{text:?} lacks {:?}", missing.0);
+    line
+}
+
+/// `hb-shape`'s glyph ids and advances (font units) for `text` in the built-in face `file`.
+fn hb_shape(file: &str, text: &str) -> Vec<(u16, i32)> {
+    let path = format!("{}/fonts/{file}", env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new("hb-shape")
+        .args(["--no-glyph-names", "--no-clusters", &path, text])
+        .output()
+        .expect("hb-shape runs (Debian: libharfbuzz-bin)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = String::from_utf8(out.stdout).unwrap();
+    s.trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .split('|')
+        .map(|g| {
+            // "gid+advance" or "gid@x,y+advance"
+            let (gid, rest) = g.split_once(['@', '+']).unwrap();
+            let adv = rest.rsplit('+').next().unwrap();
+            (gid.parse().unwrap(), adv.parse().unwrap())
+        })
+        .collect()
+}
+
+fn glyphs_in_units(line: &Line, fonts: &FontSet) -> Vec<(u16, i32)> {
+    line.runs
+        .iter()
+        .flat_map(|r| {
+            let upem = fonts.get(r.font).units_per_em;
+            r.glyphs
+                .iter()
+                .map(move |g| (g.id, (g.advance / r.size * upem).round() as i32))
+        })
+        .collect()
+}
+
+#[test]
+fn arabic_and_devanagari_shape_as_harfbuzz_does() {
+    let fonts = FontSet::builtin();
+    for text in [
+        "محمد عبد الله",
+        "مهرداد نیک‌نام",
+        "अनन्या शर्मा",
+        "क्षत्रिय प्रियंका",
+    ] {
+        let line = one_line(text, FontId::REGULAR);
+        let face = line.runs[0].font;
+        assert!(line.runs.iter().all(|r| r.font == face), "one face: {text}");
+        // Noto Sans itself has Devanagari; Arabic comes from Noto Sans Arabic.
+        let file = format!("{}.ttf", fonts.get(face).name);
+        let ours = glyphs_in_units(&line, &fonts);
+        let theirs = hb_shape(&file, text);
+        // hb-shape hides the joiner (a zero-width space glyph); the layout keeps the face's
+        // own invisible joiner glyph so ToUnicode stays exact. Both draw nothing there.
+        let visible = |g: &&(u16, i32)| g.1 != 0 || !text.contains('\u{200C}');
+        let ours: Vec<_> = ours.iter().filter(visible).collect();
+        let theirs: Vec<_> = theirs.iter().filter(visible).collect();
+        assert_eq!(ours, theirs, "{text}");
+    }
+}
+
+#[test]
+fn latin_gains_kerning_and_ligatures() {
+    let fonts = FontSet::builtin();
+    let kerned = one_line("AVATAR", FontId::REGULAR);
+    let unkerned: f32 = "AVATAR"
+        .chars()
+        .map(|c| {
+            let f = fonts.get(FontId::REGULAR);
+            f.glyph_advance(f.glyph(c).unwrap()) * 10.0
+        })
+        .sum();
+    assert!(
+        kerned.width < unkerned - 1.0,
+        "{} vs {unkerned}",
+        kerned.width
+    );
+    let office = one_line("office", FontId::REGULAR);
+    assert!(office.runs[0].glyphs.len() < 6, "ffi is one ligature glyph");
+    assert_eq!(office.runs[0].text, "office");
+}
+
+#[test]
+fn a_right_to_left_name_keeps_its_place_in_an_english_sentence() {
+    let sentence = format!("Prepared for {}, Lead Analyst", isolate("محمد عبد الله"));
+    let line = one_line(&sentence, FontId::REGULAR);
+    let texts: Vec<(&str, bool)> = line.runs.iter().map(|r| (r.text.as_str(), r.rtl)).collect();
+    assert_eq!(
+        texts,
+        [
+            ("Prepared for ", false),
+            ("محمد عبد الله", true),
+            (", Lead Analyst", false)
+        ]
+    );
+    // Drawn left to right in that order, the Arabic glyphs reversed (visual order).
+    let xs: Vec<f32> = line.runs.iter().map(|r| r.x).collect();
+    assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+    let arabic = &line.runs[1];
+    let clusters: Vec<u32> = arabic.glyphs.iter().map(|g| g.cluster).collect();
+    assert!(clusters.first() > clusters.last(), "{clusters:?}");
+}
+
+#[test]
+fn hebrew_alone_reads_right_to_left() {
+    let line = one_line("דוד כהן", FontId::BOLD);
+    assert_eq!(line.runs.len(), 1);
+    let run = &line.runs[0];
+    assert!(run.rtl);
+    assert_eq!(run.text, "דוד כהן");
+    // The last letter (final nun) is drawn first, at the left.
+    let first = run.glyphs[0].cluster as usize;
+    assert_eq!(&run.text[first..], "ן");
+}
+
+fn set(text: &str, width: f32) -> Vec<Line> {
+    let fonts = FontSet::builtin();
+    let mut missing = Missing::default();
+    let lines = lines(
+        &[(text, FontId::REGULAR)],
+        10.0,
+        INK,
+        width,
+        Align::Left,
+        &fonts,
+        &mut missing,
+    );
+    assert!(missing.0.is_empty());
+    lines
+}
+
+fn line_text(l: &Line) -> String {
+    l.runs.iter().map(|r| r.text.as_str()).collect()
+}
+
+#[test]
+fn chinese_breaks_between_ideographs_and_nothing_is_lost() {
+    let text = "人工智能正在改变软件开发者的日常工作方式，这份报告说明了哪些任务最先受到影响。";
+    let lines = set(text, 80.0);
+    assert!(lines.len() >= 4, "{} lines", lines.len());
+    for l in &lines {
+        assert!(l.width <= 80.0 + 0.01, "{}", l.width);
+    }
+    let joined: String = lines.iter().map(line_text).collect();
+    assert_eq!(joined, text);
+    // UAX #14: no line starts with the closing punctuation.
+    assert!(lines
+        .iter()
+        .all(|l| !line_text(l).starts_with(['，', '。'])));
+}
+
+#[test]
+fn a_word_wider_than_the_line_breaks_between_grapheme_clusters_only() {
+    let word = "सॉफ्टवेयरइंजीनियरिंगप्रबंधक";
+    let lines = set(word, 40.0);
+    assert!(lines.len() >= 2);
+    let graphemes: Vec<&str> = word.graphemes(true).collect();
+    let mut at = 0;
+    for l in &lines {
+        let t = line_text(l);
+        // Each line is a whole number of the word's grapheme clusters.
+        let mut n = 0;
+        let mut built = String::new();
+        while built.len() < t.len() {
+            built.push_str(graphemes[at + n]);
+            n += 1;
+        }
+        assert_eq!(built, t);
+        at += n;
+    }
+    assert_eq!(at, graphemes.len());
+}
+
+#[test]
+fn decomposed_and_composed_names_set_the_same() {
+    let nfd = "Nguye\u{302}\u{303}n Thi\u{323} Ho\u{302}\u{300}ng";
+    let nfc = "Nguyễn Thị Hồng";
+    let (a, b) = (
+        one_line(nfd, FontId::REGULAR),
+        one_line(nfc, FontId::REGULAR),
+    );
+    let ids = |l: &Line| -> Vec<u16> {
+        l.runs
+            .iter()
+            .flat_map(|r| r.glyphs.iter().map(|g| g.id))
+            .collect()
+    };
+    assert_eq!(ids(&a), ids(&b));
+    assert_eq!(line_text(&a), nfc);
+}
+
+#[test]
+fn every_script_of_the_issue_has_a_face() {
+    let fonts = FontSet::builtin();
+    for name in [
+        "محمد عبد الله",
+        "مهرداد نیک‌نام",
+        "דוד כהן",
+        "अनन्या शर्मा",
+        "সৌমিত্র চট্টোপাধ্যায়",
+        "கார்த்திக் சுப்ரமணியம்",
+        "สมชาย ใจดี",
+        "王小明",
+        "陳志明",
+        "山田 はなこ",
+        "김민준",
+        "አበበ ቢቂላ",
+        "ნინო ბერიძე",
+        "Արամ Խաչատրյան",
+        "Kevin 陈",
+        "Nguyễn Thị Hồng",
+        "ਗੁਰਪ੍ਰੀਤ ਸਿੰਘ",
+        "ಕನ್ನಡ",
+        "සිංහල",
+        "ខ្មែរ",
+        "မြန်မာ",
+    ] {
+        for font in [FontId::REGULAR, FontId::BOLD, FontId::ITALIC] {
+            let mut missing = Missing::default();
+            let l = line(name, font, 12.0, INK, &fonts, &mut missing);
+            assert!(missing.0.is_empty(), "{name}: {:?}", missing.0);
+            assert_eq!(line_text_logical(&l), name.replace('\u{200C}', "\u{200C}"));
+            let notdef = l.runs.iter().flat_map(|r| &r.glyphs).any(|g| g.id == 0);
+            assert!(!notdef, "{name} draws a .notdef glyph");
+        }
+    }
+}
+
+/// The runs' texts in reading order (runs are in visual order).
+fn line_text_logical(l: &Line) -> String {
+    let mut runs: Vec<&TextRun> = l.runs.iter().collect();
+    if runs.iter().all(|r| r.rtl) {
+        runs.reverse();
+    }
+    runs.iter().map(|r| r.text.as_str()).collect()
+}
+
+#[test]
+fn characters_no_face_has_are_replaced_and_reported() {
+    let fonts = FontSet::builtin();
+    let mut missing = Missing::default();
+    let l = line(
+        "Tifinagh ⵣ",
+        FontId::REGULAR,
+        10.0,
+        INK,
+        &fonts,
+        &mut missing,
+    );
+    assert_eq!(missing.0.iter().collect::<String>(), "ⵣ");
+    assert!(line_text(&l).ends_with(crate::fonts::REPLACEMENT));
+}
