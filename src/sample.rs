@@ -58,6 +58,8 @@ struct Group {
     surnames: Vec<String>,
     #[serde(default)]
     family_first: bool,
+    #[serde(default)]
+    joined: bool,
     double: Option<Double>,
     weight: u32,
 }
@@ -298,23 +300,34 @@ impl<'c> Generator<'c> {
         &groups()[0]
     }
 
-    /// Full name, the given-name part and the family-name part.
+    /// Full name, and the given-name and family-name parts as the person spells them in Latin
+    /// letters (for the email address).
     fn name(&mut self, g: &'static Group) -> (String, String, String) {
         let female = self.rng.gen_bool(0.5);
-        let mut given = self.pick(if female { &g.female } else { &g.male }).clone();
-        let form = |entry: &str| -> String {
-            match entry.split_once('|') {
-                Some((m, f)) => if female { f } else { m }.to_string(),
-                None => entry.to_string(),
-            }
+        let names: &'static [String] = if female { &g.female } else { &g.male };
+        let (mut given, mut given_latin) = written(self.pick::<String>(names));
+        let form = |entry: &str| -> (String, String) {
+            let entry = match entry.split_once('|') {
+                Some((m, f)) => {
+                    if female {
+                        f
+                    } else {
+                        m
+                    }
+                }
+                None => entry,
+            };
+            written(entry)
         };
         let first = self.pick(&g.surnames);
-        let mut family = form(first);
+        let (mut family, mut family_latin) = form(first);
         if let Some(d) = &g.double {
             if self.rng.gen_bool(d.probability) {
                 let second = self.pick(&g.surnames);
                 if second != first {
-                    family = format!("{family}{}{}", d.separator, form(second));
+                    let (s, s_latin) = form(second);
+                    family = format!("{family}{}{s}", d.separator);
+                    family_latin = format!("{family_latin}{}{s_latin}", d.separator);
                 }
             }
         }
@@ -322,13 +335,15 @@ impl<'c> Generator<'c> {
         if std::ptr::eq(g, &groups()[0]) && self.rng.gen_bool(0.1) {
             let initial = (b'A' + self.rng.gen_range(0..26u8)) as char;
             given = format!("{given} {initial}.");
+            given_latin.clone_from(&given);
         }
+        let space = if g.joined { "" } else { " " };
         let full = if g.family_first {
-            format!("{family} {given}")
+            format!("{family}{space}{given}")
         } else {
-            format!("{given} {family}")
+            format!("{given}{space}{family}")
         };
-        (full, given, family)
+        (full, given_latin, family_latin)
     }
 
     fn country(&mut self, g: &'static Group) -> Option<(&'static str, &'static str)> {
@@ -634,6 +649,15 @@ fn split_100(weights: &[f64], unit: u32) -> Vec<u32> {
     shares.into_iter().map(|s| s * unit).collect()
 }
 
+/// A names.toml entry `name` or `name=latin`: the name as written, and as the person spells it
+/// in Latin letters (the name itself when not given, transliterated later by `ascii_words`).
+fn written(entry: &str) -> (String, String) {
+    match entry.split_once('=') {
+        Some((name, latin)) => (name.to_string(), latin.to_string()),
+        None => (entry.to_string(), entry.to_string()),
+    }
+}
+
 /// Title-cases an alias, keeping the usual spelling of acronyms ("api developer" → "API Developer").
 fn title_case(alias: &str) -> String {
     alias
@@ -675,8 +699,10 @@ fn ascii_words(name: &str) -> Vec<String> {
                     .filter(char::is_ascii_alphanumeric)
                     .map(|c| c.to_ascii_lowercase()),
             );
-        } else if c == '\'' || c == '\u{2019}' || ('\u{300}'..='\u{36f}').contains(&c) {
-            // joined: an apostrophe, or a combining accent of the letter before
+        } else if c == '\'' || c == '\u{2019}' || c == '\u{200C}' || c == '\u{200D}' || is_mark(c) {
+            // joined: an apostrophe, a combining mark of the letter before (an accent, an
+            // Indic virama or vowel sign: "अर्जुन" is one word), or the joiners Persian and
+            // Indic scripts write inside words
         } else {
             prev = ' ';
             if !cur.is_empty() {
@@ -688,6 +714,14 @@ fn ascii_words(name: &str) -> Vec<String> {
         words.push(cur);
     }
     words
+}
+
+fn is_mark(c: char) -> bool {
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
+    matches!(
+        get_general_category(c),
+        G::NonspacingMark | G::SpacingMark | G::EnclosingMark
+    )
 }
 
 #[cfg(test)]
@@ -793,6 +827,48 @@ mod tests {
         assert!(consent.contains("true") && consent.contains("false") && consent.contains("yes"));
     }
 
+    /// Which groups of names.toml can produce `full` (a middle initial ignored).
+    fn groups_of(full: &str) -> Vec<usize> {
+        let words: Vec<&str> = full
+            .split(' ')
+            .filter(|w| !(w.len() == 2 && w.ends_with('.')))
+            .collect();
+        let full = words.join(" ");
+        let mut found = Vec::new();
+        for (i, g) in groups().iter().enumerate() {
+            let forms: Vec<String> = g
+                .surnames
+                .iter()
+                .flat_map(|s| s.split('|'))
+                .map(|s| written(s).0)
+                .collect();
+            let mut families = forms.clone();
+            if let Some(d) = &g.double {
+                for a in &forms {
+                    for b in &forms {
+                        families.push(format!("{a}{}{b}", d.separator));
+                    }
+                }
+            }
+            let space = if g.joined { "" } else { " " };
+            let hit = g.male.iter().chain(&g.female).any(|given| {
+                let given = written(given).0;
+                families.iter().any(|family| {
+                    let name = if g.family_first {
+                        format!("{family}{space}{given}")
+                    } else {
+                        format!("{given}{space}{family}")
+                    };
+                    name == full
+                })
+            });
+            if hit {
+                found.push(i);
+            }
+        }
+        found
+    }
+
     #[test]
     fn names_use_many_scripts() {
         let bytes = sample(2000, 42);
@@ -803,11 +879,27 @@ mod tests {
             any(&|c| "ễồđĐơưạảấầẩẫậắằẳẵặẹẻẽếềểệỉịọỏốổỗộớờởỡợụủứừửữựỳỵỷỹ".contains(c)),
             "Vietnamese"
         );
-        assert!(any(&|c| ('\u{370}'..='\u{3ff}').contains(&c)), "Greek");
-        assert!(any(&|c| ('\u{400}'..='\u{4ff}').contains(&c)), "Cyrillic");
+        for (script, lo, hi) in [
+            ("Greek", '\u{370}', '\u{3ff}'),
+            ("Cyrillic", '\u{400}', '\u{4ff}'),
+            ("Armenian", '\u{530}', '\u{58f}'),
+            ("Hebrew", '\u{590}', '\u{5ff}'),
+            ("Arabic", '\u{600}', '\u{6ff}'),
+            ("Devanagari", '\u{900}', '\u{97f}'),
+            ("Bengali", '\u{980}', '\u{9ff}'),
+            ("Tamil", '\u{b80}', '\u{bff}'),
+            ("Thai", '\u{e00}', '\u{e7f}'),
+            ("Georgian", '\u{10a0}', '\u{10ff}'),
+            ("Hangul", '\u{ac00}', '\u{d7af}'),
+            ("Ethiopic", '\u{1200}', '\u{137f}'),
+            ("Hiragana", '\u{3040}', '\u{309f}'),
+            ("Han", '\u{4e00}', '\u{9fff}'),
+        ] {
+            assert!(any(&|c| (lo..=hi).contains(&c)), "{script}");
+        }
         assert!(
-            !any(&|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-            "no CJK characters"
+            any(&|c| c == '\u{200C}'),
+            "Persian surnames written with ZWNJ"
         );
         let distinct: BTreeSet<&String> = names.iter().collect();
         assert!(
@@ -815,6 +907,65 @@ mod tests {
             "only {} distinct names",
             distinct.len()
         );
+        // Written as a reader would type them: NFC, as validation keeps names.
+        use unicode_normalization::UnicodeNormalization;
+        for n in &names {
+            assert_eq!(&n.nfc().collect::<String>(), n);
+        }
+
+        // The shipped input/audits.csv (500 rows, seed 2026) has every group of names.toml,
+        // the ones in their own script included (issue #14).
+        let shipped = records(&sample(500, 2026));
+        let mut seen = vec![0; groups().len()];
+        for r in &shipped {
+            let gs = groups_of(&r[3]);
+            assert!(!gs.is_empty(), "{} is from no group", &r[3]);
+            if let [g] = gs[..] {
+                seen[g] += 1;
+            }
+        }
+        let missing: Vec<String> = groups()
+            .iter()
+            .zip(&seen)
+            .filter(|(_, n)| **n == 0)
+            .map(|(g, _)| written(&g.surnames[0]).0)
+            .collect();
+        assert!(missing.is_empty(), "groups of {missing:?} never drawn");
+        assert!(groups().len() >= 36, "the 15 groups in their own script");
+    }
+
+    #[test]
+    fn emails_of_names_in_any_script_are_readable_ascii() {
+        let bytes = sample(2000, 42);
+        for r in records(&bytes) {
+            let local = r[2].split('@').next().unwrap();
+            assert!(local.is_ascii(), "{}", &r[2]);
+            // "user", the fallback when a name gives no ASCII letters at all.
+            assert!(!local.starts_with("user"), "{} for {}", &r[2], &r[3]);
+            assert!(
+                local.chars().filter(char::is_ascii_alphabetic).count() >= 2,
+                "{}",
+                &r[2]
+            );
+        }
+        // Each address is built from the person's own Latin spelling of their name (an
+        // `=latin` entry), not deunicode's letter-by-letter reading ("mhmd" for محمد).
+        for r in records(&sample(500, 2026)) {
+            let local = r[2].split('@').next().unwrap().to_string();
+            let [g] = groups_of(&r[3])[..] else { continue };
+            let g = &groups()[g];
+            let spelled = g
+                .male
+                .iter()
+                .chain(&g.female)
+                .chain(&g.surnames)
+                .flat_map(|e| e.split('|'))
+                .flat_map(|e| ascii_words(&written(e).1))
+                .any(|w| w.len() > 1 && local.contains(&w));
+            assert!(spelled, "{local} for {}", &r[3]);
+        }
+        assert_eq!(written("محمد=mohamed"), ("محمد".into(), "mohamed".into()));
+        assert_eq!(written("王"), ("王".into(), "王".into()));
     }
 
     #[test]
@@ -849,6 +1000,11 @@ mod tests {
             ["katerina", "papadaki", "evaggelos"]
         );
         assert_eq!(ascii_words("王小明"), ["wangxiaoming"]);
+        // A virama or ZWNJ inside a word does not split it.
+        assert_eq!(ascii_words("अर्जुन"), ["arjun"]);
+        assert_eq!(ascii_words("Kevin 陈"), ["kevin", "chen"]);
+        assert_eq!(ascii_words("نیک\u{200C}نام").len(), 1);
+        assert_eq!(ascii_words("Հովհաննիսյան"), ["hovhannisyan"]);
     }
 
     #[test]

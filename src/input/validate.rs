@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+use unicode_general_category::{get_general_category, GeneralCategory};
+use unicode_normalization::UnicodeNormalization;
 
 /// Longest cell accepted; a larger one is a broken export, not an answer to a form.
 pub const MAX_CELL_BYTES: usize = 64 * 1024;
@@ -280,8 +282,10 @@ fn valid_mailbox(v: &str) -> bool {
         && v.parse::<lettre::Address>().is_ok()
 }
 
+/// A name as the reader typed it, in any script: trimmed and NFC-normalised, so the same name
+/// typed with precomposed or combining accents ("Nguyễn") gives the same report and email.
 fn check_name(row: &mut Row, column: &str, raw: &str) -> String {
-    let v = raw.trim();
+    let v: String = raw.trim().nfc().collect();
     let n = v.chars().count();
     if v.is_empty() {
         row.problem(
@@ -290,17 +294,19 @@ fn check_name(row: &mut Row, column: &str, raw: &str) -> String {
         );
     } else if n > 120 {
         row.problem(column, format!("is {n} characters long; the limit is 120"));
-    } else if has_control(v) {
+    } else if has_control(&v) {
         row.problem(
             column,
             "contains a control character (line break, tab or similar); remove it",
         );
+    } else if let Some(c) = hidden_format_char(&v) {
+        row.problem(column, hidden_format_reason(c, "name"));
     }
-    v.to_string()
+    v
 }
 
 fn check_text(row: &mut Row, column: &str, raw: &str, max: usize) -> String {
-    let v = raw.trim();
+    let v: String = raw.trim().nfc().collect();
     if v.is_empty() {
         row.problem(column, "is empty");
     } else if v.chars().count() > max {
@@ -311,13 +317,61 @@ fn check_text(row: &mut Row, column: &str, raw: &str, max: usize) -> String {
                 v.chars().count()
             ),
         );
-    } else if has_control(v) {
+    } else if has_control(&v) {
         row.problem(
             column,
             "contains a control character (line break, tab or similar); remove it",
         );
+    } else if let Some(c) = hidden_format_char(&v) {
+        row.problem(column, hidden_format_reason(c, &column.replace('_', " ")));
     }
-    v.to_string()
+    v
+}
+
+/// The first invisible format character (General Category Cf) other than ZWNJ and ZWJ. Those
+/// two stay: Persian ("نیک‌نام"), Indic scripts and emoji sequences need them to be spelled
+/// right. Every other one can reorder what the reader sees (bidi controls: a name that shows
+/// differently in the report, the email and the ledger) or hide text, and no keyboard layout
+/// types them in a name or title.
+fn hidden_format_char(s: &str) -> Option<char> {
+    s.chars().find(|&c| {
+        c != '\u{200C}' && c != '\u{200D}' && get_general_category(c) == GeneralCategory::Format
+    })
+}
+
+/// "contains an invisible right-to-left override (U+202E) that can reorder or hide text; …"
+fn hidden_format_reason(c: char, what: &str) -> String {
+    let name = match c {
+        '\u{202A}' => "left-to-right embedding",
+        '\u{202B}' => "right-to-left embedding",
+        '\u{202C}' => "pop directional formatting",
+        '\u{202D}' => "left-to-right override",
+        '\u{202E}' => "right-to-left override",
+        '\u{2066}' => "left-to-right isolate",
+        '\u{2067}' => "right-to-left isolate",
+        '\u{2068}' => "first strong isolate",
+        '\u{2069}' => "pop directional isolate",
+        '\u{200E}' => "left-to-right mark",
+        '\u{200F}' => "right-to-left mark",
+        '\u{061C}' => "Arabic letter mark",
+        '\u{200B}' => "zero width space",
+        '\u{2060}' => "word joiner",
+        '\u{2061}' => "function application",
+        '\u{2062}' => "invisible times",
+        '\u{2063}' => "invisible separator",
+        '\u{2064}' => "invisible plus",
+        '\u{FEFF}' => "zero width no-break space",
+        '\u{206A}'..='\u{206F}' => "deprecated shaping control",
+        '\u{FFF9}'..='\u{FFFB}' => "interlinear annotation mark",
+        '\u{180E}' => "Mongolian vowel separator",
+        '\u{00AD}' => "soft hyphen",
+        '\u{E0001}' | '\u{E0020}'..='\u{E007F}' => "tag character",
+        _ => "format character",
+    };
+    format!(
+        "contains an invisible {name} (U+{:04X}) that can reorder or hide text; retype the {what} without it",
+        c as u32
+    )
 }
 
 fn check_role<'c>(
@@ -350,6 +404,17 @@ fn check_role<'c>(
     match catalog.match_title(title) {
         Some(r) => Some(r),
         None => {
+            // The catalog's titles are English: a title in another script has no near key to
+            // suggest, so the reader gets them all (a title with the role filled is accepted
+            // and shown as typed).
+            if !title.chars().any(|c| c.is_ascii_alphabetic()) {
+                let all: Vec<&str> = keys().collect();
+                row.problem(
+                    "job_title",
+                    format!("`{}` matches no role of the catalog, whose job titles are in English; fill the role column with the role's key: {}", printable(title, 60), list(&all)),
+                );
+                return None;
+            }
             let slug: String = title
                 .to_lowercase()
                 .split_whitespace()
@@ -570,3 +635,171 @@ fn check_consent(row: &mut Row, raw: &str) -> Option<bool> {
 }
 
 const ISO_3166_ALPHA2: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "audit_id,submitted_at,email,full_name,preferred_name,job_title,role,industry,years_experience,tasks,ai_tools,ai_usage,country,consent_email";
+
+    /// Validates one row whose name, preferred name, title and role are the given cells.
+    fn validate(full: &str, preferred: &str, title: &str, role: &str) -> Result<Audit, Reject> {
+        let header = csv::StringRecord::from(HEADER.split(',').collect::<Vec<_>>());
+        let (cols, _) = Columns::from_header(&header).unwrap();
+        let record = csv::StringRecord::from(vec![
+            "a-1",
+            "2026-03-01T09:00:00Z",
+            "a@example.com",
+            full,
+            preferred,
+            title,
+            role,
+            "technology",
+            "7",
+            "crud-endpoints=50;schema-design=50",
+            "copilot",
+            "weekly",
+            "IR",
+            "true",
+        ]);
+        validate_row(&record, 2, &cols, &Catalog::builtin(), &mut Seen::default())
+    }
+
+    fn reasons(r: Result<Audit, Reject>) -> Vec<(String, String)> {
+        r.expect_err("rejected")
+            .problems
+            .into_iter()
+            .map(|p| (p.column, p.reason))
+            .collect()
+    }
+
+    #[test]
+    fn every_invisible_format_character_is_rejected_by_code_point_and_name() {
+        for (c, name) in [
+            ('\u{202A}', "left-to-right embedding"),
+            ('\u{202B}', "right-to-left embedding"),
+            ('\u{202C}', "pop directional formatting"),
+            ('\u{202D}', "left-to-right override"),
+            ('\u{202E}', "right-to-left override"),
+            ('\u{2066}', "left-to-right isolate"),
+            ('\u{2067}', "right-to-left isolate"),
+            ('\u{2068}', "first strong isolate"),
+            ('\u{2069}', "pop directional isolate"),
+            ('\u{200E}', "left-to-right mark"),
+            ('\u{200F}', "right-to-left mark"),
+            ('\u{061C}', "Arabic letter mark"),
+            ('\u{200B}', "zero width space"),
+            ('\u{2060}', "word joiner"),
+            ('\u{2061}', "function application"),
+            ('\u{2062}', "invisible times"),
+            ('\u{2063}', "invisible separator"),
+            ('\u{2064}', "invisible plus"),
+            ('\u{FEFF}', "zero width no-break space"),
+            ('\u{206A}', "deprecated shaping control"),
+            ('\u{206F}', "deprecated shaping control"),
+            ('\u{FFF9}', "interlinear annotation mark"),
+            ('\u{FFFB}', "interlinear annotation mark"),
+            ('\u{180E}', "Mongolian vowel separator"),
+            ('\u{00AD}', "soft hyphen"),
+            ('\u{E0001}', "tag character"),
+            ('\u{E0041}', "tag character"),
+            ('\u{E007F}', "tag character"),
+            // Cf without a name of its own still counts (Arabic number sign).
+            ('\u{0600}', "format character"),
+        ] {
+            let code = format!("(U+{:04X})", c as u32);
+            let want = format!("contains an invisible {name} {code} that can reorder or hide text; retype the name without it");
+            let bad = format!("Ana{c} Silva");
+            let full = reasons(validate(&bad, "", "Backend Developer", ""));
+            assert_eq!(full, [("full_name".to_string(), want.clone())], "{code}");
+            let preferred = reasons(validate("Ana Silva", &bad, "Backend Developer", ""));
+            assert_eq!(preferred, [("preferred_name".to_string(), want)], "{code}");
+            let title = reasons(validate(
+                "Ana Silva",
+                "",
+                &format!("Backend{c} Developer"),
+                "backend-developer",
+            ));
+            assert_eq!(title.len(), 1, "{code}: {title:?}");
+            assert_eq!(title[0].0, "job_title");
+            assert!(
+                title[0].1.contains(&code)
+                    && title[0].1.ends_with("retype the job title without it"),
+                "{title:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn zwnj_and_zwj_are_part_of_names_and_titles() {
+        // Persian writes ZWNJ inside words ("Niknam"); emoji family sequences join with ZWJ.
+        let persian = "مهرداد نیک\u{200C}نام";
+        let a = validate(persian, "", "Backend Developer", "").unwrap();
+        assert_eq!(a.full_name, persian);
+        let zwj = "Sam \u{1F469}\u{200D}\u{1F4BB}";
+        let a = validate("Sam Lee", zwj, "Backend Developer", "").unwrap();
+        assert_eq!(a.preferred_name.as_deref(), Some(zwj));
+        let a = validate(
+            "Ana Silva",
+            "",
+            "مهندس نرم\u{200C}افزار",
+            "backend-developer",
+        )
+        .unwrap();
+        assert_eq!(a.job_title, "مهندس نرم\u{200C}افزار");
+    }
+
+    #[test]
+    fn titles_in_any_script_are_kept_as_typed_when_the_role_is_given() {
+        for title in [
+            "مهندس نرم\u{200C}افزار",
+            "ソフトウェアエンジニア",
+            "सॉफ्टवेयर इंजीनियर",
+            "软件工程师",
+            "소프트웨어 엔지니어",
+        ] {
+            let a = validate("Ana Silva", "", title, "backend-developer")
+                .unwrap_or_else(|r| panic!("{title}: {r}"));
+            assert_eq!(
+                (a.job_title.as_str(), a.role.as_str()),
+                (title, "backend-developer")
+            );
+            // Without a role the title cannot be matched to the English catalog: the row is
+            // rejected (product.md) and the reason lists every key instead of arbitrary
+            // "closest" ones.
+            let r = reasons(validate("Ana Silva", "", title, ""));
+            assert_eq!(r.len(), 1, "{r:?}");
+            assert_eq!(r[0].0, "job_title");
+            assert!(
+                r[0].1.contains("whose job titles are in English")
+                    && r[0].1.contains("`backend-developer`")
+                    && r[0].1.contains("`ux-designer`"),
+                "{}",
+                r[0].1
+            );
+        }
+        // A Latin title keeps its near suggestions.
+        let r = reasons(validate("Ana Silva", "", "Pastry Chef", ""));
+        assert!(
+            r[0].1.contains("fill the role column with the closest key"),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn names_are_nfc_normalised() {
+        let nfc = "Nguy\u{1EC5}n Th\u{1ECB} H\u{1ED3}ng";
+        let nfd = "Nguye\u{302}\u{303}n Thi\u{323} Ho\u{302}\u{300}ng";
+        assert_ne!(nfc, nfd);
+        let a = validate(nfd, nfd, "Backend Developer", "").unwrap();
+        let b = validate(nfc, nfc, "Backend Developer", "").unwrap();
+        assert_eq!(a.full_name, nfc);
+        assert_eq!(a.preferred_name.as_deref(), Some(nfc));
+        assert_eq!(a.full_name, b.full_name);
+        // The limit counts the characters the reader sees: 120 precomposed letters typed
+        // decomposed (240 code points) are still accepted.
+        let long = "e\u{301}".repeat(120);
+        let a = validate(&long, "", "Backend Developer", "").unwrap();
+        assert_eq!(a.full_name, "\u{e9}".repeat(120));
+    }
+}

@@ -1,6 +1,7 @@
 //! One report's email as a lettre `Message`: From / Reply-To / To, a personalised subject,
 //! plain-text and HTML bodies from the templates in `layouts/email/`, the PDF attached under a
-//! friendly ASCII file name, a Message-ID that is stable per report version
+//! friendly file name with every letter of the reader's name (RFC 2231) and an ASCII fallback
+//! (the Content-Type's `name`), a Message-ID that is stable per report version
 //! (`<audit_id.sha256-prefix@from-domain>`, with `.rN` after the N-th operator resend so that
 //! the resend is a new message), the Date of the hand-over to the server, and `List-Unsubscribe` (URL + mailto) with
 //! `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
@@ -12,12 +13,13 @@
 use super::settings::Settings;
 use crate::score::Band;
 use anyhow::{bail, Context};
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentDisposition, ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{Address, Message};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use time::OffsetDateTime;
+use unicode_segmentation::UnicodeSegmentation;
 
 const BUILTIN: [(&str, &str); 3] = [
     ("subject.j2", include_str!("../../layouts/email/subject.j2")),
@@ -123,6 +125,7 @@ impl Composer {
         let score = l.score.context("the ledger has no score for this report")?;
         let band = Band::of(score);
         let attachment = attachment_name(name.as_deref(), l.audit_id);
+        let attachment_ascii = attachment_ascii_name(name.as_deref(), l.audit_id);
         let token = self
             .unsubscribe_secret
             .as_ref()
@@ -214,10 +217,18 @@ impl Composer {
                 "List-Unsubscribe=One-Click".into(),
             ));
         }
-        let pdf = Attachment::new(attachment).body(
-            l.pdf.to_vec(),
-            ContentType::parse("application/pdf").expect("a valid content type"),
-        );
+        // The UTF-8 name goes in Content-Disposition as RFC 2231 `filename*` (lettre encodes and
+        // folds it into `filename*0*=utf-8''…` continuations), the ASCII one in the Content-Type's
+        // `name`, which mail programs without RFC 2231 show instead. Not as a second `filename=`
+        // beside `filename*`: readers differ on which of the two wins (Python's email package
+        // takes the plain one), and the reader would see the transliteration.
+        let pdf = SinglePart::builder()
+            .header(ContentDisposition::attachment(&attachment))
+            .header(
+                ContentType::parse(&format!("application/pdf; name=\"{attachment_ascii}\""))
+                    .expect("an ASCII file name of letters, digits, '-' and '.'"),
+            )
+            .body(l.pdf.to_vec());
         let body = MultiPart::mixed()
             .boundary(format!("=_rr_m_{tag}"))
             .multipart(
@@ -271,18 +282,33 @@ pub fn clean(s: &str) -> String {
         .join(" ")
 }
 
-/// `AI-Career-Risk-Report-First-Last.pdf`: every script transliterated to ASCII letters
-/// (`deunicode`), punctuation dropped; the audit id when no letter is left.
+/// `AI-Career-Risk-Report-First-Last.pdf` with every letter of the name as written (NFC; marks
+/// and the joiners ZWNJ and ZWJ kept, so "نیک‌نام" and "अर्जुन" stay whole), words joined by
+/// '-' and punctuation dropped — so nothing a file system refuses (`/ \ : * ? " < > |`, control
+/// characters) gets through; the audit id when no letter is left.
 pub fn attachment_name(full_name: Option<&str>, audit_id: &str) -> String {
-    let words: Vec<String> = full_name
-        .unwrap_or("")
-        .split(|c: char| c.is_whitespace() || c == '-')
+    // At most 60 characters and 180 bytes (whole grapheme clusters): the whole name stays under
+    // the 255-byte file-name limit of common file systems in any script.
+    let mut who = String::new();
+    for g in name_words(full_name).join("-").graphemes(true) {
+        if who.chars().count() + g.chars().count() > 60 || who.len() + g.len() > 180 {
+            break;
+        }
+        who.push_str(g);
+    }
+    let who = who.trim_end_matches('-');
+    let who = if who.is_empty() { audit_id } else { who };
+    format!("AI-Career-Risk-Report-{who}.pdf")
+}
+
+/// [`attachment_name`] in ASCII letters (`deunicode`: "Nguyễn" → "Nguyen", "王小明" →
+/// "WangXiaoMing"), for mail programs that do not read RFC 2231 file names.
+pub fn attachment_ascii_name(full_name: Option<&str>, audit_id: &str) -> String {
+    let words: Vec<String> = name_words(full_name)
+        .iter()
         .map(|w| {
-            // Letters only: deunicode also spells out emoji and symbols ("slightsmile").
-            w.chars()
-                .filter(|c| c.is_alphanumeric())
-                .filter_map(deunicode::deunicode_char)
-                .flat_map(str::chars)
+            deunicode::deunicode(w)
+                .chars()
                 .filter(char::is_ascii_alphanumeric)
                 .collect::<String>()
         })
@@ -294,6 +320,32 @@ pub fn attachment_name(full_name: Option<&str>, audit_id: &str) -> String {
     }
     who.truncate(60);
     format!("AI-Career-Risk-Report-{}.pdf", who.trim_end_matches('-'))
+}
+
+/// The words of a name for a file name: split at spaces, hyphens and the katakana middle dot
+/// (between the parts of a foreign name in Japanese); letters, digits, marks and joiners only
+/// (deunicode would spell out emoji and symbols: "slightsmile").
+fn name_words(full_name: Option<&str>) -> Vec<String> {
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
+    use unicode_normalization::UnicodeNormalization;
+    let keep = |c: char| {
+        c.is_alphanumeric()
+            || c == '\u{200C}'
+            || c == '\u{200D}'
+            || matches!(
+                get_general_category(c),
+                G::NonspacingMark | G::SpacingMark | G::EnclosingMark
+            )
+    };
+    full_name
+        .unwrap_or("")
+        .nfc()
+        .collect::<String>()
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '\u{30FB}')
+        .map(|w| w.chars().filter(|&c| keep(c)).collect::<String>())
+        // A word of marks or joiners alone has no letter to carry them.
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect()
 }
 
 /// RFC 3986 percent-encoding of everything but the unreserved characters, for URL and mailto
@@ -512,34 +564,132 @@ mod tests {
 
     #[test]
     fn attachment_names() {
+        let both = |name: &str| {
+            (
+                attachment_name(Some(name), "a-7"),
+                attachment_ascii_name(Some(name), "a-7"),
+            )
+        };
+        let p = |s: &str| format!("AI-Career-Risk-Report-{s}.pdf");
+        assert_eq!(both("Ana Silva"), (p("Ana-Silva"), p("Ana-Silva")));
+        // Every letter is kept as written (issue #14); the fallback transliterates it.
         assert_eq!(
-            attachment_name(Some("Ana Silva"), "x"),
-            "AI-Career-Risk-Report-Ana-Silva.pdf"
-        );
-        // Every script is transliterated, so no letter is dropped (issue #14).
-        assert_eq!(
-            attachment_name(Some("Μαρία Γεωργίου"), "a-7"),
-            "AI-Career-Risk-Report-Maria-Georgiou.pdf"
-        );
-        assert_eq!(
-            attachment_name(Some("Nguyễn Thị Hồng"), "a-7"),
-            "AI-Career-Risk-Report-Nguyen-Thi-Hong.pdf"
-        );
-        assert_eq!(
-            attachment_name(Some("🙂 ‐"), "a-7"),
-            "AI-Career-Risk-Report-a-7.pdf"
+            both("Nguyễn Thị Hồng"),
+            (p("Nguyễn-Thị-Hồng"), p("Nguyen-Thi-Hong"))
         );
         assert_eq!(
-            attachment_name(Some("O'Brien, Seán"), "a-7"),
-            "AI-Career-Risk-Report-OBrien-Sean.pdf"
+            both("Μαρία Γεωργίου"),
+            (p("Μαρία-Γεωργίου"), p("Maria-Georgiou"))
         );
-        assert_eq!(
-            attachment_name(Some("王小明"), "a-7"),
-            "AI-Career-Risk-Report-WangXiaoMing.pdf"
+        assert_eq!(both("王小明"), (p("王小明"), p("WangXiaoMing")));
+        assert_eq!(both("محمد الهاشمي"), (p("محمد-الهاشمي"), p("mHmd-lhshmy")));
+        // Marks (virama, vowel signs) and ZWNJ belong to the word they are in.
+        assert_eq!(both("अर्जुन शर्मा").0, p("अर्जुन-शर्मा"));
+        assert_eq!(both("مهرداد نیک\u{200C}نام").0, p("مهرداد-نیک\u{200C}نام"));
+        assert_eq!(both("ジョン・スミス").0, p("ジョン-スミス"));
+        // Decomposed input gives the same (NFC) name.
+        assert_eq!(both("Nguye\u{302}\u{303}n").0, p("Nguyễn"));
+        assert_eq!(both("🙂 ‐"), (p("a-7"), p("a-7")));
+        assert_eq!(both("O'Brien, Seán"), (p("OBrien-Seán"), p("OBrien-Sean")));
+        // Nothing a file system refuses, in either name.
+        for (utf8, ascii) in [
+            both("a/b\\c:d*e?f\"g<h>i|j\u{7}k"),
+            both("  Ana \t  Silva  "),
+        ] {
+            for n in [&utf8, &ascii] {
+                assert!(
+                    !n.contains(['/', '\\', ':', '*', '?', '"', '<', '>', '|', ' ']),
+                    "{n}"
+                );
+                assert!(!n.chars().any(char::is_control), "{n}");
+                assert!(!n.contains("--"), "{n}");
+            }
+        }
+        assert_eq!(both("  Ana \t  Silva  ").0, p("Ana-Silva"));
+        assert_eq!(attachment_name(None, "a-7"), p("a-7"));
+        assert_eq!(attachment_ascii_name(None, "a-7"), p("a-7"));
+        // Long names are cut at a whole character, within 255 bytes in any script.
+        let full = "अर्जुन-".repeat(30);
+        let long = both(&"अर्जुन ".repeat(30)).0;
+        let who = &long["AI-Career-Risk-Report-".len()..long.len() - ".pdf".len()];
+        assert!(long.len() <= 255 && full.starts_with(who), "{long}");
+        assert!(
+            full.grapheme_indices(true).any(|(i, _)| i == who.len()),
+            "cut inside a character: {long}"
         );
-        assert_eq!(
-            attachment_name(None, "a-7"),
-            "AI-Career-Risk-Report-a-7.pdf"
+        let long = both(&"𠀀".repeat(100)).0;
+        assert!(
+            long.len() <= 255 && long.chars().filter(|&c| c == '𠀀').count() == 45,
+            "{long}"
         );
+    }
+
+    /// The value of a part's header, unfolded, from a formatted message.
+    fn part_header(raw: &str, part_type: &str, name: &str) -> String {
+        let at = raw.find(part_type).unwrap();
+        let start = raw[..at].rfind("\r\n--").unwrap();
+        let end = start + raw[start..].find("\r\n\r\n").unwrap();
+        let head = raw[start..end].replace("\r\n ", " ");
+        let prefix = format!("{name}: ");
+        head.split("\r\n")
+            .find_map(|l| l.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no {name} in {head}"))
+            .to_string()
+    }
+
+    /// The RFC 2231 `filename*` of a Content-Disposition value, decoded.
+    fn rfc2231_filename(value: &str) -> String {
+        let mut parts: Vec<(usize, String)> = value
+            .split(';')
+            .map(str::trim)
+            .filter_map(|p| p.strip_prefix("filename*"))
+            .map(|p| {
+                let (key, v) = p.split_once('=').unwrap();
+                let n = key.trim_end_matches('*').parse().unwrap_or(0);
+                (n, v.strip_prefix("utf-8''").unwrap_or(v).to_string())
+            })
+            .collect();
+        parts.sort();
+        let joined: String = parts.into_iter().map(|(_, v)| v).collect();
+        percent_encoding::percent_decode_str(&joined)
+            .decode_utf8()
+            .unwrap()
+            .into_owned()
+    }
+
+    #[test]
+    fn the_attachment_carries_the_utf8_name_and_an_ascii_fallback() {
+        let c = Composer::new(&settings()).unwrap();
+        for (name, ascii) in [
+            ("Nguyễn Thị Hồng", "Nguyen-Thi-Hong"),
+            ("محمد الهاشمي", "mHmd-lhshmy"),
+            ("王小明", "WangXiaoMing"),
+            // Long enough for RFC 2231 continuations over several lines.
+            (
+                "ბერიძე გიორგი ალექსანდრე ხუციშვილი",
+                "berize-giorgi-aleksandre-xucishvili",
+            ),
+        ] {
+            let b = c.compose(&letter(name, "x@example.com")).unwrap();
+            let raw = String::from_utf8(b.message.formatted()).unwrap();
+            assert!(raw.is_ascii(), "headers are 7-bit");
+            assert!(
+                raw.split("\r\n").all(|l| l.len() <= 78),
+                "folded lines:\n{raw}"
+            );
+            let cd = part_header(&raw, "Content-Type: application/pdf", "Content-Disposition");
+            assert!(cd.starts_with("attachment;"), "{cd}");
+            assert!(!cd.contains("filename=\""), "one file name only: {cd}");
+            assert_eq!(
+                rfc2231_filename(&cd),
+                attachment_name(Some(name), "a-1"),
+                "{cd}"
+            );
+            let ct = part_header(&raw, "Content-Type: application/pdf", "Content-Type");
+            assert_eq!(
+                ct,
+                format!("application/pdf; name=\"AI-Career-Risk-Report-{ascii}.pdf\"")
+            );
+        }
     }
 }

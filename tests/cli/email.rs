@@ -861,7 +861,8 @@ fn the_outbox_writes_eml_files_and_sends_nothing() {
 
 #[test]
 fn to_override_delivers_everything_to_one_address() {
-    let s = sample(40);
+    // A seed whose 12 rows have both consenting and refusing readers.
+    let s = sample(70);
     let smtp = Smtp::start(s.path(), &[]);
     let mut args = smtp.plain();
     args.extend(["--to-override".into(), "qa@risk.example".into()]);
@@ -953,4 +954,130 @@ fn dkim_signatures_verify_with_dkimpy() {
     let said =
         String::from_utf8_lossy(&v.stdout).into_owned() + &String::from_utf8_lossy(&v.stderr);
     assert!(v.status.success(), "dkimpy: {said}");
+}
+
+/// What Python's `email` package (the default, compat32 policy) reads from a received message:
+/// `[filename, Content-Type name, Subject, To display name, plain-text body]`, decoded.
+fn python_reads(raw: &[u8]) -> Vec<String> {
+    let script = r#"
+import email, json, sys
+from email.header import decode_header, make_header
+from email.utils import parseaddr
+m = email.message_from_binary_file(sys.stdin.buffer)
+pdf = [p for p in m.walk() if p.get_content_type() == "application/pdf"][0]
+text = [p for p in m.walk() if p.get_content_type() == "text/plain"][0]
+dec = lambda h: str(make_header(decode_header(h)))
+print(json.dumps([pdf.get_filename(), pdf.get_param("name"), dec(m["Subject"]),
+    dec(parseaddr(m["To"])[0]), text.get_payload(decode=True).decode("utf-8")]))
+"#;
+    let out = Command::new(python())
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(raw)?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn names_in_any_script_reach_the_file_name_subject_and_greeting() {
+    let dir = tempdir();
+    let header = format!("{},preferred_name", crate::util::HEADER);
+    let row = |id: &str, name: &str, preferred: &str| {
+        format!("{id},2026-03-01T09:00:00Z,{id}@example.com,{name},Backend Engineer,backend-developer,technology,7,crud-endpoints=50;schema-design=50,copilot,weekly,,true,{preferred}\n")
+    };
+    // The Vietnamese name is typed decomposed (NFD), as some systems store it.
+    let csv = format!(
+        "{header}\n{}{}{}{}",
+        row("ar-1", "محمد الهاشمي", "محمد"),
+        row("zh-1", "王小明", ""),
+        row(
+            "vi-1",
+            "Nguye\u{302}\u{303}n Thi\u{323} Ho\u{302}\u{300}ng",
+            ""
+        ),
+        row("hi-1", "Arjun Sharma", "अर्जुन"),
+    );
+    std::fs::write(dir.path().join("audits.csv"), csv).unwrap();
+    let smtp = Smtp::start(dir.path(), &[]);
+    let mut args: Vec<String> = ["run", "audits.csv", "--out", "out", "--email"]
+        .map(String::from)
+        .to_vec();
+    args.extend(message_args());
+    args.extend(smtp.plain());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = rr(dir.path(), &args, &[]);
+    // Characters the built-in fonts lack are drawn as a replacement and warned about; the
+    // email does not depend on them.
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 4, "{}", o.stderr);
+    for (id, file, ascii, subject, to, hi) in [
+        (
+            "ar-1",
+            "محمد-الهاشمي",
+            "mHmd-lhshmy",
+            "محمد",
+            "محمد الهاشمي",
+            "Hi محمد,",
+        ),
+        (
+            "zh-1",
+            "王小明",
+            "WangXiaoMing",
+            "王小明",
+            "王小明",
+            "Hi 王小明,",
+        ),
+        (
+            "vi-1",
+            "Nguyễn-Thị-Hồng",
+            "Nguyen-Thi-Hong",
+            "Nguyễn Thị Hồng",
+            "Nguyễn Thị Hồng",
+            "Hi Nguyễn Thị Hồng,",
+        ),
+        (
+            "hi-1",
+            "Arjun-Sharma",
+            "Arjun-Sharma",
+            "अर्जुन",
+            "Arjun Sharma",
+            "Hi अर्जुन,",
+        ),
+    ] {
+        let m = mails
+            .iter()
+            .find(|m| m.rcpt.eq_ignore_ascii_case(&format!("{id}@example.com")))
+            .unwrap_or_else(|| panic!("no message for {id}"));
+        let read = python_reads(&m.raw);
+        assert_eq!(read[0], format!("AI-Career-Risk-Report-{file}.pdf"), "{id}");
+        assert_eq!(
+            read[1],
+            format!("AI-Career-Risk-Report-{ascii}.pdf"),
+            "{id}"
+        );
+        assert_eq!(
+            read[2],
+            format!("{subject}, your AI career risk report is ready"),
+            "{id}"
+        );
+        assert_eq!(read[3], to, "{id}");
+        assert!(read[4].contains(hi), "{id}: {}", read[4]);
+        assert!(
+            read[4].contains(&format!("AI-Career-Risk-Report-{file}.pdf")),
+            "{id}: the body names the attachment as it arrives"
+        );
+    }
 }
