@@ -24,5 +24,7 @@ mod quirks;
 mod report;
 #[path = "cli/score.rs"]
 mod score;
+#[path = "cli/scripts.rs"]
+mod scripts;
 #[path = "cli/usage.rs"]
 mod usage;
