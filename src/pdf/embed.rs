@@ -17,7 +17,7 @@ use crate::page::{Document, Item, TextRun};
 use anyhow::{anyhow, bail, ensure, Result};
 use printpdf::{Codepoint, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, Pt, TextItem};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 /// One embedded face of the document being written.
@@ -26,8 +26,11 @@ pub(super) struct Face<'f> {
     pub(super) id: printpdf::FontId,
     pub(super) font: &'f Font,
     parsed: &'static ParsedFont,
-    /// Glyph id → the text it stands for in ToUnicode, for every glyph shown.
-    used: BTreeMap<u16, String>,
+    /// Glyph id → the text it stands for in ToUnicode (`None` for glyphs not shown); a
+    /// table, not a map: it is read for every glyph of every run.
+    used: Vec<Option<Box<str>>>,
+    /// Glyph id → its width in the embedded font's /W, in thousandths of an em.
+    widths: Vec<f32>,
     /// Glyph id → the code of that glyph in the embedded subset (0 for glyphs not shown).
     codes: Vec<u16>,
 }
@@ -51,21 +54,36 @@ impl Face<'_> {
                 .iter()
                 .take_while(|g| g.cluster == cluster)
                 .count();
+            // Most glyphs of a report repeat: skip clusters whose glyphs all have their text.
+            if glyphs[i..end]
+                .iter()
+                .all(|g| self.text_of(g.id).is_some_and(|t| !t.is_empty()))
+            {
+                i = end;
+                continue;
+            }
             let text = cluster_text(run, i);
             let own = |gid: u16| text.chars().find(|&c| self.font.glyph(c) == Some(gid));
             let any_own = glyphs[i..end].iter().any(|g| own(g.id).is_some());
             for (k, g) in glyphs[i..end].iter().enumerate() {
-                let t = match own(g.id) {
-                    Some(c) => String::from(c),
+                let t: Box<str> = match own(g.id) {
+                    Some(c) => String::from(c).into(),
                     None if k == 0 && !any_own && run.rtl => text.chars().rev().collect(),
-                    None if k == 0 && !any_own => text.to_string(),
-                    None => String::new(),
+                    None if k == 0 && !any_own => text.into(),
+                    None => "".into(),
                 };
-                match self.used.get_mut(&g.id) {
+                let gid = g.id as usize;
+                if gid >= self.used.len() {
+                    self.used.resize(gid + 1, None);
+                    self.widths.resize(gid + 1, 0.0);
+                }
+                match &mut self.used[gid] {
                     Some(old) if old.is_empty() && !t.is_empty() => *old = t,
                     Some(_) => {}
-                    None => {
-                        self.used.insert(g.id, t);
+                    slot => {
+                        *slot = Some(t);
+                        // printpdf truncates the widths it writes to whole units.
+                        self.widths[gid] = (self.font.glyph_advance(g.id) * 1000.0).trunc();
                     }
                 }
             }
@@ -75,7 +93,7 @@ impl Face<'_> {
 
     /// Whether printpdf embeds the face: it drops faces none of whose glyphs are shown.
     pub(super) fn embedded(&self) -> bool {
-        !self.used.is_empty()
+        self.used.iter().any(Option::is_some)
     }
 
     /// The code the content stream shows glyph `gid` with; 0 (.notdef) if it was not noted.
@@ -83,9 +101,22 @@ impl Face<'_> {
         self.codes.get(gid as usize).copied().unwrap_or(0)
     }
 
-    /// The text ToUnicode gives glyph `gid`.
-    pub(super) fn text_of(&self, gid: u16) -> &str {
-        self.used.get(&gid).map(String::as_str).unwrap_or("")
+    /// The text ToUnicode gives glyph `gid`, if it is shown.
+    pub(super) fn text_of(&self, gid: u16) -> Option<&str> {
+        self.used.get(gid as usize).and_then(|t| t.as_deref())
+    }
+
+    /// The glyph's width as the embedded font's /W gives it, in thousandths of an em.
+    pub(super) fn width(&self, gid: u16) -> f32 {
+        self.widths.get(gid as usize).copied().unwrap_or(0.0)
+    }
+
+    /// The shown glyphs and their texts, in glyph-id order.
+    fn shown(&self) -> impl Iterator<Item = (u16, &str)> {
+        self.used
+            .iter()
+            .enumerate()
+            .filter_map(|(gid, t)| Some((gid as u16, t.as_deref()?)))
     }
 }
 
@@ -143,7 +174,8 @@ pub(super) fn embed<'f>(
                 id: printpdf::FontId(String::new()),
                 font,
                 parsed,
-                used: BTreeMap::new(),
+                used: Vec::new(),
+                widths: Vec::new(),
                 codes: Vec::new(),
             });
         }
@@ -160,7 +192,7 @@ pub(super) fn embed<'f>(
         // Same face and same glyphs (the same subset) give the same tag; the index suffix
         // keeps two faces apart even if their tags collide.
         let mut hash = Sha256::new();
-        for (gid, text) in &face.used {
+        for (gid, text) in face.shown() {
             hash.update(gid.to_le_bytes());
             hash.update((text.len() as u32).to_le_bytes());
             hash.update(text.as_bytes());
@@ -193,9 +225,8 @@ pub(super) fn probe(faces: &Faces) -> Vec<Op> {
             },
             Op::ShowText {
                 items: vec![TextItem::GlyphIds(
-                    face.used
-                        .iter()
-                        .map(|(&gid, text)| Codepoint::with_cid(gid, 0.0, text.clone()))
+                    face.shown()
+                        .map(|(gid, text)| Codepoint::with_cid(gid, 0.0, text.to_string()))
                         .collect(),
                 )],
             },
@@ -213,9 +244,9 @@ pub(super) fn read_probe(faces: &mut Faces, stream: &[u8]) -> Result<()> {
         &s[..end]
     });
     for face in faces.iter_mut().flatten().filter(|f| f.embedded()) {
-        let max = face.used.keys().next_back().copied().unwrap_or(0) as usize;
-        let mut codes = vec![0u16; max + 1];
-        for &gid in face.used.keys() {
+        let mut codes = vec![0u16; face.used.len()];
+        let gids: Vec<u16> = face.shown().map(|(gid, _)| gid).collect();
+        for gid in gids {
             let hex = strings
                 .next()
                 .ok_or_else(|| anyhow!("printpdf did not encode the glyphs of {}", face.id.0))?;

@@ -87,21 +87,15 @@ fn spells(face: &Face, run: &TextRun) -> bool {
         run.glyphs
             .iter()
             .rev()
-            .flat_map(|g| face.text_of(g.id).chars().rev())
+            .flat_map(|g| face.text_of(g.id).unwrap_or("").chars().rev())
             .all(|c| want.next() == Some(c))
     } else {
         run.glyphs
             .iter()
-            .flat_map(|g| face.text_of(g.id).chars())
+            .flat_map(|g| face.text_of(g.id).unwrap_or("").chars())
             .all(|c| want.next() == Some(c))
     };
     ok && want.next().is_none()
-}
-
-/// The glyph's width as the embedded font's /W gives it, in thousandths of an em (printpdf
-/// truncates to whole units).
-fn pdf_width(face: &Face, gid: u16) -> f32 {
-    (face.font.glyph_advance(gid) * 1000.0).trunc()
 }
 
 /// `(codes) Tj` when every glyph sits where the face's widths put it, else TJ arrays with
@@ -111,7 +105,7 @@ fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) {
     let plain = run.glyphs.iter().all(|g| g.dx == 0.0 && g.dy == 0.0) && {
         let mut drift = 0.0f32;
         run.glyphs.iter().all(|g| {
-            drift += g.advance * k - pdf_width(face, g.id);
+            drift += g.advance * k - face.width(g.id);
             drift.abs() < DRIFT
         })
     };
@@ -142,7 +136,7 @@ fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) {
             due = 0.0;
         }
         w.glyph(pen, face.code(g.id));
-        due += (g.advance - g.dx) * k - pdf_width(face, g.id);
+        due += (g.advance - g.dx) * k - face.width(g.id);
     }
     w.close(pen);
     if rise != 0.0 {

@@ -5,7 +5,7 @@
 use super::paragraph::{Paragraph, Piece};
 use super::Align;
 use crate::fonts::FontSet;
-use crate::page::{Color, Glyph, TextRun};
+use crate::page::{Color, TextRun};
 
 /// One line, baseline at y = 0, starting at x = 0 (alignment already applied).
 #[derive(Debug, Clone, Default)]
@@ -37,7 +37,8 @@ pub(super) fn break_lines(
     color: Color,
     fonts: &FontSet,
 ) -> Vec<Line> {
-    let groups = groups(&para, width, fonts);
+    let mut para = para;
+    let groups = groups(&mut para, width, fonts);
     let mut lines: Vec<Vec<Piece>> = vec![Vec::new()];
     let mut line_w = 0.0;
     for group in groups {
@@ -66,11 +67,9 @@ pub(super) fn break_lines(
             let x = match align {
                 Align::Justify if i + 1 < n && spaces > 0 && width.is_finite() => {
                     let extra = (width - natural).max(0.0) / spaces as f32;
-                    for p in pieces.iter_mut().filter(|p| p.space) {
-                        if let Some(g) = p.glyphs.last_mut() {
-                            g.advance += extra;
-                            p.width += extra;
-                        }
+                    for p in pieces.iter_mut().filter(|p| p.space && !p.units.is_empty()) {
+                        p.extra += extra;
+                        p.width += extra;
                     }
                     0.0
                 }
@@ -96,12 +95,12 @@ fn content_width(group: &[Piece]) -> f32 {
 
 /// The pieces between break opportunities, each group ending where a line may end; a group
 /// wider than the line is cut into grapheme clusters.
-fn groups(para: &Paragraph, width: f32, fonts: &FontSet) -> Vec<Vec<Piece>> {
+fn groups(para: &mut Paragraph, width: f32, fonts: &FontSet) -> Vec<Vec<Piece>> {
     let mut out: Vec<Vec<Piece>> = Vec::new();
     let mut cur: Vec<Piece> = Vec::new();
-    for p in &para.pieces {
+    for p in std::mem::take(&mut para.pieces) {
         let b = p.break_after;
-        cur.push(p.clone());
+        cur.push(p);
         if b {
             out.push(std::mem::take(&mut cur));
         }
@@ -165,14 +164,13 @@ fn runs(text: &str, pieces: Vec<Piece>, mut x: f32, size: f32, color: Color) -> 
         run: TextRun,
         start: usize,
         end: usize,
-        /// Absolute cluster offsets until the run's start is known.
-        clusters: Vec<usize>,
     }
+    // Glyph clusters are absolute (offsets in the paragraph) until the run's start is known.
     let finish = |o: Open| {
         let mut run = o.run;
         run.text = text[o.start..o.end].to_string();
-        for (g, c) in run.glyphs.iter_mut().zip(o.clusters) {
-            g.cluster = (c - o.start) as u32;
+        for g in run.glyphs.iter_mut() {
+            g.cluster -= o.start as u32;
         }
         run
     };
@@ -207,15 +205,12 @@ fn runs(text: &str, pieces: Vec<Piece>, mut x: f32, size: f32, color: Color) -> 
                 },
                 start: p.range.start,
                 end: p.range.end,
-                clusters: Vec::new(),
             });
         }
         let o = open.as_mut().expect("just opened");
         o.start = o.start.min(p.range.start);
         o.end = o.end.max(p.range.end);
-        o.clusters
-            .extend(p.glyphs.iter().map(|g| p.range.start + g.cluster as usize));
-        o.run.glyphs.extend(p.glyphs.iter().map(|g| Glyph { ..*g }));
+        o.run.glyphs.extend(p.glyphs(p.range.start as u32));
         x += p.width;
     }
     out.extend(open.map(finish));

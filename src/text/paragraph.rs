@@ -7,6 +7,7 @@ use super::Missing;
 use crate::fonts::{FontId, FontSet, REPLACEMENT};
 use crate::page::Glyph;
 use std::ops::Range;
+use std::rc::Rc;
 use unicode_bidi::BidiInfo;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 use unicode_script::{Script, UnicodeScript};
@@ -24,8 +25,13 @@ pub(super) struct Piece {
     pub space: bool,
     /// A line may end after this piece.
     pub break_after: bool,
-    /// In visual order; clusters relative to `range.start`.
-    pub glyphs: Vec<Glyph>,
+    /// In visual order, in font units (shared with the shaping cache); clusters relative to
+    /// `range.start`.
+    pub units: Rc<[UnitGlyph]>,
+    /// Font units → points.
+    pub scale: f32,
+    /// Added to the last glyph's advance (justification).
+    pub extra: f32,
     pub width: f32,
     script: Script,
 }
@@ -66,10 +72,36 @@ fn needs_bidi(text: &str) -> bool {
     })
 }
 
+/// The character's script; ASCII, most of every report, without the table lookup.
+fn script_of(c: char) -> Script {
+    if c.is_ascii_alphabetic() {
+        Script::Latin
+    } else if c.is_ascii() {
+        Script::Common
+    } else {
+        c.script()
+    }
+}
+
 /// One span of the input in its preferred face.
 pub(super) struct Span<'a> {
     pub text: &'a str,
     pub font: FontId,
+}
+
+impl Piece {
+    /// The glyphs in points, clusters offset by `base`.
+    pub fn glyphs(&self, base: u32) -> impl Iterator<Item = Glyph> + '_ {
+        let last = self.units.len().saturating_sub(1);
+        self.units.iter().enumerate().map(move |(i, g)| Glyph {
+            id: g.id,
+            advance: g.advance as f32 * self.scale + if i == last { self.extra } else { 0.0 },
+            dx: g.dx as f32 * self.scale,
+            // Font units grow upwards, the page's y downwards.
+            dy: -(g.dy as f32) * self.scale,
+            cluster: g.cluster + base,
+        })
+    }
 }
 
 impl Paragraph {
@@ -196,7 +228,7 @@ fn items(
             continue;
         }
         let (pf, level) = (preferred[i], level_at(i));
-        let sc = match c.script() {
+        let sc = match script_of(c) {
             Script::Common | Script::Inherited | Script::Unknown => None,
             s => Some(s),
         };
@@ -243,7 +275,7 @@ fn items(
                     let keep = cur.as_ref().is_some_and(|it| {
                         !visible(&c)
                             || (fonts.get(it.font).has(c)
-                                && (c.script() == Script::Common
+                                && (script_of(c) == Script::Common
                                     || fonts.font_for(pf, c) == Some(it.font)))
                     });
                     if keep {
@@ -326,26 +358,17 @@ fn shaped(
     let face = fonts.get(font);
     let scale = size / face.units_per_em;
     let units = shape(face, level % 2 == 1, script, &text[range.clone()]);
-    let glyphs: Vec<Glyph> = units
-        .iter()
-        .map(|g: &UnitGlyph| Glyph {
-            id: g.id,
-            advance: g.advance as f32 * scale,
-            dx: g.dx as f32 * scale,
-            // Font units grow upwards, the page's y downwards.
-            dy: -(g.dy as f32) * scale,
-            cluster: g.cluster,
-        })
-        .collect();
     Piece {
-        width: glyphs.iter().map(|g| g.advance).sum(),
+        width: units.iter().map(|g| g.advance).sum::<i32>() as f32 * scale,
         range,
         font,
         embolden,
         level,
         space: false,
         break_after: false,
-        glyphs,
+        units,
+        scale,
+        extra: 0.0,
         script,
     }
 }

@@ -24,12 +24,15 @@ pub(super) struct UnitGlyph {
 /// template and a night's names, small enough (a few MiB) not to matter.
 const CACHE_LIMIT: usize = 60_000;
 
-type Key = (usize, bool, Script, Box<str>);
+/// Face (by its bytes' address), direction, script.
+type Setting = (usize, bool, Script);
 
 #[derive(Default)]
 struct Cache {
-    words: HashMap<Key, Rc<[UnitGlyph]>>,
-    plans: HashMap<(usize, bool, Script), Rc<ShapePlan>>,
+    /// Per setting, the shaped words: looked up by `&str`, so a hit allocates nothing.
+    words: HashMap<Setting, HashMap<Box<str>, Rc<[UnitGlyph]>>>,
+    plans: HashMap<Setting, Rc<ShapePlan>>,
+    len: usize,
 }
 
 thread_local! {
@@ -42,22 +45,27 @@ pub(super) fn shape(font: &Font, rtl: bool, script: Script, text: &str) -> Rc<[U
     // The face's bytes identify it across font sets (a --font-dir set renumbers nothing built
     // in, but its own faces get ids another set may give other faces).
     let face_key = font.data.as_ptr() as usize;
+    let setting = (face_key, rtl, script);
     CACHE.with_borrow_mut(|cache| {
-        if let Some(g) = cache.words.get(&(face_key, rtl, script, Box::from(text))) {
+        if let Some(g) = cache.words.get(&setting).and_then(|w| w.get(text)) {
             return g.clone();
         }
         let plan = cache
             .plans
-            .entry((face_key, rtl, script))
+            .entry(setting)
             .or_insert_with(|| Rc::new(plan(font, rtl, script)))
             .clone();
         let glyphs = run(font, &plan, rtl, script, text);
-        if cache.words.len() >= CACHE_LIMIT {
+        if cache.len >= CACHE_LIMIT {
             cache.words.clear();
+            cache.len = 0;
         }
         cache
             .words
-            .insert((face_key, rtl, script, Box::from(text)), glyphs.clone());
+            .entry(setting)
+            .or_default()
+            .insert(Box::from(text), glyphs.clone());
+        cache.len += 1;
         glyphs
     })
 }
