@@ -93,6 +93,13 @@ impl Font {
         self.face.glyph_index(ch).map(|g| g.0)
     }
 
+    /// Whether the face has a glyph for `ch` that draws nothing (no outline).
+    pub fn blank(&self, ch: char) -> bool {
+        self.face
+            .glyph_index(ch)
+            .is_some_and(|g| self.face.glyph_bounding_box(g).is_none())
+    }
+
     pub fn has(&self, ch: char) -> bool {
         match self.fast.get(ch as usize) {
             Some(&has) => has,
@@ -106,6 +113,8 @@ impl Font {
 }
 
 pub struct FontSet {
+    /// Unique per set in the process, so caches of measured text never mix two sets.
+    pub id: u64,
     fonts: Vec<&'static Font>,
     /// For each font, the faces to try in order when it lacks a run's characters.
     chains: Vec<Vec<FontId>>,
@@ -153,7 +162,9 @@ impl FontSet {
                 chain
             })
             .collect();
-        FontSet { fonts, chains }
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        FontSet { id, fonts, chains }
     }
 
     /// The built-in faces plus every `.ttf`/`.otf` in `dir` as fallbacks, in file-name order.

@@ -20,7 +20,7 @@ use crate::page::{Stroke, TextRun};
 const DRIFT: f32 = 0.5;
 
 /// Stroke width of synthetic bold, as a share of the size.
-const EMBOLDEN: f32 = 0.03;
+const EMBOLDEN: f32 = 0.045;
 
 /// Whether `draw` shows the run: the layout may hand over empty or degenerate runs.
 pub(super) fn shows(run: &TextRun) -> bool {
@@ -137,6 +137,11 @@ fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) {
         }
         w.glyph(pen, face.code(g.id));
         due += (g.advance - g.dx) * k - face.width(g.id);
+    }
+    // A trailing mark's offset is undone too, so the pen ends where the layout's run ends and
+    // extractors see no gap before the next run.
+    if due.abs() >= DRIFT {
+        w.offset(pen, round(-due, 10.0));
     }
     w.close(pen);
     if rise != 0.0 {

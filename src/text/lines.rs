@@ -31,100 +31,126 @@ impl Line {
 
 /// Breaks `para` into lines at most `width` wide.
 pub(super) fn break_lines(
-    para: Paragraph,
+    mut para: Paragraph,
     width: f32,
     align: Align,
     color: Color,
     fonts: &FontSet,
 ) -> Vec<Line> {
-    let mut para = para;
-    let groups = groups(&mut para, width, fonts);
-    let mut lines: Vec<Vec<Piece>> = vec![Vec::new()];
-    let mut line_w = 0.0;
-    for group in groups {
-        let content: f32 = content_width(&group);
-        let total: f32 = group.iter().map(|p| p.width).sum();
-        let cur = lines.last_mut().expect("never empty");
-        if !cur.is_empty() && line_w + content > width + 0.001 {
-            lines.push(group);
-            line_w = total;
-        } else {
-            cur.extend(group);
-            line_w += total;
+    let pieces = fitted(&mut para, width, fonts);
+    // Greedy filling over whole groups (the pieces between break opportunities): a line ends
+    // before the group whose content would cross the width. Lines are index ranges.
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let (mut start, mut line_w) = (0, 0.0f32);
+    let mut g = 0;
+    while g < pieces.len() {
+        let mut end = g;
+        while end < pieces.len() && !pieces[end].break_after {
+            end += 1;
         }
+        let end = (end + 1).min(pieces.len());
+        let trailing = pieces[g..end].iter().rev().take_while(|p| p.space).count();
+        let content: f32 = pieces[g..end - trailing].iter().map(|p| p.width).sum();
+        let total: f32 = content
+            + pieces[end - trailing..end]
+                .iter()
+                .map(|p| p.width)
+                .sum::<f32>();
+        if g > start && line_w + content > width + 0.001 {
+            lines.push((start, g));
+            start = g;
+            line_w = 0.0;
+        }
+        line_w += total;
+        g = end;
     }
-    lines.retain(|l| l.iter().any(|p| !p.space));
+    lines.push((start, pieces.len()));
+    lines.retain(|&(a, b)| pieces[a..b].iter().any(|p| !p.space));
     let n = lines.len();
+    let mut pieces: Vec<Option<Piece>> = pieces.into_iter().map(Some).collect();
     lines
         .into_iter()
         .enumerate()
-        .map(|(i, mut pieces)| {
-            while pieces.last().is_some_and(|p| p.space) {
-                pieces.pop();
+        .map(|(i, (a, mut b))| {
+            while b > a && pieces[b - 1].as_ref().is_some_and(|p| p.space) {
+                b -= 1;
             }
-            let natural: f32 = pieces.iter().map(|p| p.width).sum();
-            let spaces = pieces.iter().filter(|p| p.space).count();
+            let mut line: Vec<Piece> = pieces[a..b].iter_mut().filter_map(Option::take).collect();
+            let natural: f32 = line.iter().map(|p| p.width).sum();
             let x = match align {
-                Align::Justify if i + 1 < n && spaces > 0 && width.is_finite() => {
-                    let extra = (width - natural).max(0.0) / spaces as f32;
-                    for p in pieces.iter_mut().filter(|p| p.space && !p.units.is_empty()) {
-                        p.extra += extra;
-                        p.width += extra;
+                Align::Justify if i + 1 < n && width.is_finite() => {
+                    let spaces = line
+                        .iter()
+                        .filter(|p| p.space && !p.units.is_empty())
+                        .count();
+                    if spaces > 0 {
+                        let extra = (width - natural).max(0.0) / spaces as f32;
+                        for p in line.iter_mut().filter(|p| p.space && !p.units.is_empty()) {
+                            p.extra += extra;
+                            p.width += extra;
+                        }
                     }
                     0.0
                 }
                 Align::Right if width.is_finite() => width - natural,
                 _ => 0.0,
             };
-            let width = pieces.iter().map(|p| p.width).sum();
+            let width = line.iter().map(|p| p.width).sum();
             Line {
-                runs: runs(&para.text, reorder(pieces), x, para.size, color),
+                runs: runs(&para.text, reorder(line), x, para.size, color),
                 width,
             }
         })
         .collect()
 }
 
-fn content_width(group: &[Piece]) -> f32 {
-    let trailing = group.iter().rev().take_while(|p| p.space).count();
-    group[..group.len() - trailing]
-        .iter()
-        .map(|p| p.width)
-        .sum()
-}
-
-/// The pieces between break opportunities, each group ending where a line may end; a group
-/// wider than the line is cut into grapheme clusters.
-fn groups(para: &mut Paragraph, width: f32, fonts: &FontSet) -> Vec<Vec<Piece>> {
-    let mut out: Vec<Vec<Piece>> = Vec::new();
-    let mut cur: Vec<Piece> = Vec::new();
-    for p in std::mem::take(&mut para.pieces) {
-        let b = p.break_after;
-        cur.push(p);
-        if b {
-            out.push(std::mem::take(&mut cur));
+/// The paragraph's pieces, with every group (the pieces between break opportunities) wider
+/// than the line cut into grapheme clusters, each a group of its own.
+fn fitted(para: &mut Paragraph, width: f32, fonts: &FontSet) -> Vec<Piece> {
+    let pieces = std::mem::take(&mut para.pieces);
+    if !width.is_finite() {
+        return pieces;
+    }
+    // Only a word wider than the line needs cutting; almost no paragraph has one.
+    let mut wide = false;
+    let mut content = 0.0f32;
+    for p in &pieces {
+        if !p.space {
+            content += p.width;
+        }
+        wide |= content > width;
+        if p.break_after {
+            content = 0.0;
         }
     }
-    if !cur.is_empty() {
-        out.push(cur);
+    if !wide {
+        return pieces;
     }
-    let mut fitted = Vec::with_capacity(out.len());
-    for group in out {
-        if content_width(&group) <= width {
-            fitted.push(group);
-            continue;
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    let mut group: Vec<Piece> = Vec::new();
+    let flush = |group: &mut Vec<Piece>, out: &mut Vec<Piece>| {
+        let content: f32 = group.iter().filter(|p| !p.space).map(|p| p.width).sum();
+        if content <= width {
+            out.append(group);
+            return;
         }
-        for p in group {
+        for p in group.drain(..) {
             if p.space {
-                if let Some(last) = fitted.last_mut() {
-                    last.push(p);
-                }
-                continue;
+                out.push(p);
+            } else {
+                out.extend(para.graphemes(&p, fonts));
             }
-            fitted.extend(para.graphemes(&p, fonts).into_iter().map(|g| vec![g]));
+        }
+    };
+    for p in pieces {
+        let b = p.break_after;
+        group.push(p);
+        if b {
+            flush(&mut group, &mut out);
         }
     }
-    fitted
+    flush(&mut group, &mut out);
+    out
 }
 
 /// Visual order of a line's pieces: each maximal sequence at level ≥ k reversed, from the

@@ -42,12 +42,118 @@ pub fn lines(
     fonts: &FontSet,
     missing: &mut Missing,
 ) -> Vec<Line> {
+    let key = Key::new(spans, size, color, width, align, fonts);
+    if let Some((lines, lacking)) = CACHE.with_borrow_mut(|c| c.get(key.clone())) {
+        missing.0.extend(lacking.iter().copied());
+        return lines;
+    }
     let spans: Vec<Span<'_>> = spans
         .iter()
         .map(|&(text, font)| Span { text, font })
         .collect();
-    let para = Paragraph::new(&spans, size, fonts, missing);
-    lines::break_lines(para, width, align, color, fonts)
+    let mut lacking = Missing::default();
+    let para = Paragraph::new(&spans, size, fonts, &mut lacking);
+    let lines = lines::break_lines(para, width, align, color, fonts);
+    missing.0.extend(lacking.0.iter().copied());
+    let glyphs: usize = lines
+        .iter()
+        .flat_map(|l| &l.runs)
+        .map(|r| r.glyphs.len())
+        .sum();
+    CACHE.with_borrow_mut(|c| {
+        c.put(
+            key,
+            (lines.clone(), lacking.0.into_iter().collect()),
+            glyphs,
+        )
+    });
+    lines
+}
+
+/// Glyphs of set paragraphs kept per thread and generation (some 3 MiB): the copy every
+/// report shares (headings, labels, method notes, table heads) is set once; a reader's own
+/// paragraphs are set again each time.
+const SET_CACHE_LIMIT: usize = 40_000;
+
+/// Everything the result of `lines` depends on.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Key {
+    fonts: u64,
+    size: u32,
+    width: u32,
+    color: (u8, u8, u8),
+    align: u8,
+    /// The spans' texts, each after its face's id and a separator no text contains.
+    spans: Box<str>,
+}
+
+impl Key {
+    fn new(
+        spans: &[(&str, FontId)],
+        size: f32,
+        color: Color,
+        width: f32,
+        align: Align,
+        fonts: &FontSet,
+    ) -> Key {
+        let mut s = String::with_capacity(spans.iter().map(|(t, _)| t.len() + 4).sum());
+        for (text, font) in spans {
+            s.push(char::from_u32(font.0 as u32).unwrap_or('\0'));
+            s.push('\u{0}');
+            s.push_str(text);
+            s.push('\u{0}');
+        }
+        Key {
+            fonts: fonts.id,
+            size: size.to_bits(),
+            width: width.to_bits(),
+            color: (color.r, color.g, color.b),
+            align: align as u8,
+            spans: s.into(),
+        }
+    }
+}
+
+type Set = (Vec<Line>, Vec<char>);
+
+/// Two generations: when the young one is full it becomes the old one and the old one is
+/// dropped; a paragraph found in the old one moves back to the young one. What every report
+/// uses stays, a night's one-off paragraphs go, and memory stays flat.
+#[derive(Default)]
+struct SetCache {
+    young: rustc_hash::FxHashMap<Key, Set>,
+    old: rustc_hash::FxHashMap<Key, Set>,
+    glyphs: usize,
+}
+
+impl SetCache {
+    fn get(&mut self, key: Key) -> Option<Set> {
+        if let Some(set) = self.young.get(&key) {
+            return Some(set.clone());
+        }
+        let set = self.old.remove(&key)?;
+        let glyphs = set
+            .0
+            .iter()
+            .flat_map(|l| &l.runs)
+            .map(|r| r.glyphs.len())
+            .sum();
+        self.put(key, set.clone(), glyphs);
+        Some(set)
+    }
+
+    fn put(&mut self, key: Key, set: Set, glyphs: usize) {
+        if self.glyphs + glyphs > SET_CACHE_LIMIT {
+            self.old = std::mem::take(&mut self.young);
+            self.glyphs = 0;
+        }
+        self.glyphs += glyphs;
+        self.young.insert(key, set);
+    }
+}
+
+thread_local! {
+    static CACHE: std::cell::RefCell<SetCache> = std::cell::RefCell::default();
 }
 
 /// `text` as one line in `font`, never broken.
@@ -73,16 +179,35 @@ pub fn line(
 }
 
 /// The width `text` takes as one line in `font` at `size`, shaped exactly as drawing will.
+/// Kept per thread: charts and fitted lines measure the same labels many times.
 pub fn width(text: &str, font: FontId, size: f32, fonts: &FontSet) -> f32 {
-    line(
+    use std::cell::RefCell;
+    type Widths = rustc_hash::FxHashMap<(u64, FontId), rustc_hash::FxHashMap<Box<str>, f32>>;
+    thread_local! {
+        static WIDTHS: RefCell<(Widths, usize)> = RefCell::default();
+    }
+    let key = (fonts.id, font);
+    if let Some(w) = WIDTHS.with_borrow(|(w, _)| w.get(&key).and_then(|m| m.get(text)).copied()) {
+        return w * size;
+    }
+    let unit = line(
         text,
         font,
-        size,
+        1.0,
         Color::rgb(0, 0, 0),
         fonts,
         &mut Missing::default(),
     )
-    .width
+    .width;
+    WIDTHS.with_borrow_mut(|(w, n)| {
+        if *n > 20_000 {
+            w.clear();
+            *n = 0;
+        }
+        w.entry(key).or_default().insert(Box::from(text), unit);
+        *n += 1;
+    });
+    unit * size
 }
 
 /// Wraps the reader's own words (a name, a job title) in a first-strong isolate when they hold

@@ -56,6 +56,16 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
 }
 
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}')
+}
+
+/// Whether `text` has a joiner the face would draw with ink.
+fn has_inked_joiner(text: &str, font: &crate::fonts::Font) -> bool {
+    text.chars()
+        .any(|c| is_joiner(c) && font.has(c) && !font.blank(c))
+}
+
 /// Whether any character may be right-to-left (or is a bidi control): otherwise every level
 /// is 0 and the bidi algorithm can be skipped, as it is for almost all of a report.
 fn needs_bidi(text: &str) -> bool {
@@ -115,10 +125,9 @@ impl Paragraph {
         } else {
             Vec::new()
         };
-        let level_at = |i: usize| levels.get(i).copied().unwrap_or(0);
         let breaks = break_positions(&text);
-        let mut pieces = Vec::new();
-        for item in items(&text, &preferred, &level_at, fonts) {
+        let mut pieces = Vec::with_capacity(breaks.len() * 2 + 1);
+        for item in items(&text, &preferred, &levels, fonts) {
             split_and_shape(&text, item, &breaks, size, fonts, &mut pieces);
         }
         Paragraph { text, pieces, size }
@@ -160,6 +169,33 @@ fn collect(spans: &[Span<'_>], fonts: &FontSet, missing: &mut Missing) -> (Strin
     let mut preferred: Vec<FontId> = Vec::new();
     let mut pending_space: Option<FontId> = None;
     for span in spans {
+        // ASCII (most of the copy) is NFC and in every chain's first face: only spaces need
+        // looking at.
+        if span.text.is_empty() {
+            continue;
+        }
+        if span.text.is_ascii() {
+            for word in span.text.split(|c: char| c.is_ascii_whitespace()) {
+                if word.is_empty() {
+                    if !text.is_empty() && pending_space.is_none() {
+                        pending_space = Some(span.font);
+                    }
+                    continue;
+                }
+                if let Some(f) = pending_space.take() {
+                    text.push(' ');
+                    preferred.push(f);
+                }
+                text.push_str(word);
+                preferred.extend(std::iter::repeat_n(span.font, word.len()));
+                pending_space = Some(span.font);
+            }
+            // The last word's space is only pending if the span ended in whitespace.
+            if !span.text.ends_with(|c: char| c.is_ascii_whitespace()) {
+                pending_space = None;
+            }
+            continue;
+        }
         let nfc;
         let s: &str = if is_nfc_quick(span.text.chars()) == IsNormalized::Yes {
             span.text
@@ -215,19 +251,14 @@ struct Item {
 /// Splits the text into items: a new one wherever the preferred face, the bidi level or the
 /// script changes (spaces, digits and punctuation join the run around them), then gives each
 /// the first face of its chain that has all its characters.
-fn items(
-    text: &str,
-    preferred: &[FontId],
-    level_at: &dyn Fn(usize) -> u8,
-    fonts: &FontSet,
-) -> Vec<Item> {
+fn items(text: &str, preferred: &[FontId], levels: &[u8], fonts: &FontSet) -> Vec<Item> {
     // (range, preferred face, level, script) before faces are chosen.
     let mut raw: Vec<(Range<usize>, FontId, u8, Script)> = Vec::new();
     for (i, c) in text.char_indices() {
         if is_bidi_control(c) {
             continue;
         }
-        let (pf, level) = (preferred[i], level_at(i));
+        let (pf, level) = (preferred[i], levels.get(i).copied().unwrap_or(0));
         let sc = match script_of(c) {
             Script::Common | Script::Inherited | Script::Unknown => None,
             s => Some(s),
@@ -259,13 +290,52 @@ fn items(
             .copied()
             .find(|&f| s.chars().filter(visible).all(|c| fonts.get(f).has(c)));
         match whole {
-            Some(font) => out.push(Item {
+            Some(font) if !has_inked_joiner(s, fonts.get(font)) => out.push(Item {
                 range,
                 font,
                 embolden: fonts.embolden(pf, font),
                 level,
                 script,
             }),
+            // A face that draws a mark for a joiner (Noto Sans Arabic's ZWNJ is a bar): each
+            // joiner is set alone in the first face whose joiner is blank. Set apart, the
+            // letters either side do not join, which is what a ZWNJ asks for.
+            Some(font) => {
+                let mut start = range.start;
+                for (i, c) in s.char_indices() {
+                    let at = range.start + i;
+                    if !is_joiner(c) {
+                        continue;
+                    }
+                    let blank = fonts
+                        .chain(pf)
+                        .iter()
+                        .copied()
+                        .find(|&f| fonts.get(f).blank(c))
+                        .unwrap_or(font);
+                    for (r, f) in [(start..at, font), (at..at + c.len_utf8(), blank)] {
+                        if !r.is_empty() {
+                            out.push(Item {
+                                range: r,
+                                font: f,
+                                embolden: fonts.embolden(pf, f),
+                                level,
+                                script,
+                            });
+                        }
+                    }
+                    start = at + c.len_utf8();
+                }
+                if start < range.end {
+                    out.push(Item {
+                        range: start..range.end,
+                        font,
+                        embolden: fonts.embolden(pf, font),
+                        level,
+                        script,
+                    });
+                }
+            }
             // No one face has it all (a name mixing scripts the faces split): a face per
             // stretch of characters, punctuation staying with the stretch before it.
             None => {
@@ -313,11 +383,15 @@ fn split_and_shape(
     let bytes = text.as_bytes();
     // Where the item is cut: at each space (a piece of its own) and break opportunity.
     let mut cuts = vec![item.range.start];
+    let mut next_break = breaks.partition_point(|&b| b < item.range.start);
     for (i, c) in text[item.range.clone()].char_indices() {
         let at = item.range.start + i;
+        while next_break < breaks.len() && breaks[next_break] < at {
+            next_break += 1;
+        }
         if c == ' ' {
             cuts.extend([at, at + 1]);
-        } else if breaks.binary_search(&at).is_ok() {
+        } else if breaks.get(next_break) == Some(&at) {
             cuts.push(at);
         }
     }
