@@ -179,8 +179,24 @@ mod accepted_renders {
             1 => prop::sample::select(vec!['\u{301}', '\u{308}', '\u{200D}', 'ß', 'ﬁ', 'Ǆ', 'ŉ']),
             1 => prop::char::range('\u{4E00}', '\u{4E50}'),
             1 => prop::char::range('\u{0627}', '\u{064A}'),
+            2 => prop::sample::select(SCRIPTS.chars().collect::<Vec<_>>()),
         ]
     }
+
+    /// Letters, marks and joiners of the scripts the built-in faces cover, beyond Latin, Greek,
+    /// Cyrillic, Arabic and Han above: every one must render without a replacement.
+    const SCRIPTS: &str = "\
+        אבגדהוזחטיךכלםמןנסעףפץצקרשת\
+        कखगघचछजझटडणतथदधनपबभमयरलवशसहािीुूेैोौं्\
+        কখগঘচজটডতদনপবমযরলশসহািীুূেোৌং্\
+        கஙசஞடணதநபமயரலவழளறனாிீுூெேைொோ்\
+        กขคงจฉชซญดตถทนบปผพฟมยรลวสหอะาำิีึืุูเแโใไ่้๊๋\
+        가각간갈감강개거건걸겨고공구국그기김나다라마바박사서수아이자정조지차최하한\
+        あいうえおかきくけこさしすせそたちつてとなにのはまやゆよらりるれろわをんアイウエオカキクケコサシスセソタチ\
+        ሀለሐመሠረሰሸቀበተቸኀነኘአከኸወዐዘዠየደጀገጠጨጰጸፀፈፐ\
+        აბგდევზთიკლმნოპჟრსტუფქღყშჩცძწჭხჯჰ\
+        ԱԲԳԴԵԶԷԸԹԺԻԼԽԾԿՀՁՂՃՄՅՆՇՈՉՊՋՌՍՎՏՐՑՒՓՔՕՖաբգդեզէըթժիլխծկհձղճմյնշոչպջռսվտրցւփքօֆ\
+        یپچژگک\u{200C}";
 
     fn text(max: usize) -> impl Strategy<Value = String> {
         prop::collection::vec(name_chars(), 1..=max).prop_map(|v| {
@@ -281,7 +297,11 @@ mod accepted_renders {
             let assessed = crate::score::assess(&a, &catalog).unwrap();
             let r = render(&assessed, &catalog, &layouts, &fonts);
             prop_assert!(r.is_ok(), "{:?} / {:?} as {}: {}", a.full_name, a.job_title, role.key, r.err().unwrap());
-            prop_assert_eq!(r.unwrap().document.pages.len(), PAGES);
+            let r = r.unwrap();
+            prop_assert_eq!(r.document.pages.len(), PAGES);
+            // Every script with a built-in face renders as itself, never as a replacement.
+            let lacking: Vec<char> = r.missing.iter().copied().filter(|c| SCRIPTS.contains(*c)).collect();
+            prop_assert!(lacking.is_empty(), "{:?}: no face for {:?}", a.full_name, lacking);
         }
     }
 }
