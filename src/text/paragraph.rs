@@ -284,19 +284,20 @@ fn items(text: &str, preferred: &[FontId], levels: &[u8], fonts: &FontSet) -> Ve
     for (range, pf, level, script) in raw {
         let s = &text[range.clone()];
         let visible = |c: &char| !is_invisible(*c);
+        let item = |range: Range<usize>, font: FontId| Item {
+            range,
+            font,
+            embolden: fonts.embolden(pf, font),
+            level,
+            script,
+        };
         let whole = fonts
             .chain(pf)
             .iter()
             .copied()
             .find(|&f| s.chars().filter(visible).all(|c| fonts.get(f).has(c)));
         match whole {
-            Some(font) if !has_inked_joiner(s, fonts.get(font)) => out.push(Item {
-                range,
-                font,
-                embolden: fonts.embolden(pf, font),
-                level,
-                script,
-            }),
+            Some(font) if !has_inked_joiner(s, fonts.get(font)) => out.push(item(range, font)),
             // A face that draws a mark for a joiner (Noto Sans Arabic's ZWNJ is a bar): each
             // joiner is set alone in the first face whose joiner is blank. Set apart, the
             // letters either side do not join, which is what a ZWNJ asks for.
@@ -313,27 +314,16 @@ fn items(text: &str, preferred: &[FontId], levels: &[u8], fonts: &FontSet) -> Ve
                         .copied()
                         .find(|&f| fonts.get(f).blank(c))
                         .unwrap_or(font);
-                    for (r, f) in [(start..at, font), (at..at + c.len_utf8(), blank)] {
-                        if !r.is_empty() {
-                            out.push(Item {
-                                range: r,
-                                font: f,
-                                embolden: fonts.embolden(pf, f),
-                                level,
-                                script,
-                            });
-                        }
-                    }
-                    start = at + c.len_utf8();
+                    let end = at + c.len_utf8();
+                    out.extend(
+                        [item(start..at, font), item(at..end, blank)]
+                            .into_iter()
+                            .filter(|it| !it.range.is_empty()),
+                    );
+                    start = end;
                 }
                 if start < range.end {
-                    out.push(Item {
-                        range: start..range.end,
-                        font,
-                        embolden: fonts.embolden(pf, font),
-                        level,
-                        script,
-                    });
+                    out.push(item(start..range.end, font));
                 }
             }
             // No one face has it all (a name mixing scripts the faces split): a face per
@@ -356,13 +346,7 @@ fn items(text: &str, preferred: &[FontId], levels: &[u8], fonts: &FontSet) -> Ve
                     }
                     let font = fonts.font_for(pf, c).unwrap_or(FontId::REGULAR);
                     out.extend(cur.take());
-                    cur = Some(Item {
-                        range: at..at + c.len_utf8(),
-                        font,
-                        embolden: fonts.embolden(pf, font),
-                        level,
-                        script,
-                    });
+                    cur = Some(item(at..at + c.len_utf8(), font));
                 }
                 out.extend(cur);
             }
