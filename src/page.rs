@@ -102,9 +102,10 @@ pub struct TextRun {
     pub size: f32,
     pub color: Color,
     /// The characters, in logical (reading) order: what copy-paste and screen readers give.
-    pub text: String,
+    /// Shared, as are the glyphs: a paragraph set once is drawn on every report that uses it.
+    pub text: std::sync::Arc<str>,
     /// The glyphs in visual order, left to right.
-    pub glyphs: Vec<Glyph>,
+    pub glyphs: std::sync::Arc<[Glyph]>,
     /// Right-to-left text (the glyphs are in the reverse of reading order).
     pub rtl: bool,
     /// Drawn heavier: bold asked for in a script whose face has no bold.

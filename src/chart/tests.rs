@@ -133,7 +133,7 @@ fn texts(items: &[Item]) -> Vec<&TextRun> {
 }
 
 fn has_text(items: &[Item], s: &str) -> bool {
-    texts(items).iter().any(|r| r.text == s)
+    texts(items).iter().any(|r| &*r.text == s)
 }
 
 /// The checks every chart must pass, whatever the data: the problems found, if any.
@@ -271,7 +271,7 @@ fn charts_write_the_figures_the_reader_needs() {
     for p in &a.role.roadmap {
         assert!(texts(&roadmap)
             .iter()
-            .any(|r| r.text == p.title || r.text.ends_with('…')));
+            .any(|r| *r.text == *p.title || r.text.ends_with('…')));
     }
     let related = get("related-roles");
     assert!(has_text(&related, "You: 35"));

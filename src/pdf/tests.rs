@@ -68,11 +68,13 @@ fn justified(fonts: &FontSet, x: f32, y: f32, width: f32, text: &str) -> Item {
     );
     let mut item = run(x, y, FontId::REGULAR, 10.0, text);
     if let Item::Text(t) = &mut item {
-        for g in t.glyphs.iter_mut() {
+        let mut glyphs = t.glyphs.to_vec();
+        for g in glyphs.iter_mut() {
             if t.text.as_bytes()[g.cluster as usize] == b' ' {
                 g.advance += gap;
             }
         }
+        t.glyphs = glyphs.into();
     }
     item
 }

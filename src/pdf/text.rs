@@ -82,20 +82,26 @@ pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
 /// Whether the glyphs' ToUnicode texts, in drawing order (reversed for right-to-left runs,
 /// as extractors read them), give the run's text.
 fn spells(face: &Face, run: &TextRun) -> bool {
-    let mut want = run.text.chars();
-    let ok = if run.rtl {
-        run.glyphs
+    if run.rtl {
+        let mut want = run.text.chars();
+        let ok = run
+            .glyphs
             .iter()
             .rev()
             .flat_map(|g| face.text_of(g.id).unwrap_or("").chars().rev())
-            .all(|c| want.next() == Some(c))
-    } else {
-        run.glyphs
-            .iter()
-            .flat_map(|g| face.text_of(g.id).unwrap_or("").chars())
-            .all(|c| want.next() == Some(c))
-    };
-    ok && want.next().is_none()
+            .all(|c| want.next() == Some(c));
+        return ok && want.next().is_none();
+    }
+    // Left to right, the texts must follow one another: compared as bytes, no decoding.
+    let mut rest = run.text.as_bytes();
+    for g in run.glyphs.iter() {
+        let t = face.text_of(g.id).unwrap_or("").as_bytes();
+        match rest.strip_prefix(t) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 /// `(codes) Tj` when every glyph sits where the face's widths put it, else TJ arrays with
@@ -113,7 +119,7 @@ fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) {
         let out = pen.start();
         out.reserve(run.glyphs.len() * 2 + 8);
         out.push(b'(');
-        for g in &run.glyphs {
+        for g in run.glyphs.iter() {
             code(out, face.code(g.id));
         }
         out.extend_from_slice(b") Tj");
@@ -123,8 +129,13 @@ fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) {
     let mut rise = 0.0f32;
     // Thousandths of an em the pen must still move right before the next glyph.
     let mut due = 0.0f32;
-    for g in &run.glyphs {
-        let want_rise = round(-g.dy, 100.0);
+    for g in run.glyphs.iter() {
+        // Almost every glyph sits on the baseline: no rounding for those.
+        let want_rise = if g.dy == 0.0 {
+            0.0
+        } else {
+            round(-g.dy, 100.0)
+        };
         if want_rise != rise {
             w.close(pen);
             pen.op_numbers(&[want_rise], b"Ts");

@@ -19,7 +19,7 @@ fn text_of(doc: &Document) -> String {
         .flat_map(|p| &p.items)
         .filter_map(|i| {
             if let Item::Text(t) = i {
-                Some(t.text.as_str())
+                Some(&*t.text)
             } else {
                 None
             }

@@ -214,7 +214,7 @@ mod tests {
             &mut missing,
         );
         let r = runs(&set);
-        assert!(r.iter().any(|t| t.font == FontId::BOLD && t.text == "35"));
+        assert!(r.iter().any(|t| t.font == FontId::BOLD && &*t.text == "35"));
         assert_eq!(missing.0.iter().collect::<String>(), "ⵉⵣ");
         assert!(r.iter().any(|t| t.text.contains("李雷")), "Han has a face");
         assert!(r.iter().any(|t| t.text.contains(REPLACEMENT)));

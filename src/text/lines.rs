@@ -188,16 +188,19 @@ fn reorder(mut pieces: Vec<Piece>) -> Vec<Piece> {
 fn runs(text: &str, pieces: Vec<Piece>, mut x: f32, size: f32, color: Color) -> Vec<TextRun> {
     struct Open {
         run: TextRun,
+        glyphs: Vec<crate::page::Glyph>,
         start: usize,
         end: usize,
     }
     // Glyph clusters are absolute (offsets in the paragraph) until the run's start is known.
     let finish = |o: Open| {
         let mut run = o.run;
-        run.text = text[o.start..o.end].to_string();
-        for g in run.glyphs.iter_mut() {
+        run.text = text[o.start..o.end].into();
+        let mut glyphs = o.glyphs;
+        for g in glyphs.iter_mut() {
             g.cluster -= o.start as u32;
         }
+        run.glyphs = glyphs.into();
         run
     };
     let mut out = Vec::new();
@@ -223,12 +226,13 @@ fn runs(text: &str, pieces: Vec<Piece>, mut x: f32, size: f32, color: Color) -> 
                     font: p.font,
                     size,
                     color,
-                    text: String::new(),
-                    glyphs: Vec::new(),
+                    text: "".into(),
+                    glyphs: std::sync::Arc::new([]),
                     rtl,
                     embolden: p.embolden,
                     rotation: 0.0,
                 },
+                glyphs: Vec::new(),
                 start: p.range.start,
                 end: p.range.end,
             });
@@ -236,7 +240,7 @@ fn runs(text: &str, pieces: Vec<Piece>, mut x: f32, size: f32, color: Color) -> 
         let o = open.as_mut().expect("just opened");
         o.start = o.start.min(p.range.start);
         o.end = o.end.max(p.range.end);
-        o.run.glyphs.extend(p.glyphs(p.range.start as u32));
+        o.glyphs.extend(p.glyphs(p.range.start as u32));
         x += p.width;
     }
     out.extend(open.map(finish));

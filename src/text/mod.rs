@@ -42,8 +42,16 @@ pub fn lines(
     fonts: &FontSet,
     missing: &mut Missing,
 ) -> Vec<Line> {
-    let key = Key::new(spans, size, color, width, align, fonts);
-    if let Some((lines, lacking)) = CACHE.with_borrow_mut(|c| c.get(key.clone())) {
+    let probe = Probe {
+        spans,
+        fonts: fonts.id,
+        size: size.to_bits(),
+        width: width.to_bits(),
+        color: (color.r, color.g, color.b),
+        align: align as u8,
+    };
+    let hash = probe.hash();
+    if let Some((lines, lacking)) = CACHE.with_borrow_mut(|c| c.get(hash, &probe)) {
         missing.0.extend(lacking.iter().copied());
         return lines;
     }
@@ -55,18 +63,8 @@ pub fn lines(
     let para = Paragraph::new(&spans, size, fonts, &mut lacking);
     let lines = lines::break_lines(para, width, align, color, fonts);
     missing.0.extend(lacking.0.iter().copied());
-    let glyphs: usize = lines
-        .iter()
-        .flat_map(|l| &l.runs)
-        .map(|r| r.glyphs.len())
-        .sum();
-    CACHE.with_borrow_mut(|c| {
-        c.put(
-            key,
-            (lines.clone(), lacking.0.into_iter().collect()),
-            glyphs,
-        )
-    });
+    let set = (lines.clone(), lacking.0.into_iter().collect());
+    CACHE.with_borrow_mut(|c| c.put(hash, probe.key(), set));
     lines
 }
 
@@ -75,8 +73,7 @@ pub fn lines(
 /// paragraphs are set again each time.
 const SET_CACHE_LIMIT: usize = 40_000;
 
-/// Everything the result of `lines` depends on.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// Everything the result of `lines` depends on, as kept in the cache.
 struct Key {
     fonts: u64,
     size: u32,
@@ -87,28 +84,69 @@ struct Key {
     spans: Box<str>,
 }
 
-impl Key {
-    fn new(
-        spans: &[(&str, FontId)],
-        size: f32,
-        color: Color,
-        width: f32,
-        align: Align,
-        fonts: &FontSet,
-    ) -> Key {
-        let mut s = String::with_capacity(spans.iter().map(|(t, _)| t.len() + 4).sum());
-        for (text, font) in spans {
-            s.push(char::from_u32(font.0 as u32).unwrap_or('\0'));
-            s.push('\u{0}');
+/// A call's `Key` before it is made one: hashed and compared without building the string.
+struct Probe<'a> {
+    spans: &'a [(&'a str, FontId)],
+    fonts: u64,
+    size: u32,
+    width: u32,
+    color: (u8, u8, u8),
+    align: u8,
+}
+
+const SEPARATOR: char = '\u{0}';
+
+impl Probe<'_> {
+    fn hash(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        (self.fonts, self.size, self.width, self.color, self.align).hash(&mut h);
+        for (text, font) in self.spans {
+            font.0.hash(&mut h);
+            text.hash(&mut h);
+        }
+        h.finish()
+    }
+
+    fn font_char(font: FontId) -> char {
+        char::from_u32(font.0 as u32).unwrap_or(SEPARATOR)
+    }
+
+    fn matches(&self, key: &Key) -> bool {
+        if (self.fonts, self.size, self.width, self.color, self.align)
+            != (key.fonts, key.size, key.width, key.color, key.align)
+        {
+            return false;
+        }
+        let mut rest = &*key.spans;
+        for (text, font) in self.spans {
+            let Some(r) = rest
+                .strip_prefix(Self::font_char(*font))
+                .and_then(|r| r.strip_prefix(SEPARATOR))
+                .and_then(|r| r.strip_prefix(text))
+                .and_then(|r| r.strip_prefix(SEPARATOR))
+            else {
+                return false;
+            };
+            rest = r;
+        }
+        rest.is_empty()
+    }
+
+    fn key(&self) -> Key {
+        let mut s = String::with_capacity(self.spans.iter().map(|(t, _)| t.len() + 4).sum());
+        for (text, font) in self.spans {
+            s.push(Self::font_char(*font));
+            s.push(SEPARATOR);
             s.push_str(text);
-            s.push('\u{0}');
+            s.push(SEPARATOR);
         }
         Key {
-            fonts: fonts.id,
-            size: size.to_bits(),
-            width: width.to_bits(),
-            color: (color.r, color.g, color.b),
-            align: align as u8,
+            fonts: self.fonts,
+            size: self.size,
+            width: self.width,
+            color: self.color,
+            align: self.align,
             spans: s.into(),
         }
     }
@@ -116,39 +154,46 @@ impl Key {
 
 type Set = (Vec<Line>, Vec<char>);
 
+fn glyph_count(set: &Set) -> usize {
+    set.0
+        .iter()
+        .flat_map(|l| &l.runs)
+        .map(|r| r.glyphs.len())
+        .sum()
+}
+
 /// Two generations: when the young one is full it becomes the old one and the old one is
 /// dropped; a paragraph found in the old one moves back to the young one. What every report
-/// uses stays, a night's one-off paragraphs go, and memory stays flat.
+/// uses stays, a night's one-off paragraphs go, and memory stays flat. Keyed by the probe's
+/// hash; a colliding entry is a miss and is replaced.
 #[derive(Default)]
 struct SetCache {
-    young: rustc_hash::FxHashMap<Key, Set>,
-    old: rustc_hash::FxHashMap<Key, Set>,
+    young: rustc_hash::FxHashMap<u64, (Key, Set)>,
+    old: rustc_hash::FxHashMap<u64, (Key, Set)>,
     glyphs: usize,
 }
 
 impl SetCache {
-    fn get(&mut self, key: Key) -> Option<Set> {
-        if let Some(set) = self.young.get(&key) {
-            return Some(set.clone());
+    fn get(&mut self, hash: u64, probe: &Probe<'_>) -> Option<Set> {
+        if let Some((key, set)) = self.young.get(&hash) {
+            return probe.matches(key).then(|| set.clone());
         }
-        let set = self.old.remove(&key)?;
-        let glyphs = set
-            .0
-            .iter()
-            .flat_map(|l| &l.runs)
-            .map(|r| r.glyphs.len())
-            .sum();
-        self.put(key, set.clone(), glyphs);
+        let (key, set) = self.old.remove(&hash)?;
+        if !probe.matches(&key) {
+            return None;
+        }
+        self.put(hash, key, set.clone());
         Some(set)
     }
 
-    fn put(&mut self, key: Key, set: Set, glyphs: usize) {
+    fn put(&mut self, hash: u64, key: Key, set: Set) {
+        let glyphs = glyph_count(&set);
         if self.glyphs + glyphs > SET_CACHE_LIMIT {
             self.old = std::mem::take(&mut self.young);
             self.glyphs = 0;
         }
         self.glyphs += glyphs;
-        self.young.insert(key, set);
+        self.young.insert(hash, (key, set));
     }
 }
 

@@ -2,7 +2,7 @@
 //! replaced (and reported), bidi levels (UAX #9), script runs, one face per run (not per
 //! character), line-break opportunities (UAX #14), then each piece shaped.
 
-use super::shape::{shape, UnitGlyph};
+use super::shape::{shape, shaping, UnitGlyph};
 use super::Missing;
 use crate::fonts::{FontId, FontSet, REPLACEMENT};
 use crate::page::Glyph;
@@ -62,8 +62,10 @@ fn is_joiner(c: char) -> bool {
 
 /// Whether `text` has a joiner the face would draw with ink.
 fn has_inked_joiner(text: &str, font: &crate::fonts::Font) -> bool {
-    text.chars()
-        .any(|c| is_joiner(c) && font.has(c) && !font.blank(c))
+    !text.is_ascii()
+        && text
+            .chars()
+            .any(|c| is_joiner(c) && font.has(c) && !font.blank(c))
 }
 
 /// Whether any character may be right-to-left (or is a bidi control): otherwise every level
@@ -254,7 +256,28 @@ struct Item {
 fn items(text: &str, preferred: &[FontId], levels: &[u8], fonts: &FontSet) -> Vec<Item> {
     // (range, preferred face, level, script) before faces are chosen.
     let mut raw: Vec<(Range<usize>, FontId, u8, Script)> = Vec::new();
-    for (i, c) in text.char_indices() {
+    let ascii = levels.is_empty() && text.is_ascii();
+    if ascii {
+        // Most of a report: left to right, ASCII letters are all Latin and the rest common,
+        // so an item is a stretch in one preferred face.
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        while start < bytes.len() {
+            let pf = preferred[start];
+            let end = preferred[start..]
+                .iter()
+                .position(|&f| f != pf)
+                .map_or(bytes.len(), |n| start + n);
+            let script = if bytes[start..end].iter().any(u8::is_ascii_alphabetic) {
+                Script::Latin
+            } else {
+                Script::Common
+            };
+            raw.push((start..end, pf, 0, script));
+            start = end;
+        }
+    }
+    for (i, c) in (if ascii { "" } else { text }).char_indices() {
         if is_bidi_control(c) {
             continue;
         }
@@ -291,11 +314,14 @@ fn items(text: &str, preferred: &[FontId], levels: &[u8], fonts: &FontSet) -> Ve
             level,
             script,
         };
-        let whole = fonts
-            .chain(pf)
-            .iter()
-            .copied()
-            .find(|&f| s.chars().filter(visible).all(|c| fonts.get(f).has(c)));
+        let whole = fonts.chain(pf).iter().copied().find(|&f| {
+            let face = fonts.get(f);
+            if s.is_ascii() {
+                s.bytes().all(|b| face.has(b as char))
+            } else {
+                s.chars().filter(visible).all(|c| face.has(c))
+            }
+        });
         match whole {
             Some(font) if !has_inked_joiner(s, fonts.get(font)) => out.push(item(range, font)),
             // A face that draws a mark for a joiner (Noto Sans Arabic's ZWNJ is a bar): each
@@ -365,40 +391,71 @@ fn split_and_shape(
     pieces: &mut Vec<Piece>,
 ) {
     let bytes = text.as_bytes();
-    // Where the item is cut: at each space (a piece of its own) and break opportunity.
-    let mut cuts = vec![item.range.start];
-    let mut next_break = breaks.partition_point(|&b| b < item.range.start);
-    for (i, c) in text[item.range.clone()].char_indices() {
-        let at = item.range.start + i;
-        while next_break < breaks.len() && breaks[next_break] < at {
-            next_break += 1;
+    let face = fonts.get(item.font);
+    let scale = size / face.units_per_em;
+    let rtl = item.level % 2 == 1;
+    shaping(face, rtl, item.script, |shape| {
+        let mut push = |start: usize, end: usize, break_after: bool| {
+            let units = shape(&text[start..end]);
+            pieces.push(Piece {
+                width: units.iter().map(|g| g.advance).sum::<i32>() as f32 * scale,
+                range: start..end,
+                font: item.font,
+                embolden: item.embolden,
+                level: item.level,
+                space: end - start == 1 && bytes[start] == b' ',
+                break_after,
+                units,
+                scale,
+                extra: 0.0,
+                script: item.script,
+            });
+        };
+        // Cut at each space (a piece of its own) and break opportunity. Break opportunities
+        // sit after spaces or inside words, and are walked once beside the text.
+        let (range, mut start) = (item.range.clone(), item.range.start);
+        let mut b = breaks.partition_point(|&b| b <= range.start);
+        let is_break = |b: &mut usize, at: usize| {
+            while *b < breaks.len() && breaks[*b] < at {
+                *b += 1;
+            }
+            breaks.get(*b) == Some(&at)
+        };
+        let mut at = range.start;
+        while at < range.end {
+            if bytes[at] == b' ' {
+                if start < at {
+                    push(start, at, is_break(&mut b, at));
+                }
+                push(at, at + 1, at + 1 == text.len() || is_break(&mut b, at + 1));
+                at += 1;
+                start = at;
+                continue;
+            }
+            let next = at + utf8_len(bytes[at]);
+            if next < range.end && bytes[next] != b' ' && is_break(&mut b, next) {
+                push(start, next, true);
+                start = next;
+            }
+            at = next;
         }
-        if c == ' ' {
-            cuts.extend([at, at + 1]);
-        } else if breaks.get(next_break) == Some(&at) {
-            cuts.push(at);
+        if start < range.end {
+            push(
+                start,
+                range.end,
+                range.end == text.len() || is_break(&mut b, range.end),
+            );
         }
-    }
-    cuts.push(item.range.end);
-    cuts.dedup();
-    for w in cuts.windows(2) {
-        let (start, end) = (w[0], w[1]);
-        if end <= start {
-            continue;
-        }
-        let mut p = shaped(
-            text,
-            start..end,
-            item.font,
-            item.embolden,
-            item.level,
-            item.script,
-            size,
-            fonts,
-        );
-        p.space = end - start == 1 && bytes[start] == b' ';
-        p.break_after = end == text.len() || breaks.binary_search(&end).is_ok();
-        pieces.push(p);
+    });
+}
+
+/// The length of the UTF-8 sequence a leading byte starts.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
     }
 }
 
@@ -429,4 +486,9 @@ fn shaped(
         extra: 0.0,
         script,
     }
+}
+
+#[cfg(test)]
+pub(super) fn break_positions_pub(text: &str) -> Vec<usize> {
+    break_positions(text)
 }

@@ -44,40 +44,54 @@ thread_local! {
 /// Shapes `text` in `font`: the glyphs in visual order (left to right, so reversed for
 /// right-to-left text), clusters as byte offsets into `text`.
 pub(super) fn shape(font: &Font, rtl: bool, script: Script, text: &str) -> Rc<[UnitGlyph]> {
+    shaping(font, rtl, script, |shape| shape(text))
+}
+
+/// Runs `f` with a shaper for one setting: the cache is borrowed and the setting's words and
+/// plan found once for all the words of an item, not once per word.
+pub(super) fn shaping<R>(
+    font: &Font,
+    rtl: bool,
+    script: Script,
+    f: impl FnOnce(&mut dyn FnMut(&str) -> Rc<[UnitGlyph]>) -> R,
+) -> R {
     // The face's bytes identify it across font sets (a --font-dir set renumbers nothing built
     // in, but its own faces get ids another set may give other faces).
     let face_key = font.data.as_ptr() as usize;
     let setting = (face_key, rtl, script);
     CACHE.with_borrow_mut(|cache| {
-        if text == " " {
-            if let Some((_, g)) = cache.spaces.iter().find(|(k, _)| *k == face_key) {
-                return g.clone();
-            }
-        }
-        if let Some(g) = cache.words.get(&setting).and_then(|w| w.get(text)) {
-            return g.clone();
+        if cache.len >= CACHE_LIMIT {
+            cache.words.clear();
+            cache.len = 0;
         }
         let plan = cache
             .plans
             .entry(setting)
             .or_insert_with(|| Rc::new(plan(font, rtl, script)))
             .clone();
-        let glyphs = run(font, &plan, rtl, script, text);
-        if text == " " {
-            cache.spaces.push((face_key, glyphs.clone()));
-            return glyphs;
-        }
-        if cache.len >= CACHE_LIMIT {
-            cache.words.clear();
-            cache.len = 0;
-        }
-        cache
-            .words
-            .entry(setting)
-            .or_default()
-            .insert(Box::from(text), glyphs.clone());
-        cache.len += 1;
-        glyphs
+        let space = match cache.spaces.iter().find(|(k, _)| *k == face_key) {
+            Some((_, g)) => g.clone(),
+            None => {
+                let g = run(font, &plan, rtl, script, " ");
+                cache.spaces.push((face_key, g.clone()));
+                g
+            }
+        };
+        let Cache { words, len, .. } = cache;
+        let words = words.entry(setting).or_default();
+        let mut shape = |text: &str| -> Rc<[UnitGlyph]> {
+            if text == " " {
+                return space.clone();
+            }
+            if let Some(g) = words.get(text) {
+                return g.clone();
+            }
+            let glyphs = run(font, &plan, rtl, script, text);
+            words.insert(Box::from(text), glyphs.clone());
+            *len += 1;
+            glyphs
+        };
+        f(&mut shape)
     })
 }
 
