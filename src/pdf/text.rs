@@ -36,13 +36,7 @@ pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
     if !shows(run) || !face.embedded() {
         return;
     }
-    let actual = !spells(face, run);
-    if actual {
-        let out = pen.start();
-        out.extend_from_slice(b"/Span <</ActualText ");
-        utf16_string(out, &run.text);
-        out.extend_from_slice(b">> BDC");
-    }
+    let mark = pen.current().len();
     let size = round(run.size, 100.0);
     pen.op(b"BT");
     if pen.font != Some((run.font.0, size)) {
@@ -69,67 +63,64 @@ pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
         [cos, sin, -sin + 0.0, cos, x, y]
     };
     pen.op_numbers(&matrix, b"Tm");
-    show(pen, face, run, size);
+    let spelled = show(pen, face, run, size);
     if run.embolden {
         pen.op(b"0 Tr");
     }
     pen.op(b"ET");
-    if actual {
+    if !spelled {
+        // Known only once the glyphs are written (one pass over them): the span goes in
+        // front, as if written first.
+        let mut span = Vec::with_capacity(run.text.len() * 4 + 32);
+        if mark > 0 {
+            span.push(b'\n');
+        }
+        span.extend_from_slice(b"/Span <</ActualText ");
+        utf16_string(&mut span, &run.text);
+        span.extend_from_slice(b">> BDC");
+        if mark == 0 {
+            span.push(b'\n');
+        }
+        pen.current().splice(mark..mark, span);
         pen.op(b"EMC");
     }
 }
 
-/// Whether the glyphs' ToUnicode texts, in drawing order (reversed for right-to-left runs,
-/// as extractors read them), give the run's text.
-fn spells(face: &Face, run: &TextRun) -> bool {
-    if run.rtl {
-        let mut want = run.text.chars();
-        let ok = run
-            .glyphs
-            .iter()
-            .rev()
-            .flat_map(|g| face.text_of(g.id).unwrap_or("").chars().rev())
-            .all(|c| want.next() == Some(c));
-        return ok && want.next().is_none();
-    }
-    // Left to right, the texts must follow one another: compared as bytes, no decoding.
-    let mut rest = run.text.as_bytes();
-    for g in run.glyphs.iter() {
-        let t = face.text_of(g.id).unwrap_or("").as_bytes();
-        match rest.strip_prefix(t) {
-            Some(r) => rest = r,
-            None => return false,
-        }
-    }
-    rest.is_empty()
+/// Whether the glyphs' ToUnicode texts, in drawing order reversed (as extractors read
+/// right-to-left text), give the run's text.
+fn spells_rtl(face: &Face, run: &TextRun) -> bool {
+    let mut want = run.text.chars();
+    let ok = run
+        .glyphs
+        .iter()
+        .rev()
+        .flat_map(|g| face.text_of(g.id).unwrap_or("").chars().rev())
+        .all(|c| want.next() == Some(c));
+    ok && want.next().is_none()
 }
 
-/// `(codes) Tj` when every glyph sits where the face's widths put it, else TJ arrays with
-/// offsets, and `Ts` around glyphs raised or lowered.
-fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) {
+/// Shows the glyphs, `(codes) Tj` when every glyph sits where the face's widths put it, else
+/// TJ arrays with offsets, and `Ts` around glyphs raised or lowered. Returns whether the
+/// glyphs' ToUnicode texts, in drawing order, spell the run's text (checked on the way for
+/// left-to-right runs).
+fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) -> bool {
     let k = 1000.0 / size;
-    let plain = run.glyphs.iter().all(|g| g.dx == 0.0 && g.dy == 0.0) && {
-        let mut drift = 0.0f32;
-        run.glyphs.iter().all(|g| {
-            drift += g.advance * k - face.width(g.id);
-            drift.abs() < DRIFT
-        })
-    };
-    if plain {
-        let out = pen.start();
-        out.reserve(run.glyphs.len() * 2 + 8);
-        out.push(b'(');
-        for g in run.glyphs.iter() {
-            code(out, face.code(g.id));
-        }
-        out.extend_from_slice(b") Tj");
-        return;
-    }
     let mut w = TjWriter::default();
     let mut rise = 0.0f32;
     // Thousandths of an em the pen must still move right before the next glyph.
     let mut due = 0.0f32;
+    // Anything but glyphs at the face's widths on the baseline: then TJ stays.
+    let mut moved = false;
+    let mut rest = Some(run.text.as_bytes()).filter(|_| !run.rtl);
     for g in run.glyphs.iter() {
+        if let Some(r) = rest {
+            let t = face.text_of(g.id).unwrap_or("").as_bytes();
+            rest = match t {
+                [b] => r.split_first().filter(|(c, _)| *c == b).map(|(_, r)| r),
+                _ => r.strip_prefix(t),
+            };
+        }
+        moved |= g.dx != 0.0 || g.dy != 0.0;
         // Almost every glyph sits on the baseline: no rounding for those.
         let want_rise = if g.dy == 0.0 {
             0.0
@@ -144,6 +135,7 @@ fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) {
         due += g.dx * k;
         if due.abs() >= DRIFT {
             w.offset(pen, round(-due, 10.0));
+            moved = true;
             due = 0.0;
         }
         w.glyph(pen, face.code(g.id));
@@ -153,10 +145,24 @@ fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) {
     // extractors see no gap before the next run.
     if due.abs() >= DRIFT {
         w.offset(pen, round(-due, 10.0));
+        moved = true;
     }
+    let array = w.array_at;
     w.close(pen);
     if rise != 0.0 {
         pen.op_numbers(&[0.0], b"Ts");
+    }
+    if !moved {
+        // One string, nothing between the glyphs: `[(codes)] TJ` is `(codes) Tj`.
+        let out = pen.current();
+        out.remove(array);
+        out.truncate(out.len() - b"] TJ".len());
+        out.extend_from_slice(b" Tj");
+    }
+    if run.rtl {
+        spells_rtl(face, run)
+    } else {
+        rest.is_some_and(<[u8]>::is_empty)
     }
 }
 
@@ -165,12 +171,16 @@ fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) {
 struct TjWriter {
     array: bool,
     string: bool,
+    /// Where the last array's `[` was written.
+    array_at: usize,
 }
 
 impl TjWriter {
     fn open(&mut self, pen: &mut Pen) {
         if !self.array {
-            pen.start().push(b'[');
+            let out = pen.start();
+            self.array_at = out.len();
+            out.push(b'[');
             self.array = true;
         }
     }

@@ -63,8 +63,15 @@ pub fn lines(
     let para = Paragraph::new(&spans, size, fonts, &mut lacking);
     let lines = lines::break_lines(para, width, align, color, fonts);
     missing.0.extend(lacking.0.iter().copied());
-    let set = (lines.clone(), lacking.0.into_iter().collect());
-    CACHE.with_borrow_mut(|c| c.put(hash, probe.key(), set));
+    CACHE.with_borrow_mut(|c| {
+        if c.admit(hash) {
+            c.put(
+                hash,
+                probe.key(),
+                (lines.clone(), lacking.0.into_iter().collect()),
+            );
+        }
+    });
     lines
 }
 
@@ -163,17 +170,32 @@ fn glyph_count(set: &Set) -> usize {
 }
 
 /// Two generations: when the young one is full it becomes the old one and the old one is
-/// dropped; a paragraph found in the old one moves back to the young one. What every report
-/// uses stays, a night's one-off paragraphs go, and memory stays flat. Keyed by the probe's
+/// dropped; a paragraph found in the old one moves back to the young one. A paragraph is kept
+/// only when it is set a second time: a reader's own paragraphs (most of the glyphs set) are
+/// never set again and would push out what other reports share (the copy, a role's or an
+/// industry's paragraphs). What repeats stays and memory stays flat. Keyed by the probe's
 /// hash; a colliding entry is a miss and is replaced.
 #[derive(Default)]
 struct SetCache {
     young: rustc_hash::FxHashMap<u64, (Key, Set)>,
     old: rustc_hash::FxHashMap<u64, (Key, Set)>,
     glyphs: usize,
+    /// Hashes of paragraphs set once (8 bytes each, forgotten in a block when many).
+    seen: rustc_hash::FxHashSet<u64>,
 }
 
+/// Paragraphs remembered as set once before the memory starts again.
+const SEEN_LIMIT: usize = 200_000;
+
 impl SetCache {
+    /// Whether a paragraph just set is worth keeping: the second time it is set.
+    fn admit(&mut self, hash: u64) -> bool {
+        if self.seen.len() >= SEEN_LIMIT {
+            self.seen.clear();
+        }
+        !self.seen.insert(hash)
+    }
+
     fn get(&mut self, hash: u64, probe: &Probe<'_>) -> Option<Set> {
         if let Some((key, set)) = self.young.get(&hash) {
             return probe.matches(key).then(|| set.clone());

@@ -487,8 +487,3 @@ fn shaped(
         script,
     }
 }
-
-#[cfg(test)]
-pub(super) fn break_positions_pub(text: &str) -> Vec<usize> {
-    break_positions(text)
-}

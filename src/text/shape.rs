@@ -113,7 +113,47 @@ fn plan(font: &Font, rtl: bool, script: Script) -> ShapePlan {
     ShapePlan::new(font.shaper(), direction(rtl), hb_script(script), None, &[])
 }
 
+/// Characters shaped at once. rustybuzz numbers the glyphs of an Indic syllable in a byte and
+/// panics past 255 (HarfBuzz wraps); a word typed as a hundred vowel signs is one syllable.
+/// Longer words are shaped in stretches cut between grapheme clusters where they can be.
+const CHUNK: usize = 64;
+
 fn run(font: &Font, plan: &ShapePlan, rtl: bool, script: Script, text: &str) -> Rc<[UnitGlyph]> {
+    if text.len() <= CHUNK || text.chars().count() <= CHUNK {
+        return run_one(font, plan, rtl, script, text).into();
+    }
+    let mut chunks: Vec<std::ops::Range<usize>> = Vec::new();
+    let (mut start, mut chars) = (0, 0);
+    for (at, g) in unicode_segmentation::UnicodeSegmentation::grapheme_indices(text, true) {
+        for (i, _) in g.char_indices() {
+            // A grapheme cluster longer than a chunk is cut between its characters.
+            if chars == CHUNK || (i == 0 && chars + g.chars().count() > CHUNK && chars > 0) {
+                chunks.push(start..at + i);
+                (start, chars) = (at + i, 0);
+            }
+            chars += 1;
+        }
+    }
+    chunks.push(start..text.len());
+    if rtl {
+        chunks.reverse();
+    }
+    let mut out = Vec::with_capacity(text.len());
+    for r in chunks {
+        let base = r.start as u32;
+        out.extend(
+            run_one(font, plan, rtl, script, &text[r])
+                .into_iter()
+                .map(|g| UnitGlyph {
+                    cluster: g.cluster + base,
+                    ..g
+                }),
+        );
+    }
+    out.into()
+}
+
+fn run_one(font: &Font, plan: &ShapePlan, rtl: bool, script: Script, text: &str) -> Vec<UnitGlyph> {
     let mut buffer = UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.set_direction(direction(rtl));
