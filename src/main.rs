@@ -17,6 +17,31 @@ mod score;
 mod store;
 mod text;
 
+/// mimalloc rather than glibc's allocator: setting text allocates many small, short-lived
+/// buffers per paragraph (shaped pieces, lines, runs), and the benchmark gained about a tenth.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc (v2) options by number (the crate does not name them, for stability): commit
+/// arena memory as it is used, not all at once, and give freed memory back after 50 ms rather
+/// than 10. Measured on the benchmark: peak RSS 165 -> 81 MiB for 2% of throughput.
+extern "C" fn tune_allocator() {
+    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: plain option stores, made before main and before any other thread exists.
+    unsafe {
+        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 50);
+    }
+}
+
+/// Run by the loader before the Rust runtime's first allocation, so the first arena is
+/// already created under these options.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
+
 fn main() -> std::process::ExitCode {
     cli::main()
 }
