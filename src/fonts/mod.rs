@@ -100,6 +100,13 @@ impl Font {
             .is_some_and(|g| self.face.glyph_bounding_box(g).is_none())
     }
 
+    /// How far glyph `gid`'s ink reaches below the baseline, in ems (0 for none).
+    pub fn ink_depth(&self, gid: u16) -> f32 {
+        self.face
+            .glyph_bounding_box(ttf_parser::GlyphId(gid))
+            .map_or(0.0, |b| (-(b.y_min as f32) / self.units_per_em).max(0.0))
+    }
+
     pub fn has(&self, ch: char) -> bool {
         match self.fast.get(ch as usize) {
             Some(&has) => has,

@@ -76,7 +76,13 @@ pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
             span.push(b'\n');
         }
         span.extend_from_slice(b"/Span <</ActualText ");
-        utf16_string(&mut span, &run.text);
+        // Right to left, the characters go in reverse, as in ToUnicode: extractors (poppler's
+        // pdftotext) lay the replacement text over the glyphs and then reverse the line.
+        if run.rtl {
+            utf16_string(&mut span, &run.text.chars().rev().collect::<String>());
+        } else {
+            utf16_string(&mut span, &run.text);
+        }
         span.extend_from_slice(b">> BDC");
         if mark == 0 {
             span.push(b'\n');

@@ -205,8 +205,24 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
         }
     };
     let h = set.height;
-    flow.items.extend(set.placed(x, flow.y));
-    flow.y += h + 4.0;
+    let items = set.placed(x, flow.y);
+    // Marks stacked below the letters (Kannada, Telugu, Myanmar, Arabic kasra) reach far
+    // deeper than Latin descenders: the subtitle starts below the name's lowest ink.
+    let ink_bottom = items
+        .iter()
+        .filter_map(|it| match it {
+            Item::Text(r) => Some(r),
+            _ => None,
+        })
+        .flat_map(|r| {
+            let face = env.fonts.get(r.font);
+            r.glyphs
+                .iter()
+                .map(move |g| r.y + g.dy + face.ink_depth(g.id) * r.size)
+        })
+        .fold(0.0f32, f32::max);
+    flow.items.extend(items);
+    flow.y = (flow.y + h + 4.0).max(ink_bottom - 1.0);
     let (sub, ss) = fit_line(&env.running.cover, w, FontId::REGULAR, 11.0, 7.0, env.fonts);
     let set = text::set(
         &sub,

@@ -57,7 +57,7 @@ fn names_in_every_script_render_without_warning_and_read_back_exactly() {
         r.stderr
     );
     let names = names();
-    assert_eq!(names.len(), 16);
+    assert_eq!(names.len(), 19);
     for (id, name) in names {
         let pdf = r.dir.path().join("out/reports").join(format!("{id}.pdf"));
         let p = pdf.to_str().unwrap();
