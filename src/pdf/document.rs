@@ -123,8 +123,21 @@ fn dict<const N: usize>(entries: [(&str, DictItem); N]) -> DictItem {
     }
 }
 
+/// What a link does, said in words: "Go to page 8: Work AI already does" for a page with an
+/// outline entry, "Go to page 8" otherwise, "Open https://…" for an address.
+pub(super) fn link_description(doc: &Document, page: Option<usize>, uri: Option<&str>) -> String {
+    match (page, uri) {
+        (Some(p), _) => match doc.outline.iter().find(|o| o.page == p) {
+            Some(o) => format!("Go to page {}: {}", p + 1, o.title),
+            None => format!("Go to page {}", p + 1),
+        },
+        (None, Some(uri)) => format!("Open {uri}"),
+        (None, None) => "Link".to_string(),
+    }
+}
+
 /// A PDF text string: UTF-16BE with a byte-order mark, so any script survives.
-fn text_string(s: &str) -> DictItem {
+pub(super) fn text_string(s: &str) -> DictItem {
     let mut data = vec![0xFE, 0xFF];
     data.extend(s.encode_utf16().flat_map(u16::to_be_bytes));
     DictItem::Bytes(data)

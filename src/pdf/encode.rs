@@ -96,6 +96,55 @@ pub(super) fn finish(
         );
         catalog.set("PageMode", "UseOutlines");
     }
+    // Every link annotation gets a description (`/Contents`: "Go to page 8: Work AI already
+    // does", or the address) for screen readers and the print flag (`/F 4`, so printing keeps
+    // it, as PDF/A asks); each page with links gets tab order by structure (`/Tabs /S`).
+    {
+        let index: std::collections::HashMap<_, _> =
+            pages.values().enumerate().map(|(i, &id)| (id, i)).collect();
+        for &page in pages.values() {
+            let page_dict = lo.get_dictionary_mut(page)?;
+            let Ok(annots) = page_dict.get_mut(b"Annots").and_then(|a| a.as_array_mut()) else {
+                continue;
+            };
+            if annots.is_empty() {
+                continue;
+            }
+            for annot in annots.iter_mut() {
+                // printpdf writes its annotations inline.
+                let Ok(annot) = annot.as_dict_mut() else {
+                    continue;
+                };
+                let action = annot.get(b"A").and_then(|a| a.as_dict()).ok();
+                let uri = action
+                    .and_then(|a| a.get(b"URI").ok())
+                    .and_then(|u| u.as_str().ok())
+                    .map(|u| String::from_utf8_lossy(u).into_owned());
+                let target = action
+                    .and_then(|a| a.get(b"D").ok())
+                    .and_then(|d| d.as_array().ok())
+                    .and_then(|d| d.first())
+                    .and_then(|p| p.as_reference().ok())
+                    .and_then(|p| index.get(&p).copied());
+                let text = document::link_description(doc, target, uri.as_deref());
+                annot.set("Contents", document::text_string(&text).to_lopdf());
+                annot.set("F", 4);
+            }
+            page_dict.set("Tabs", printpdf::DictItem::Name(b"S".to_vec()).to_lopdf());
+        }
+    }
+    // Readers show the document's title, not its file name, in the window title.
+    lo.catalog_mut()?.set(
+        "ViewerPreferences",
+        printpdf::DictItem::Dict {
+            map: [(
+                "DisplayDocTitle".to_string(),
+                printpdf::DictItem::Bool(true),
+            )]
+            .into(),
+        }
+        .to_lopdf(),
+    );
     if let Some(lang) = document::language(&doc.metadata) {
         lo.catalog_mut()?.set("Lang", lang.to_lopdf());
     }

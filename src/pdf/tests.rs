@@ -286,6 +286,43 @@ fn pdf_is_valid_and_complete() {
     assert!(actions
         .iter()
         .any(|a| a.get(b"S").unwrap().as_name().unwrap() == b"URI"));
+    // Links say what they do (PDF/UA), print (PDF/A), and the page tabs in structure order.
+    let said: Vec<String> = annots
+        .iter()
+        .map(|a| {
+            let a = a.as_dict().unwrap();
+            assert_eq!(a.get(b"F").unwrap().as_i64().unwrap(), 4);
+            let bytes = a.get(b"Contents").unwrap().as_str().unwrap();
+            assert_eq!(&bytes[..2], &[0xFE, 0xFF]);
+            let units: Vec<u16> = bytes[2..]
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16(&units).unwrap()
+        })
+        .collect();
+    let third = doc.outline.iter().find(|o| o.page == 2).map(|o| &o.title);
+    let goto_said = match third {
+        Some(t) => format!("Go to page 3: {t}"),
+        None => "Go to page 3".to_string(),
+    };
+    assert!(said.contains(&goto_said), "{said:?}");
+    assert!(said.contains(&"Open https://example.org/methods?a=(1)".to_string()));
+    assert_eq!(
+        lo.get_dictionary(first_page)
+            .unwrap()
+            .get(b"Tabs")
+            .unwrap()
+            .as_name()
+            .unwrap(),
+        b"S"
+    );
+    let prefs = catalog
+        .get(b"ViewerPreferences")
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    assert!(prefs.get(b"DisplayDocTitle").unwrap().as_bool().unwrap());
 
     let dir = tempfile::TempDir::new().unwrap();
     std::fs::write(dir.path().join("t.pdf"), &bytes).unwrap();
