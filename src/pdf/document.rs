@@ -123,6 +123,11 @@ fn dict<const N: usize>(entries: [(&str, DictItem); N]) -> DictItem {
     }
 }
 
+/// Readers show the document's title, not its file name, in the window title.
+pub(super) fn viewer_preferences() -> DictItem {
+    dict([("DisplayDocTitle", DictItem::Bool(true))])
+}
+
 /// What a link does, said in words: "Go to page 8: Work AI already does" for a page with an
 /// outline entry, "Go to page 8" otherwise, "Open https://…" for an address.
 pub(super) fn link_description(doc: &Document, page: Option<usize>, uri: Option<&str>) -> String {

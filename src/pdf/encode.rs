@@ -133,17 +133,9 @@ pub(super) fn finish(
             page_dict.set("Tabs", printpdf::DictItem::Name(b"S".to_vec()).to_lopdf());
         }
     }
-    // Readers show the document's title, not its file name, in the window title.
     lo.catalog_mut()?.set(
         "ViewerPreferences",
-        printpdf::DictItem::Dict {
-            map: [(
-                "DisplayDocTitle".to_string(),
-                printpdf::DictItem::Bool(true),
-            )]
-            .into(),
-        }
-        .to_lopdf(),
+        document::viewer_preferences().to_lopdf(),
     );
     if let Some(lang) = document::language(&doc.metadata) {
         lo.catalog_mut()?.set("Lang", lang.to_lopdf());

@@ -51,11 +51,7 @@ pub(super) fn break_lines(
         let end = (end + 1).min(pieces.len());
         let trailing = pieces[g..end].iter().rev().take_while(|p| p.space).count();
         let content: f32 = pieces[g..end - trailing].iter().map(|p| p.width).sum();
-        let total: f32 = content
-            + pieces[end - trailing..end]
-                .iter()
-                .map(|p| p.width)
-                .sum::<f32>();
+        let total: f32 = pieces[g..end].iter().map(|p| p.width).sum();
         if g > start && line_w + content > width + 0.001 {
             lines.push((start, g));
             start = g;

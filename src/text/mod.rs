@@ -14,7 +14,7 @@ mod shape;
 mod tests;
 
 pub use lines::Line;
-use paragraph::{Paragraph, Span};
+use paragraph::Paragraph;
 
 use crate::fonts::{FontId, FontSet};
 use crate::page::Color;
@@ -55,12 +55,8 @@ pub fn lines(
         missing.0.extend(lacking.iter().copied());
         return lines;
     }
-    let spans: Vec<Span<'_>> = spans
-        .iter()
-        .map(|&(text, font)| Span { text, font })
-        .collect();
     let mut lacking = Missing::default();
-    let para = Paragraph::new(&spans, size, fonts, &mut lacking);
+    let para = Paragraph::new(spans, size, fonts, &mut lacking);
     let lines = lines::break_lines(para, width, align, color, fonts);
     missing.0.extend(lacking.0.iter().copied());
     CACHE.with_borrow_mut(|c| {

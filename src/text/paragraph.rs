@@ -2,7 +2,7 @@
 //! replaced (and reported), bidi levels (UAX #9), script runs, one face per run (not per
 //! character), line-break opportunities (UAX #14), then each piece shaped.
 
-use super::shape::{shape, shaping, UnitGlyph};
+use super::shape::{shaping, UnitGlyph};
 use super::Missing;
 use crate::fonts::{FontId, FontSet, REPLACEMENT};
 use crate::page::Glyph;
@@ -95,13 +95,24 @@ fn script_of(c: char) -> Script {
     }
 }
 
-/// One span of the input in its preferred face.
-pub(super) struct Span<'a> {
-    pub text: &'a str,
-    pub font: FontId,
-}
-
 impl Piece {
+    /// `range` of the text, shaped as `units` in `item`'s setting.
+    fn new(item: &Item, range: Range<usize>, units: Rc<[UnitGlyph]>, scale: f32) -> Piece {
+        Piece {
+            width: units.iter().map(|g| g.advance).sum::<i32>() as f32 * scale,
+            range,
+            font: item.font,
+            embolden: item.embolden,
+            level: item.level,
+            space: false,
+            break_after: false,
+            units,
+            scale,
+            extra: 0.0,
+            script: item.script,
+        }
+    }
+
     /// The glyphs in points, clusters offset by `base`.
     pub fn glyphs(&self, base: u32) -> impl Iterator<Item = Glyph> + '_ {
         let last = self.units.len().saturating_sub(1);
@@ -117,9 +128,14 @@ impl Piece {
 }
 
 impl Paragraph {
-    /// Builds and shapes `spans` at `size`; whitespace runs become one space, leading and
-    /// trailing whitespace goes.
-    pub fn new(spans: &[Span<'_>], size: f32, fonts: &FontSet, missing: &mut Missing) -> Paragraph {
+    /// Builds and shapes `spans` (text, preferred face) at `size`; whitespace runs become one
+    /// space, leading and trailing whitespace goes.
+    pub fn new(
+        spans: &[(&str, FontId)],
+        size: f32,
+        fonts: &FontSet,
+        missing: &mut Missing,
+    ) -> Paragraph {
         let (text, preferred) = collect(spans, fonts, missing);
         let levels = if needs_bidi(&text) {
             let info = BidiInfo::new(&text, Some(unicode_bidi::Level::ltr()));
@@ -138,25 +154,27 @@ impl Paragraph {
     /// Re-shapes one piece as several, one per grapheme cluster, for a word wider than a line.
     pub fn graphemes(&self, piece: &Piece, fonts: &FontSet) -> Vec<Piece> {
         use unicode_segmentation::UnicodeSegmentation;
+        let item = Item {
+            range: piece.range.clone(),
+            font: piece.font,
+            embolden: piece.embolden,
+            level: piece.level,
+            script: piece.script,
+        };
+        let face = fonts.get(item.font);
+        let scale = self.size / face.units_per_em;
         let base = piece.range.start;
-        let text = &self.text[piece.range.clone()];
-        let mut out: Vec<Piece> = text
-            .grapheme_indices(true)
-            .map(|(i, g)| {
-                let mut p = shaped(
-                    &self.text,
-                    base + i..base + i + g.len(),
-                    piece.font,
-                    piece.embolden,
-                    piece.level,
-                    piece.script,
-                    self.size,
-                    fonts,
-                );
-                p.break_after = true;
-                p
-            })
-            .collect();
+        let mut out: Vec<Piece> = shaping(face, item.level % 2 == 1, item.script, |shape| {
+            self.text[piece.range.clone()]
+                .grapheme_indices(true)
+                .map(|(i, g)| {
+                    let range = base + i..base + i + g.len();
+                    let mut p = Piece::new(&item, range.clone(), shape(&self.text[range]), scale);
+                    p.break_after = true;
+                    p
+                })
+                .collect()
+        });
         if let Some(last) = out.last_mut() {
             last.break_after = piece.break_after;
         }
@@ -166,71 +184,81 @@ impl Paragraph {
 
 /// The paragraph's text and, per byte, the face asked for. Collapses whitespace, normalises
 /// to NFC, and replaces characters no face in the chain has with `REPLACEMENT`.
-fn collect(spans: &[Span<'_>], fonts: &FontSet, missing: &mut Missing) -> (String, Vec<FontId>) {
-    let mut text = String::new();
-    let mut preferred: Vec<FontId> = Vec::new();
-    let mut pending_space: Option<FontId> = None;
-    for span in spans {
+fn collect(
+    spans: &[(&str, FontId)],
+    fonts: &FontSet,
+    missing: &mut Missing,
+) -> (String, Vec<FontId>) {
+    let mut out = Collected::default();
+    for &(span, font) in spans {
         // ASCII (most of the copy) is NFC and in every chain's first face: only spaces need
-        // looking at.
-        if span.text.is_empty() {
-            continue;
-        }
-        if span.text.is_ascii() {
-            for word in span.text.split(|c: char| c.is_ascii_whitespace()) {
-                if word.is_empty() {
-                    if !text.is_empty() && pending_space.is_none() {
-                        pending_space = Some(span.font);
-                    }
-                    continue;
+        // looking at. Between two parts of the split there was one whitespace character.
+        if span.is_ascii() {
+            for (i, word) in span.split(|c: char| c.is_ascii_whitespace()).enumerate() {
+                if i > 0 {
+                    out.space(font);
                 }
-                if let Some(f) = pending_space.take() {
-                    text.push(' ');
-                    preferred.push(f);
+                if !word.is_empty() {
+                    out.push(word, font);
                 }
-                text.push_str(word);
-                preferred.extend(std::iter::repeat_n(span.font, word.len()));
-                pending_space = Some(span.font);
-            }
-            // The last word's space is only pending if the span ended in whitespace.
-            if !span.text.ends_with(|c: char| c.is_ascii_whitespace()) {
-                pending_space = None;
             }
             continue;
         }
         let nfc;
-        let s: &str = if is_nfc_quick(span.text.chars()) == IsNormalized::Yes {
-            span.text
+        let s: &str = if is_nfc_quick(span.chars()) == IsNormalized::Yes {
+            span
         } else {
-            nfc = span.text.nfc().collect::<String>();
+            nfc = span.nfc().collect::<String>();
             &nfc
         };
         for c in s.chars() {
             if c.is_whitespace() {
-                if !text.is_empty() && pending_space.is_none() {
-                    pending_space = Some(span.font);
-                }
+                out.space(font);
                 continue;
-            }
-            if let Some(f) = pending_space.take() {
-                text.push(' ');
-                preferred.push(f);
             }
             let c = if c.is_ascii()
                 || is_bidi_control(c)
                 || is_invisible(c)
-                || fonts.font_for(span.font, c).is_some()
+                || fonts.font_for(font, c).is_some()
             {
                 c
             } else {
                 missing.0.insert(c);
                 REPLACEMENT
             };
-            text.push(c);
-            preferred.extend(std::iter::repeat_n(span.font, c.len_utf8()));
+            out.push(c.encode_utf8(&mut [0; 4]), font);
         }
     }
-    (text, preferred)
+    (out.text, out.preferred)
+}
+
+/// The paragraph's text as it is collected: whitespace is held back as one pending space,
+/// written only before the next word (so none leads or trails), in the face of the first
+/// whitespace character.
+#[derive(Default)]
+struct Collected {
+    text: String,
+    /// Per byte of `text`.
+    preferred: Vec<FontId>,
+    pending_space: Option<FontId>,
+}
+
+impl Collected {
+    fn space(&mut self, font: FontId) {
+        if !self.text.is_empty() && self.pending_space.is_none() {
+            self.pending_space = Some(font);
+        }
+    }
+
+    /// `s`, which holds no whitespace, after the pending space.
+    fn push(&mut self, s: &str, font: FontId) {
+        if let Some(f) = self.pending_space.take() {
+            self.text.push(' ');
+            self.preferred.push(f);
+        }
+        self.text.push_str(s);
+        self.preferred.extend(std::iter::repeat_n(font, s.len()));
+    }
 }
 
 /// Byte offsets at which a line may end (UAX #14), excluding the paragraph's end.
@@ -396,20 +424,10 @@ fn split_and_shape(
     let rtl = item.level % 2 == 1;
     shaping(face, rtl, item.script, |shape| {
         let mut push = |start: usize, end: usize, break_after: bool| {
-            let units = shape(&text[start..end]);
-            pieces.push(Piece {
-                width: units.iter().map(|g| g.advance).sum::<i32>() as f32 * scale,
-                range: start..end,
-                font: item.font,
-                embolden: item.embolden,
-                level: item.level,
-                space: end - start == 1 && bytes[start] == b' ',
-                break_after,
-                units,
-                scale,
-                extra: 0.0,
-                script: item.script,
-            });
+            let mut p = Piece::new(&item, start..end, shape(&text[start..end]), scale);
+            p.space = end - start == 1 && bytes[start] == b' ';
+            p.break_after = break_after;
+            pieces.push(p);
         };
         // Cut at each space (a piece of its own) and break opportunity. Break opportunities
         // sit after spaces or inside words, and are walked once beside the text.
@@ -456,34 +474,5 @@ fn utf8_len(lead: u8) -> usize {
         0xC0..=0xDF => 2,
         0xE0..=0xEF => 3,
         _ => 4,
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn shaped(
-    text: &str,
-    range: Range<usize>,
-    font: FontId,
-    embolden: bool,
-    level: u8,
-    script: Script,
-    size: f32,
-    fonts: &FontSet,
-) -> Piece {
-    let face = fonts.get(font);
-    let scale = size / face.units_per_em;
-    let units = shape(face, level % 2 == 1, script, &text[range.clone()]);
-    Piece {
-        width: units.iter().map(|g| g.advance).sum::<i32>() as f32 * scale,
-        range,
-        font,
-        embolden,
-        level,
-        space: false,
-        break_after: false,
-        units,
-        scale,
-        extra: 0.0,
-        script,
     }
 }

@@ -41,14 +41,10 @@ thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
 }
 
-/// Shapes `text` in `font`: the glyphs in visual order (left to right, so reversed for
-/// right-to-left text), clusters as byte offsets into `text`.
-pub(super) fn shape(font: &Font, rtl: bool, script: Script, text: &str) -> Rc<[UnitGlyph]> {
-    shaping(font, rtl, script, |shape| shape(text))
-}
-
-/// Runs `f` with a shaper for one setting: the cache is borrowed and the setting's words and
-/// plan found once for all the words of an item, not once per word.
+/// Runs `f` with a shaper for one setting (face, direction, script). The shaper gives a
+/// text's glyphs in visual order (left to right, so reversed for right-to-left text), clusters
+/// as byte offsets into the text. The cache is borrowed and the setting's words and plan found
+/// once for all the words of an item, not once per word.
 pub(super) fn shaping<R>(
     font: &Font,
     rtl: bool,
