@@ -112,6 +112,10 @@ pub struct TextRun {
     pub embolden: bool,
     /// Counter-clockwise rotation in degrees around (x, y); 0 for normal text.
     pub rotation: f32,
+    /// BCP 47 language of a run in a script the document's language is not written in (a
+    /// name in Arabic or Chinese in an English report), guessed from the script; `None` for
+    /// the document's own.
+    pub lang: Option<&'static str>,
 }
 
 #[cfg(test)]
@@ -170,11 +174,105 @@ pub enum LinkTarget {
     Uri(String),
 }
 
+/// A structure element's type: PDF 1.7's standard structure types (ISO 32000-1 §14.8.4),
+/// the ones a screen reader knows, so no role map is needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// One page of the report (the document element above them is implied).
+    Sect,
+    /// A group with no meaning of its own: a KPI tile, a callout.
+    Div,
+    H1,
+    H2,
+    H3,
+    P,
+    L,
+    LI,
+    /// A list item's marker ("•", "3.").
+    Lbl,
+    LBody,
+    Table,
+    THead,
+    TBody,
+    TR,
+    /// A column's header cell: the report's tables have header rows, not header columns.
+    TH,
+    TD,
+    /// A chart or the gauge; carries its alternative text.
+    Figure,
+    TOC,
+    TOCI,
+    /// A link's content; the link annotation inside it belongs to it too.
+    Link,
+    /// Text in another language than the document's.
+    Span,
+}
+
+/// A structure element an `Item::Open` starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    pub role: Role,
+    /// What a figure shows, in words, for readers who cannot see it.
+    pub alt: Option<String>,
+    /// BCP 47 language of the element's text when it is not the document's.
+    pub lang: Option<&'static str>,
+}
+
+impl Element {
+    pub fn new(role: Role) -> Element {
+        Element {
+            role,
+            alt: None,
+            lang: None,
+        }
+    }
+}
+
+/// What an `Item::Open` starts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tag {
+    Element(Element),
+    /// Furniture that is not part of the text: rules, bands, backgrounds, markers drawn as
+    /// shapes. `pagination` for the running header and footer.
+    Artifact { pagination: bool },
+}
+
+/// A page's items in reading order: the order a person reads the page is the order of the
+/// content in its structure. `Open` and `Close` nest; every `Text` and `Shape` lies inside a
+/// structure element or an artifact, and every `Link` inside a `Role::Link` element.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Text(TextRun),
     Shape(ShapeItem),
     Link { rect: Rect, target: LinkTarget },
+    Open(Tag),
+    Close,
+}
+
+impl Item {
+    /// Adds a run of text, inside a `Span` with its language when that is not the document's.
+    pub fn push_text(items: &mut Vec<Item>, run: TextRun) {
+        match run.lang {
+            Some(lang) => {
+                items.push(Item::Open(Tag::Element(Element {
+                    role: Role::Span,
+                    alt: None,
+                    lang: Some(lang),
+                })));
+                items.push(Item::Text(run));
+                items.push(Item::Close);
+            }
+            None => items.push(Item::Text(run)),
+        }
+    }
+
+    pub fn open(role: Role) -> Item {
+        Item::Open(Tag::Element(Element::new(role)))
+    }
+
+    pub fn artifact() -> Item {
+        Item::Open(Tag::Artifact { pagination: false })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

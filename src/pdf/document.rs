@@ -4,7 +4,7 @@
 
 use crate::page::{Document, Metadata};
 use anyhow::{bail, Result};
-use printpdf::{DictItem, PdfDocument};
+use printpdf::DictItem;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -12,24 +12,6 @@ pub(super) const PRODUCER: &str = "riskreport";
 
 /// A lopdf object id (number, generation); lopdf itself is not a dependency of this crate.
 pub(super) type ObjectId = (u32, u16);
-
-pub(super) fn set_info(pdf: &mut PdfDocument, meta: &Metadata) {
-    // printpdf writes a date's fields followed by +00'00', so hand it the date in UTC.
-    let created = printpdf::OffsetDateTime::from_unix_timestamp(meta.created.unix_timestamp())
-        .unwrap_or_else(|_| {
-            printpdf::OffsetDateTime::from_unix_timestamp(0).expect("the epoch is a date")
-        });
-    let info = &mut pdf.metadata.info;
-    info.document_title = meta.title.clone();
-    info.author = meta.author.clone();
-    info.subject = meta.subject.clone();
-    info.keywords = meta.keywords.clone();
-    info.creator = meta.creator.clone();
-    info.producer = PRODUCER.to_string();
-    info.creation_date = created;
-    info.modification_date = created;
-    info.metadata_date = created;
-}
 
 /// The trailer's /ID: a hash of what identifies the report, so a re-run gives the same bytes.
 pub(super) fn file_id(doc: &Document) -> DictItem {
@@ -146,4 +128,171 @@ pub(super) fn text_string(s: &str) -> DictItem {
     let mut data = vec![0xFE, 0xFF];
     data.extend(s.encode_utf16().flat_map(u16::to_be_bytes));
     DictItem::Bytes(data)
+}
+
+/// The sRGB profile every colour of the report is in (see `color/README.md` for its origin
+/// and licence), embedded as the output intent PDF/A asks for device colours.
+pub(super) const SRGB_ICC: &[u8] = include_bytes!("../../color/sRGB.icc");
+
+/// The catalog's /OutputIntents: the report's colours are meant as sRGB.
+pub(super) fn output_intents(icc: ObjectId) -> DictItem {
+    let text = |s: &str| DictItem::String {
+        data: s.as_bytes().to_vec(),
+        literal: true,
+    };
+    DictItem::Array(vec![dict([
+        ("Type", DictItem::Name(b"OutputIntent".to_vec())),
+        ("S", DictItem::Name(b"GTS_PDFA1".to_vec())),
+        ("OutputConditionIdentifier", text("sRGB IEC61966-2.1")),
+        ("Info", text("sRGB IEC61966-2.1")),
+        ("RegistryName", text("http://www.color.org")),
+        (
+            "DestOutputProfile",
+            DictItem::Ref {
+                obj: icc.0,
+                gen: icc.1,
+            },
+        ),
+    ])])
+}
+
+/// A tagged PDF: the structure tree is the reading order.
+pub(super) fn mark_info() -> DictItem {
+    dict([("Marked", DictItem::Bool(true))])
+}
+
+/// The Info dictionary: what the XMP metadata says, in PDF strings and dates.
+pub(super) fn info(meta: &Metadata) -> DictItem {
+    let date = DictItem::String {
+        data: pdf_date(meta).into_bytes(),
+        literal: true,
+    };
+    let mut entries = vec![
+        ("Title", text_string(&meta.title)),
+        ("Author", text_string(&meta.author)),
+        ("Subject", text_string(&meta.subject)),
+        ("Creator", text_string(&meta.creator)),
+        ("Producer", text_string(PRODUCER)),
+        ("CreationDate", date.clone()),
+        ("ModDate", date),
+    ];
+    if !meta.keywords.is_empty() {
+        entries.push(("Keywords", text_string(&keywords(meta))));
+    }
+    DictItem::Dict {
+        map: entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    }
+}
+
+fn keywords(meta: &Metadata) -> String {
+    meta.keywords.join(", ")
+}
+
+/// The creation date in UTC, as `D:YYYYMMDDHHmmSS+00'00'`.
+fn pdf_date(meta: &Metadata) -> String {
+    let d = meta.created.to_offset(time::UtcOffset::UTC);
+    format!(
+        "D:{:04}{:02}{:02}{:02}{:02}{:02}+00'00'",
+        d.year(),
+        u8::from(d.month()),
+        d.day(),
+        d.hour(),
+        d.minute(),
+        d.second()
+    )
+}
+
+/// The same date as XMP writes it.
+fn xmp_date(meta: &Metadata) -> String {
+    let d = meta.created.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
+        d.year(),
+        u8::from(d.month()),
+        d.day(),
+        d.hour(),
+        d.minute(),
+        d.second()
+    )
+}
+
+/// The XMP metadata packet: the Info dictionary's entries, the PDF/A-2a and PDF/UA-1 claims,
+/// and the extension schema PDF/A requires for the PDF/UA identification (not one of the
+/// schemas PDF/A predefines).
+pub(super) fn xmp(meta: &Metadata) -> Vec<u8> {
+    let x = |s: &str| xml_escape(s);
+    let date = xmp_date(meta);
+    let keywords = if meta.keywords.is_empty() {
+        String::new()
+    } else {
+        format!("<pdf:Keywords>{}</pdf:Keywords>", x(&keywords(meta)))
+    };
+    let lang = if meta.language.is_empty() {
+        "x-default".to_string()
+    } else {
+        x(&meta.language)
+    };
+    format!(
+        r#"<?xpacket begin="{bom}" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
+<dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>
+<pdf:Producer>{producer}</pdf:Producer>{keywords}
+<xmp:CreatorTool>{creator}</xmp:CreatorTool>
+<xmp:CreateDate>{date}</xmp:CreateDate>
+<xmp:ModifyDate>{date}</xmp:ModifyDate>
+<xmp:MetadataDate>{date}</xmp:MetadataDate>
+<pdfaid:part>2</pdfaid:part>
+<pdfaid:conformance>A</pdfaid:conformance>
+<pdfuaid:part>1</pdfuaid:part>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="r"?>"#,
+        bom = '\u{feff}',
+        title = x(&meta.title),
+        author = x(&meta.author),
+        subject = x(&meta.subject),
+        producer = PRODUCER,
+        creator = x(&meta.creator),
+    )
+    .into_bytes()
+}
+
+/// Text as XML character data (and attribute values).
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            // Characters XML 1.0 cannot carry at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }

@@ -20,6 +20,9 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
+/// The ToUnicode text of a glyph that stands for no character of its own.
+const NOTHING: &str = "\u{200B}";
+
 /// One embedded face of the document being written.
 pub(super) struct Face<'f> {
     /// The resource name (and, by its first six letters, the subset tag).
@@ -188,6 +191,15 @@ pub(super) fn embed<'f>(
 
     for (index, face) in faces.iter_mut().enumerate() {
         let Some(face) = face else { continue };
+        // A glyph that stands for nothing of its own (the second part of a split vowel, a
+        // subjoined form) still needs a ToUnicode entry (PDF/UA 7.21.7, PDF/A-2 6.2.11.7.2):
+        // a zero-width space says nothing aloud, and its run no longer spells its text
+        // glyph by glyph, so it carries /ActualText with the real characters.
+        for text in face.used.iter_mut().flatten() {
+            if text.is_empty() {
+                *text = NOTHING.into();
+            }
+        }
         let font = fonts.get(FontId(index as u16));
         // Same face and same glyphs (the same subset) give the same tag; the index suffix
         // keeps two faces apart even if their tags collide.

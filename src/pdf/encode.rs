@@ -3,6 +3,8 @@
 //! deflated here at a faster level than lopdf's fixed best compression.
 
 use super::document;
+use super::document::ObjectId;
+use super::tags::{self, Tree};
 use crate::page::Document;
 use anyhow::{bail, ensure, Context, Result};
 use flate2::{Compress, Compression, FlushCompress, Status};
@@ -16,12 +18,12 @@ use std::cell::RefCell;
 pub(super) const DEFLATE_LEVEL: u32 = 3;
 
 /// `contents` gets printpdf's content stream of the first page (the glyph probe) and returns
-/// the content stream of every page.
+/// the content stream of every page and the structure tree they are marked for.
 pub(super) fn finish(
     pdf: &PdfDocument,
     doc: &Document,
     level: u32,
-    contents: impl FnOnce(&[u8]) -> Result<Vec<Vec<u8>>>,
+    contents: impl FnOnce(&[u8]) -> Result<(Vec<Vec<u8>>, Tree)>,
 ) -> Result<Vec<u8>> {
     // `optimize: false` keeps printpdf from compressing; `subset_fonts` needs `text_layout`.
     let options = PdfSaveOptions {
@@ -31,7 +33,6 @@ pub(super) fn finish(
         image_optimization: None,
     };
     let mut warnings = Vec::new();
-    // lopdf is not a dependency of this crate, so its types are only ever inferred here.
     let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
     if let Some(e) = warnings
         .iter()
@@ -53,7 +54,7 @@ pub(super) fn finish(
         Some(&id) => lo.get_object(id)?.as_stream()?.content.as_slice(),
         None => &[],
     };
-    let contents = contents(probe)?;
+    let (contents, tree) = contents(probe)?;
     ensure!(
         contents.len() == streams.len(),
         "{} page contents for {} pages",
@@ -73,10 +74,13 @@ pub(super) fn finish(
         .get(b"Info")
         .and_then(|i| i.as_reference())
         .context("printpdf wrote no info dictionary")?;
-    let info = lo.get_dictionary_mut(info_id)?;
-    // printpdf always writes these, empty; an empty /GTS_PDFXVersion makes readers call the file PDF/X.
-    info.remove(b"GTS_PDFXVersion");
-    info.remove(b"Identifier");
+    // The Info dictionary is rewritten from the document's metadata, entry for entry what the
+    // XMP metadata says (PDF/A requires the two to agree): printpdf's also has an empty
+    // /GTS_PDFXVersion, which makes readers call the file PDF/X, and /Trapped.
+    *lo.get_dictionary_mut(info_id)? = document::info(&doc.metadata)
+        .to_lopdf()
+        .as_dict()?
+        .clone();
 
     if !doc.outline.is_empty() {
         let ids: Vec<_> = (0..=doc.outline.len())
@@ -99,6 +103,9 @@ pub(super) fn finish(
     // Every link annotation gets a description (`/Contents`: "Go to page 8: Work AI already
     // does", or the address) for screen readers and the print flag (`/F 4`, so printing keeps
     // it, as PDF/A asks); each page with links gets tab order by structure (`/Tabs /S`).
+    // printpdf writes annotations inline; each becomes an object of its own, so its Link
+    // structure element can point at it, and says which element that is (`/StructParent`).
+    let mut annot_ids: Vec<ObjectId> = Vec::with_capacity(tree.annots.len());
     {
         let index: std::collections::HashMap<_, _> =
             pages.values().enumerate().map(|(i, &id)| (id, i)).collect();
@@ -110,9 +117,9 @@ pub(super) fn finish(
             if annots.is_empty() {
                 continue;
             }
-            for annot in annots.iter_mut() {
-                // printpdf writes its annotations inline.
-                let Ok(annot) = annot.as_dict_mut() else {
+            let mut inline = Vec::with_capacity(annots.len());
+            for annot in std::mem::take(annots) {
+                let Ok(mut annot) = annot.as_dict().cloned() else {
                     continue;
                 };
                 let action = annot.get(b"A").and_then(|a| a.as_dict()).ok();
@@ -129,9 +136,64 @@ pub(super) fn finish(
                 let text = document::link_description(doc, target, uri.as_deref());
                 annot.set("Contents", document::text_string(&text).to_lopdf());
                 annot.set("F", 4);
+                annot.set(
+                    "StructParent",
+                    (tree.marked.len() + annot_ids.len() + inline.len()) as i64,
+                );
+                inline.push(annot);
             }
+            let mut refs = Vec::with_capacity(inline.len());
+            for annot in inline {
+                let id = lo.add_object(annot);
+                annot_ids.push(id);
+                refs.push(id.into());
+            }
+            let page_dict = lo.get_dictionary_mut(page)?;
+            page_dict.set("Annots", refs);
             page_dict.set("Tabs", printpdf::DictItem::Name(b"S".to_vec()).to_lopdf());
         }
+    }
+    ensure!(
+        annot_ids.len() == tree.annots.len(),
+        "{} link annotations for {} links",
+        annot_ids.len(),
+        tree.annots.len()
+    );
+
+    // The structure tree, and the catalog and pages that point into it.
+    let page_ids: Vec<ObjectId> = pages.values().copied().collect();
+    let node_ids: Vec<ObjectId> = (0..tree.nodes.len()).map(|_| lo.new_object_id()).collect();
+    let ids = tags::Ids {
+        root: lo.new_object_id(),
+        parent_tree: lo.new_object_id(),
+        nodes: &node_ids,
+        pages: &page_ids,
+        annots: &annot_ids,
+    };
+    for (id, object) in tags::objects(&tree, &ids) {
+        lo.objects.insert(id, object.to_lopdf());
+    }
+    for (i, &page) in page_ids.iter().enumerate() {
+        lo.get_dictionary_mut(page)?.set("StructParents", i as i64);
+    }
+    // PDF/A wants the metadata readable without decoding: not compressed.
+    let metadata = lo.add_object(
+        lopdf::Stream::new(
+            lopdf::dictionary! { "Type" => "Metadata", "Subtype" => "XML" },
+            document::xmp(&doc.metadata),
+        )
+        .with_compression(false),
+    );
+    let icc = lo.add_object(lopdf::Stream::new(
+        lopdf::dictionary! { "N" => 3 },
+        document::SRGB_ICC.to_vec(),
+    ));
+    {
+        let catalog = lo.catalog_mut()?;
+        catalog.set("StructTreeRoot", ids.root);
+        catalog.set("MarkInfo", document::mark_info().to_lopdf());
+        catalog.set("Metadata", metadata);
+        catalog.set("OutputIntents", document::output_intents(icc).to_lopdf());
     }
     lo.catalog_mut()?.set(
         "ViewerPreferences",
@@ -155,8 +217,16 @@ pub(super) fn finish(
         }
     }
 
+    // Object streams and a cross-reference stream (PDF 1.5, allowed by PDF/A-2): the
+    // structure tree is hundreds of small dictionaries that compress well together.
     let mut bytes = Vec::with_capacity(256 * 1024);
-    lo.save_to(&mut bytes).context("serialising the PDF")?;
+    let options = lopdf::SaveOptions::builder()
+        .use_object_streams(true)
+        .use_xref_streams(true)
+        .compression_level(level)
+        .build();
+    lo.save_with_options(&mut bytes, options)
+        .context("serialising the PDF")?;
     Ok(bytes)
 }
 

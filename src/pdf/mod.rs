@@ -16,6 +16,7 @@ mod link;
 mod num;
 mod pen;
 mod shape;
+mod tags;
 mod text;
 
 #[cfg(test)]
@@ -37,11 +38,14 @@ fn write_at(doc: &Document, fonts: &FontSet, level: u32) -> Result<Vec<u8>> {
     let (pdf, mut faces) = build(doc, fonts)?;
     encode::finish(&pdf, doc, level, |probe| {
         embed::read_probe(&mut faces, probe)?;
-        Ok(doc
+        let mut tree = tags::Tree::new(doc.pages.len());
+        let contents = doc
             .pages
             .iter()
-            .map(|page| content(page, doc.height, &faces))
-            .collect())
+            .enumerate()
+            .map(|(i, page)| content(page, i, doc.height, &faces, &mut tree))
+            .collect::<Result<_>>()?;
+        Ok((contents, tree))
     })
 }
 
@@ -75,19 +79,38 @@ fn build<'f>(doc: &Document, fonts: &'f FontSet) -> Result<(PdfDocument, Faces<'
             ops,
         });
     }
-    document::set_info(&mut pdf, &doc.metadata);
     Ok((pdf, faces))
 }
 
-/// One page's content stream.
-fn content(page: &Page, page_height: f32, faces: &Faces) -> Vec<u8> {
+/// One page's content stream, its marked content recorded in `tree`.
+fn content(
+    page: &Page,
+    index: usize,
+    page_height: f32,
+    faces: &Faces,
+    tree: &mut tags::Tree,
+) -> Result<Vec<u8>> {
     let mut pen = pen::Pen::new(page_height, page.items.len() * 48);
+    let mut marking = tags::Marking::new(tree, index);
     for item in &page.items {
         match item {
-            Item::Text(run) => text::draw(&mut pen, run, faces),
-            Item::Shape(shape) => shape::draw(&mut pen, shape),
-            Item::Link { .. } => {}
+            Item::Text(run) => {
+                if text::visible(run, faces) {
+                    marking.content(&mut pen)?;
+                    text::draw(&mut pen, run, faces);
+                }
+            }
+            Item::Shape(shape) => {
+                if shape::visible(shape) {
+                    marking.content(&mut pen)?;
+                    shape::draw(&mut pen, shape);
+                }
+            }
+            Item::Link { .. } => marking.annotation()?,
+            Item::Open(tag) => marking.open(&mut pen, tag),
+            Item::Close => marking.close(&mut pen)?,
         }
     }
-    pen.finish()
+    marking.finish(&mut pen)?;
+    Ok(pen.finish())
 }

@@ -15,9 +15,14 @@ enum Paint {
     FillStroke,
 }
 
+/// Whether `draw` paints anything: a shape needs a fill or a stroke of some width.
+pub(super) fn visible(item: &ShapeItem) -> bool {
+    item.fill.is_some() || item.stroke.as_ref().is_some_and(|s| s.width > 0.0)
+}
+
 pub(super) fn draw(pen: &mut Pen, item: &ShapeItem) {
     let stroke = item.stroke.as_ref().filter(|s| s.width > 0.0);
-    if item.fill.is_none() && stroke.is_none() {
+    if !visible(item) {
         return;
     }
     if let Some(fill) = item.fill {

@@ -27,9 +27,14 @@ pub(super) fn shows(run: &TextRun) -> bool {
     !(run.glyphs.is_empty() || run.size.is_nan() || run.size <= 0.0)
 }
 
-pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
+/// Whether `draw` writes anything for the run.
+pub(super) fn visible(run: &TextRun, faces: &Faces) -> bool {
     // embed() registered a face for every run with glyphs, so a miss means there is nothing
     // to draw; so does a face printpdf did not embed because none of its glyphs is shown.
+    matches!(faces.get(run.font.0 as usize), Some(Some(face)) if face.embedded()) && shows(run)
+}
+
+pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
     let Some(Some(face)) = faces.get(run.font.0 as usize) else {
         return;
     };

@@ -6,7 +6,7 @@ use super::markup::{Block, Tone};
 use super::text::{self, Align, Missing, TextStyle};
 use super::{tables, Env, LayoutError};
 use crate::fonts::FontId;
-use crate::page::{Color, Item, Point, Rect, Shape, ShapeItem, Stroke};
+use crate::page::{Color, Element, Item, Point, Rect, Role, Shape, ShapeItem, Stroke, Tag};
 
 pub struct Flow<'e, 'a> {
     pub env: &'e Env<'a>,
@@ -41,6 +41,20 @@ pub fn hline(x0: f32, x1: f32, y: f32, color: Color, width: f32) -> Item {
 }
 
 impl<'e, 'a> Flow<'e, 'a> {
+    /// Runs `f` with what it adds inside a structure element of `role`.
+    pub fn tagged<R>(&mut self, role: Role, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.items.push(Item::open(role));
+        let r = f(self);
+        self.items.push(Item::Close);
+        r
+    }
+
+    /// Adds furniture that is not part of the text: a background, a band, a rule.
+    pub fn artifact(&mut self, item: Item) {
+        self.items
+            .extend([Item::artifact(), item, Item::Close]);
+    }
+
     pub fn style(&self, size: f32, color: Color, align: Align) -> TextStyle {
         TextStyle {
             font: FontId::REGULAR,
@@ -116,15 +130,14 @@ impl<'e, 'a> Flow<'e, 'a> {
         match b {
             Block::Kicker(t) => {
                 let style = self.bold(st.type_.kicker, c.accent2);
-                self.text(&t.to_uppercase(), &style);
+                self.tagged(Role::P, |f| f.text(&t.to_uppercase(), &style));
             }
             Block::Title(t) => {
                 let style = self.bold(st.type_.h1, c.ink);
-                self.text(t, &style);
+                self.tagged(Role::H1, |f| f.text(t, &style));
                 self.y += 5.0;
                 let band = c.band(env.a.band);
-                self.items
-                    .push(rect(Rect::new(self.x, self.y, 36.0, 3.0), Some(band), None));
+                self.artifact(rect(Rect::new(self.x, self.y, 36.0, 3.0), Some(band), None));
                 self.y += 9.0;
             }
             Block::Heading { level, text } => {
@@ -134,7 +147,28 @@ impl<'e, 'a> Flow<'e, 'a> {
                     (st.type_.h3, c.ink)
                 };
                 let style = self.bold(size, color);
-                self.text(text, &style);
+                // The structure never skips a level (an H3 straight under the page's H1 is
+                // an H2 to a screen reader), whatever size the heading is drawn at.
+                let above = self
+                    .items
+                    .iter()
+                    .rev()
+                    .find_map(|it| match it {
+                        Item::Open(Tag::Element(e)) => match e.role {
+                            Role::H1 => Some(1),
+                            Role::H2 => Some(2),
+                            Role::H3 => Some(3),
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                    .unwrap_or(1);
+                let role = if *level == 2 || above < 2 {
+                    Role::H2
+                } else {
+                    Role::H3
+                };
+                self.tagged(role, |f| f.text(text, &style));
                 self.y += st.space.heading_after;
             }
             Block::Paragraph(t) => {
@@ -145,16 +179,16 @@ impl<'e, 'a> Flow<'e, 'a> {
                     Align::Justify
                 };
                 let style = self.style(st.type_.body, c.ink, align);
-                self.text(t, &style);
+                self.tagged(Role::P, |f| f.text(t, &style));
             }
             Block::Lead(t) => {
                 let mut style = self.style(st.type_.lead, c.ink, Align::Left);
                 style.leading = 1.35;
-                self.text(t, &style);
+                self.tagged(Role::P, |f| f.text(t, &style));
             }
             Block::Small(t) => {
                 let style = self.style(st.type_.small, c.muted, Align::Left);
-                self.text(t, &style);
+                self.tagged(Role::P, |f| f.text(t, &style));
             }
             Block::Bullets(items) => self.list(items, |_| "•".to_string(), c.accent2),
             Block::Numbered(items) => self.list(items, |i| format!("{}.", i + 1), c.accent),
@@ -165,14 +199,22 @@ impl<'e, 'a> Flow<'e, 'a> {
             Block::Chart { name, height } => {
                 let area = Rect::new(self.x, self.y, self.width, *height);
                 let started = std::time::Instant::now();
+                let chart_error = |e: crate::chart::ChartError| LayoutError::Chart {
+                    page: self.page + 1,
+                    chart: name.clone(),
+                    message: e.to_string(),
+                };
                 let items = crate::chart::draw(name, area, env.fonts, &env.theme, &env.series)
-                    .map_err(|e| LayoutError::Chart {
-                        page: self.page + 1,
-                        chart: name.clone(),
-                        message: e.to_string(),
-                    })?;
+                    .map_err(chart_error)?;
+                let alt = crate::chart::alt_text(name, &env.series).map_err(chart_error)?;
                 *self.chart_time += started.elapsed();
+                self.items.push(Item::Open(Tag::Element(Element {
+                    role: Role::Figure,
+                    alt: Some(alt),
+                    lang: None,
+                })));
                 self.items.extend(items);
+                self.items.push(Item::Close);
                 self.y += height;
             }
             Block::Table(t) => tables::table(self, t),
@@ -193,7 +235,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             }
             Block::Space(h) => self.y += h,
             Block::Rule => {
-                self.items.push(hline(
+                self.artifact(hline(
                     self.x,
                     self.x + self.width,
                     self.y + 0.5,
@@ -207,6 +249,15 @@ impl<'e, 'a> Flow<'e, 'a> {
     }
 
     fn list(&mut self, items: &[String], marker: impl Fn(usize) -> String, marker_color: Color) {
+        self.tagged(Role::L, |f| f.list_items(items, marker, marker_color));
+    }
+
+    fn list_items(
+        &mut self,
+        items: &[String],
+        marker: impl Fn(usize) -> String,
+        marker_color: Color,
+    ) {
         let st = &self.env.style;
         let indent = 14.0;
         for (i, item) in items.iter().enumerate() {
@@ -219,12 +270,20 @@ impl<'e, 'a> Flow<'e, 'a> {
             mstyle.color = marker_color;
             let top = self.y;
             let m = text::set(&marker(i), indent, &mstyle, self.env.fonts, self.missing);
-            self.items.extend(m.placed(self.x, top));
-            self.text_at(item, self.x + indent, self.width - indent, &style);
+            self.items.push(Item::open(Role::LI));
+            self.tagged(Role::Lbl, |f| f.items.extend(m.placed(f.x, top)));
+            self.tagged(Role::LBody, |f| {
+                f.text_at(item, f.x + indent, f.width - indent, &style)
+            });
+            self.items.push(Item::Close);
         }
     }
 
     fn checklist(&mut self, items: &[String]) {
+        self.tagged(Role::L, |f| f.checklist_items(items));
+    }
+
+    fn checklist_items(&mut self, items: &[String]) {
         let st = &self.env.style;
         let indent = 16.0;
         let size = st.type_.body;
@@ -235,13 +294,18 @@ impl<'e, 'a> Flow<'e, 'a> {
             let top = self.y;
             let box_size = size * 0.9;
             let line_h = size * st.type_.body_leading;
-            self.items.push(rect(
+            self.items.push(Item::open(Role::LI));
+            // An empty box to tick on paper: nothing to read, so furniture.
+            self.artifact(rect(
                 Rect::new(self.x, top + (line_h - box_size) / 2.0, box_size, box_size),
                 None,
                 Some(Stroke::solid(st.colors.accent, 0.9)),
             ));
             let style = self.style(size, st.colors.ink, Align::Left);
-            self.text_at(item, self.x + indent, self.width - indent, &style);
+            self.tagged(Role::LBody, |f| {
+                f.text_at(item, f.x + indent, f.width - indent, &style)
+            });
+            self.items.push(Item::Close);
         }
     }
 
@@ -264,15 +328,15 @@ impl<'e, 'a> Flow<'e, 'a> {
             self.missing,
         );
         let h = set.height + 2.0 * pad;
-        self.items.push(rect(
+        self.artifact(rect(
             Rect::new(self.x, self.y, self.width, h),
             Some(color.tint(0.88)),
             None,
         ));
-        self.items
-            .push(rect(Rect::new(self.x, self.y, 3.0, h), Some(color), None));
-        self.items
-            .extend(set.placed(self.x + pad + 4.0, self.y + pad));
+        self.artifact(rect(Rect::new(self.x, self.y, 3.0, h), Some(color), None));
+        self.tagged(Role::P, |f| {
+            f.items.extend(set.placed(f.x + pad + 4.0, f.y + pad))
+        });
         self.y += h;
     }
 
@@ -290,13 +354,13 @@ impl<'e, 'a> Flow<'e, 'a> {
         for (i, tile) in tiles.iter().enumerate() {
             let (label, value, sub) = (&tile.label, &tile.value, &tile.note);
             let x = self.x + i as f32 * (w + gap);
-            self.items.push(rect(
+            self.items.push(Item::open(Role::Div));
+            self.artifact(rect(
                 Rect::new(x, top, w, h),
                 Some(c.accent.tint(0.93)),
                 None,
             ));
-            self.items
-                .push(rect(Rect::new(x, top, w, 3.0), Some(band), None));
+            self.artifact(rect(Rect::new(x, top, w, 3.0), Some(band), None));
             let lstyle = TextStyle {
                 font: FontId::BOLD,
                 bold: FontId::BOLD,
@@ -312,7 +376,7 @@ impl<'e, 'a> Flow<'e, 'a> {
                 env.fonts,
                 self.missing,
             );
-            self.items.extend(l.placed(x + 8.0, top + 9.0));
+            self.tagged(Role::P, |f| f.items.extend(l.placed(x + 8.0, top + 9.0)));
             let (v, vsize) = text::fit_line(value, w - 16.0, FontId::BOLD, 19.0, 11.0, env.fonts);
             let (value, _) = text::line_at(
                 &v,
@@ -324,7 +388,7 @@ impl<'e, 'a> Flow<'e, 'a> {
                 env.fonts,
                 self.missing,
             );
-            self.items.extend(value);
+            self.tagged(Role::P, |f| f.items.extend(value));
             let sstyle = TextStyle {
                 font: FontId::REGULAR,
                 bold: FontId::BOLD,
@@ -341,7 +405,8 @@ impl<'e, 'a> Flow<'e, 'a> {
                     by: 47.0 + s.height - (h - 4.0),
                 });
             }
-            self.items.extend(s.placed(x + 8.0, top + 47.0));
+            self.tagged(Role::P, |f| f.items.extend(s.placed(x + 8.0, top + 47.0)));
+            self.items.push(Item::Close);
         }
         self.y = top + h;
         Ok(())

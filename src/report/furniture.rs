@@ -6,7 +6,7 @@ use super::markup::Block;
 use super::text::{self, fit_line, line_at, Align, Missing, TextStyle};
 use super::{Env, LayoutError};
 use crate::fonts::FontId;
-use crate::page::{Color, Item, LinkTarget, Rect};
+use crate::page::{Color, Item, LinkTarget, Rect, Role, Tag};
 
 /// One line of furniture at (x, y), or ending at x when `right`; returns its width. Characters
 /// missing from every face are reported once, by the cover and body that show the same words.
@@ -35,8 +35,15 @@ fn run(
     w
 }
 
-/// Header (not on the cover) and footer of page `index`.
+/// Header (not on the cover) and footer of page `index`: pagination artifacts, which a screen
+/// reader skips instead of reading the brand, name and page number on every page.
 pub fn header_footer(env: &Env, index: usize, items: &mut Vec<Item>) {
+    items.push(Item::Open(Tag::Artifact { pagination: true }));
+    running(env, index, items);
+    items.push(Item::Close);
+}
+
+fn running(env: &Env, index: usize, items: &mut Vec<Item>) {
     let st = env.style;
     let c = &st.colors;
     let p = &st.page;
@@ -122,12 +129,12 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
     let st = env.style;
     let c = &st.colors;
     let band_h = 300.0;
-    flow.items.push(rect(
+    flow.artifact(rect(
         Rect::new(0.0, 0.0, st.page.width, band_h),
         Some(c.accent),
         None,
     ));
-    flow.items.push(rect(
+    flow.artifact(rect(
         Rect::new(0.0, band_h, st.page.width, 6.0),
         Some(c.band(env.a.band)),
         None,
@@ -164,7 +171,7 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
         color: c.accent2.tint(0.35),
         align: Align::Left,
     };
-    flow.text_at(&kicker.to_uppercase(), x, w, &ks);
+    flow.tagged(Role::P, |f| f.text_at(&kicker.to_uppercase(), x, w, &ks));
     flow.y += 10.0;
     let ts = TextStyle {
         font: FontId::BOLD,
@@ -174,7 +181,7 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
         color: white,
         align: Align::Left,
     };
-    flow.text_at(&title, x, w, &ts);
+    flow.tagged(Role::H1, |f| f.text_at(&title, x, w, &ts));
     flow.y += 26.0;
     // The name is the point of the cover: wrapped at a large size rather than shrunk or cut,
     // down to three lines; only a name that still does not fit is ellipsised.
@@ -221,7 +228,7 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
                 .map(move |g| r.y + g.dy + face.ink_depth(g.id) * r.size)
         })
         .fold(0.0f32, f32::max);
-    flow.items.extend(items);
+    flow.tagged(Role::P, |f| f.items.extend(items));
     flow.y = (flow.y + h + 4.0).max(ink_bottom - 1.0);
     let (sub, ss) = fit_line(&env.running.cover, w, FontId::REGULAR, 11.0, 7.0, env.fonts);
     let set = text::set(
@@ -238,7 +245,7 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
         env.fonts,
         flow.missing,
     );
-    flow.items.extend(set.placed(x, flow.y));
+    flow.tagged(Role::P, |f| f.items.extend(set.placed(x, f.y)));
     if flow.y + 20.0 > band_h {
         return Err(LayoutError::Overflow {
             page: 1,
@@ -257,6 +264,10 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
 
 /// The contents list: one linked line per section page.
 pub fn toc(flow: &mut Flow) {
+    flow.tagged(Role::TOC, toc_items);
+}
+
+fn toc_items(flow: &mut Flow) {
     let env = flow.env;
     let st = env.style;
     let c = &st.colors;
@@ -265,8 +276,9 @@ pub fn toc(flow: &mut Flow) {
     for (title, page) in env.toc.iter().filter(|(_, p)| *p >= 2) {
         let y = flow.y;
         let base = y + 13.0;
+        flow.items.push(Item::open(Role::TOCI));
         // A marker, not a second page number: the number stands at the right.
-        flow.items.push(super::flow::rect(
+        flow.artifact(super::flow::rect(
             Rect::new(flow.x, base - size * 0.45, 4.0, 4.0),
             Some(c.accent2),
             None,
@@ -279,6 +291,7 @@ pub fn toc(flow: &mut Flow) {
             6.0,
             env.fonts,
         );
+        flow.items.push(Item::open(Role::Link));
         let tw = run(
             &mut flow.items,
             env,
@@ -305,7 +318,7 @@ pub fn toc(flow: &mut Flow) {
         let dots_from = flow.x + 14.0 + tw + 6.0;
         let dots_to = flow.x + flow.width - pw - 6.0;
         if dots_to > dots_from {
-            flow.items.push(Item::Shape(crate::page::ShapeItem {
+            flow.artifact(Item::Shape(crate::page::ShapeItem {
                 shape: crate::page::Shape::Path {
                     points: vec![
                         crate::page::Point {
@@ -331,6 +344,7 @@ pub fn toc(flow: &mut Flow) {
             rect: Rect::new(flow.x, y, flow.width, line_h),
             target: LinkTarget::Page(*page),
         });
+        flow.items.extend([Item::Close, Item::Close]);
         flow.y += line_h;
     }
 }

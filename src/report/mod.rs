@@ -126,12 +126,14 @@ pub fn render(
             missing: &mut missing,
             chart_time: &mut chart_time,
         };
+        f.items.push(crate::page::Item::open(crate::page::Role::Sect));
         if i == 0 {
             furniture::cover(&mut f, blocks)?;
         } else {
             f.blocks(blocks)?;
         }
         let mut items = f.items;
+        items.push(crate::page::Item::Close);
         furniture::header_footer(&env, i, &mut items);
         doc_pages.push(Page { items });
     }

@@ -5,7 +5,7 @@ use super::flow::{hline, rect, Flow};
 use super::markup::Table;
 use super::text::{self, Align, TextStyle};
 use crate::fonts::FontId;
-use crate::page::Rect;
+use crate::page::{Item, Rect, Role};
 
 pub fn table(flow: &mut Flow, table: &Table) {
     let (cols, rows) = (&table.columns, &table.rows);
@@ -48,26 +48,32 @@ pub fn table(flow: &mut Flow, table: &Table) {
             None
         };
         if let Some(f) = fill {
-            flow.items.push(rect(
+            flow.artifact(rect(
                 Rect::new(flow.x, flow.y, flow.width, h),
                 Some(f),
                 None,
             ));
         }
         let mut x = flow.x;
-        for (set, w) in sets.into_iter().zip(&widths) {
-            flow.items.extend(set.placed(x + pad_x, flow.y + pad_y));
-            x += w;
-        }
+        let cell = if header { Role::TH } else { Role::TD };
+        flow.tagged(Role::TR, |flow| {
+            for (set, w) in sets.into_iter().zip(&widths) {
+                flow.tagged(cell, |f| f.items.extend(set.placed(x + pad_x, f.y + pad_y)));
+                x += w;
+            }
+        });
         flow.y += h;
         if !header {
-            flow.items
-                .push(hline(flow.x, flow.x + flow.width, flow.y, c.faint, 0.5));
+            flow.artifact(hline(flow.x, flow.x + flow.width, flow.y, c.faint, 0.5));
         }
     };
     let titles: Vec<String> = cols.iter().map(|k| k.title.clone()).collect();
-    draw_row(flow, &titles, true, false);
-    for (i, row) in rows.iter().enumerate() {
-        draw_row(flow, row, false, i % 2 == 1);
-    }
+    flow.items.push(Item::open(Role::Table));
+    flow.tagged(Role::THead, |f| draw_row(f, &titles, true, false));
+    flow.tagged(Role::TBody, |f| {
+        for (i, row) in rows.iter().enumerate() {
+            draw_row(f, row, false, i % 2 == 1);
+        }
+    });
+    flow.items.push(Item::Close);
 }

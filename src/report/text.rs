@@ -94,10 +94,10 @@ pub fn set(
         // Baselines sit so the first line's ascent starts at the block top, with half the
         // leading's extra space above, like CSS line boxes.
         let baseline = i as f32 * line_h + (line_h - style.size) / 2.0 + ascent.min(style.size);
-        out.items.extend(line.runs.into_iter().map(|mut r| {
+        for mut r in line.runs {
             r.y = baseline;
-            Item::Text(r)
-        }));
+            Item::push_text(&mut out.items, r);
+        }
     }
     out
 }

@@ -18,14 +18,13 @@ pub struct Line {
 impl Line {
     /// The runs with the baseline's start moved to (x, y), as page items.
     pub fn placed(self, x: f32, y: f32) -> Vec<crate::page::Item> {
-        self.runs
-            .into_iter()
-            .map(|mut r| {
-                r.x += x;
-                r.y = y;
-                crate::page::Item::Text(r)
-            })
-            .collect()
+        let mut items = Vec::with_capacity(self.runs.len());
+        for mut r in self.runs {
+            r.x += x;
+            r.y = y;
+            crate::page::Item::push_text(&mut items, r);
+        }
+        items
     }
 }
 
@@ -207,6 +206,7 @@ fn runs(text: &str, pieces: Vec<Piece>, mut x: f32, size: f32, color: Color) -> 
             o.run.font == p.font
                 && o.run.embolden == p.embolden
                 && o.run.rtl == rtl
+                && o.run.lang == p.lang()
                 && if rtl {
                     p.range.end == o.start
                 } else {
@@ -227,6 +227,7 @@ fn runs(text: &str, pieces: Vec<Piece>, mut x: f32, size: f32, color: Color) -> 
                     rtl,
                     embolden: p.embolden,
                     rotation: 0.0,
+                    lang: p.lang(),
                 },
                 glyphs: Vec::new(),
                 start: p.range.start,

@@ -36,6 +36,51 @@ pub(super) struct Piece {
     script: Script,
 }
 
+impl Piece {
+    /// The language to tag this piece's text with, when the document's (Latin-script) language
+    /// is not the one it is written in.
+    pub fn lang(&self) -> Option<&'static str> {
+        script_language(self.script)
+    }
+}
+
+/// The language a screen reader should read a script in. A script does not name a language
+/// (Arabic script also writes Urdu and Persian, Cyrillic a dozen languages), but a reader's
+/// name carries no language of its own, and the most used language of its script picks a voice
+/// that can say it; Latin and script-neutral text keep the document's language.
+fn script_language(script: Script) -> Option<&'static str> {
+    Some(match script {
+        Script::Arabic => "ar",
+        Script::Armenian => "hy",
+        Script::Bengali => "bn",
+        Script::Cyrillic => "ru",
+        Script::Devanagari => "hi",
+        Script::Ethiopic => "am",
+        Script::Georgian => "ka",
+        Script::Greek => "el",
+        Script::Gujarati => "gu",
+        Script::Gurmukhi => "pa",
+        Script::Han | Script::Bopomofo => "zh",
+        Script::Hangul => "ko",
+        Script::Hebrew => "he",
+        Script::Hiragana | Script::Katakana => "ja",
+        Script::Kannada => "kn",
+        Script::Khmer => "km",
+        Script::Lao => "lo",
+        Script::Malayalam => "ml",
+        Script::Myanmar => "my",
+        Script::Oriya => "or",
+        Script::Sinhala => "si",
+        Script::Syriac => "syr",
+        Script::Tamil => "ta",
+        Script::Telugu => "te",
+        Script::Thaana => "dv",
+        Script::Thai => "th",
+        Script::Tibetan => "bo",
+        _ => return None,
+    })
+}
+
 /// Text set in one size: the characters (logical order) and their shaped pieces.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Paragraph {

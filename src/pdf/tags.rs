@@ -1,0 +1,336 @@
+//! Tagged PDF: the page model's structure (`Item::Open`/`Close`) becomes marked content in the
+//! content streams (`/P <</MCID 3>> BDC … EMC`, `/Artifact BMC … EMC`) and a structure tree
+//! beside them (ISO 32000-1 §14.7–14.8), which screen readers walk instead of the drawing
+//! order. The layout decides what is a heading, a table cell or furniture; this only writes it.
+//!
+//! `Marking` follows one page's items while its content stream is written and grows the `Tree`;
+//! once every object has an id, `objects` turns the tree into the StructTreeRoot, the structure
+//! elements and the ParentTree that maps each page's marked content back to its element.
+
+use super::document::ObjectId;
+use super::pen::Pen;
+use crate::page::{Element, Role, Tag};
+use anyhow::{bail, Result};
+use printpdf::DictItem;
+
+/// A structure element's children, in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Kid {
+    Node(usize),
+    /// Marked content on a page (zero-based).
+    Content { page: usize, mcid: u32 },
+    /// The `index`-th link annotation of all the document's.
+    Annot(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Node {
+    pub element: Element,
+    pub parent: usize,
+    pub kids: Vec<Kid>,
+    /// The page the element's content starts on.
+    pub page: Option<usize>,
+}
+
+/// The document's structure; node 0 is the document element.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Tree {
+    pub nodes: Vec<Node>,
+    /// Per page, the element each MCID belongs to (the MCID is the index).
+    pub marked: Vec<Vec<usize>>,
+    /// Per link annotation in document order: its page and its Link element.
+    pub annots: Vec<(usize, usize)>,
+}
+
+/// The document element's role: not in `Role`, because layouts never open it.
+const DOCUMENT: &str = "Document";
+
+impl Tree {
+    pub(super) fn new(pages: usize) -> Tree {
+        Tree {
+            nodes: vec![Node {
+                element: Element::new(Role::Sect),
+                parent: 0,
+                kids: Vec::new(),
+                page: None,
+            }],
+            marked: vec![Vec::new(); pages],
+            annots: Vec::new(),
+        }
+    }
+}
+
+/// Where content goes: an element, or furniture.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Open {
+    Node(usize),
+    Artifact { pagination: bool },
+}
+
+/// One page's marked content being written.
+pub(super) struct Marking<'t> {
+    tree: &'t mut Tree,
+    page: usize,
+    stack: Vec<Open>,
+    /// The marked-content sequence open in the stream, if any.
+    current: Option<Open>,
+}
+
+impl<'t> Marking<'t> {
+    pub(super) fn new(tree: &'t mut Tree, page: usize) -> Marking<'t> {
+        Marking {
+            tree,
+            page,
+            stack: Vec::new(),
+            current: None,
+        }
+    }
+
+    pub(super) fn open(&mut self, pen: &mut Pen, tag: &Tag) {
+        self.end(pen);
+        let open = match (tag, self.stack.last()) {
+            // Inside furniture everything is furniture (a name in the running header).
+            (_, Some(&a @ Open::Artifact { .. })) => a,
+            (Tag::Artifact { pagination }, _) => Open::Artifact {
+                pagination: *pagination,
+            },
+            (Tag::Element(element), top) => {
+                let parent = match top {
+                    Some(Open::Node(n)) => *n,
+                    _ => 0,
+                };
+                let id = self.tree.nodes.len();
+                self.tree.nodes.push(Node {
+                    element: element.clone(),
+                    parent,
+                    kids: Vec::new(),
+                    page: None,
+                });
+                self.tree.nodes[parent].kids.push(Kid::Node(id));
+                Open::Node(id)
+            }
+        };
+        self.stack.push(open);
+    }
+
+    pub(super) fn close(&mut self, pen: &mut Pen) -> Result<()> {
+        self.end(pen);
+        if self.stack.pop().is_none() {
+            bail!("page {}: a structure element closed that was never opened", self.page + 1);
+        }
+        Ok(())
+    }
+
+    /// Starts the marked content the next drawn item belongs to, unless it is already open.
+    pub(super) fn content(&mut self, pen: &mut Pen) -> Result<()> {
+        let Some(&target) = self.stack.last() else {
+            bail!(
+                "page {}: content outside any structure element or artifact",
+                self.page + 1
+            );
+        };
+        if self.current == Some(target) {
+            return Ok(());
+        }
+        self.end(pen);
+        match target {
+            Open::Artifact { pagination: false } => pen.op(b"/Artifact BMC"),
+            Open::Artifact { pagination: true } => pen.op(b"/Artifact <</Type /Pagination>> BDC"),
+            Open::Node(n) => {
+                let marked = &mut self.tree.marked[self.page];
+                let mcid = marked.len() as u32;
+                marked.push(n);
+                let node = &mut self.tree.nodes[n];
+                node.kids.push(Kid::Content {
+                    page: self.page,
+                    mcid,
+                });
+                node.page.get_or_insert(self.page);
+                let out = pen.start();
+                out.push(b'/');
+                out.extend_from_slice(role_name(node.element.role).as_bytes());
+                out.extend_from_slice(b" <</MCID ");
+                out.extend_from_slice(mcid.to_string().as_bytes());
+                out.extend_from_slice(b">> BDC");
+            }
+        }
+        self.current = Some(target);
+        Ok(())
+    }
+
+    /// A link annotation of the page: it belongs to the innermost open element, a `Link`.
+    pub(super) fn annotation(&mut self) -> Result<()> {
+        match self.stack.last() {
+            Some(&Open::Node(n)) if self.tree.nodes[n].element.role == Role::Link => {
+                let index = self.tree.annots.len();
+                self.tree.annots.push((self.page, n));
+                self.tree.nodes[n].kids.push(Kid::Annot(index));
+                Ok(())
+            }
+            _ => bail!(
+                "page {}: a link area outside a Link structure element",
+                self.page + 1
+            ),
+        }
+    }
+
+    /// Ends the open marked-content sequence, if any.
+    fn end(&mut self, pen: &mut Pen) {
+        if self.current.take().is_some() {
+            pen.op(b"EMC");
+        }
+    }
+
+    pub(super) fn finish(mut self, pen: &mut Pen) -> Result<()> {
+        self.end(pen);
+        if !self.stack.is_empty() {
+            bail!(
+                "page {}: {} structure element(s) left open",
+                self.page + 1,
+                self.stack.len()
+            );
+        }
+        Ok(())
+    }
+}
+
+pub(super) fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Sect => "Sect",
+        Role::Div => "Div",
+        Role::H1 => "H1",
+        Role::H2 => "H2",
+        Role::H3 => "H3",
+        Role::P => "P",
+        Role::L => "L",
+        Role::LI => "LI",
+        Role::Lbl => "Lbl",
+        Role::LBody => "LBody",
+        Role::Table => "Table",
+        Role::THead => "THead",
+        Role::TBody => "TBody",
+        Role::TR => "TR",
+        Role::TH => "TH",
+        Role::TD => "TD",
+        Role::Figure => "Figure",
+        Role::TOC => "TOC",
+        Role::TOCI => "TOCI",
+        Role::Link => "Link",
+        Role::Span => "Span",
+    }
+}
+
+/// Object ids the tree's objects are written under.
+pub(super) struct Ids<'a> {
+    pub root: ObjectId,
+    pub parent_tree: ObjectId,
+    /// One per node.
+    pub nodes: &'a [ObjectId],
+    /// Per zero-based page.
+    pub pages: &'a [ObjectId],
+    /// Per link annotation, in document order.
+    pub annots: &'a [ObjectId],
+}
+
+/// The StructTreeRoot, its elements and the ParentTree, as (id, object) pairs. A page's
+/// `/StructParents` is its index; the annotations' `/StructParent` keys follow the pages'.
+pub(super) fn objects(tree: &Tree, ids: &Ids) -> Vec<(ObjectId, DictItem)> {
+    let r = |id: ObjectId| DictItem::Ref {
+        obj: id.0,
+        gen: id.1,
+    };
+    let name = |n: &str| DictItem::Name(n.as_bytes().to_vec());
+    let mut out = Vec::with_capacity(tree.nodes.len() + 2);
+    for (i, node) in tree.nodes.iter().enumerate() {
+        let mut map = std::collections::BTreeMap::new();
+        let role = if i == 0 {
+            DOCUMENT
+        } else {
+            role_name(node.element.role)
+        };
+        map.insert("S".to_string(), name(role));
+        let parent = if i == 0 {
+            ids.root
+        } else {
+            ids.nodes[node.parent]
+        };
+        map.insert("P".to_string(), r(parent));
+        if let Some(page) = node.page {
+            map.insert("Pg".to_string(), r(ids.pages[page]));
+        }
+        let kids = node
+            .kids
+            .iter()
+            .map(|kid| match *kid {
+                Kid::Node(n) => r(ids.nodes[n]),
+                Kid::Content { page, mcid } if node.page == Some(page) => {
+                    DictItem::Int(mcid as i64)
+                }
+                Kid::Content { page, mcid } => dict([
+                    ("Type", name("MCR")),
+                    ("Pg", r(ids.pages[page])),
+                    ("MCID", DictItem::Int(mcid as i64)),
+                ]),
+                Kid::Annot(a) => dict([
+                    ("Type", name("OBJR")),
+                    ("Pg", r(ids.pages[tree.annots[a].0])),
+                    ("Obj", r(ids.annots[a])),
+                ]),
+            })
+            .collect();
+        map.insert("K".to_string(), DictItem::Array(kids));
+        if let Some(alt) = &node.element.alt {
+            map.insert("Alt".to_string(), super::document::text_string(alt));
+        }
+        if let Some(lang) = node.element.lang {
+            map.insert(
+                "Lang".to_string(),
+                DictItem::String {
+                    data: lang.as_bytes().to_vec(),
+                    literal: true,
+                },
+            );
+        }
+        if node.element.role == Role::TH && i != 0 {
+            map.insert(
+                "A".to_string(),
+                dict([("O", name("Table")), ("Scope", name("Column"))]),
+            );
+        }
+        out.push((ids.nodes[i], DictItem::Dict { map }));
+    }
+    let mut nums = Vec::with_capacity(2 * (tree.marked.len() + tree.annots.len()));
+    for (page, marked) in tree.marked.iter().enumerate() {
+        nums.push(DictItem::Int(page as i64));
+        nums.push(DictItem::Array(
+            marked.iter().map(|&n| r(ids.nodes[n])).collect(),
+        ));
+    }
+    for (a, &(_, node)) in tree.annots.iter().enumerate() {
+        nums.push(DictItem::Int((tree.marked.len() + a) as i64));
+        nums.push(r(ids.nodes[node]));
+    }
+    out.push((ids.parent_tree, dict([("Nums", DictItem::Array(nums))])));
+    out.push((
+        ids.root,
+        dict([
+            ("Type", name("StructTreeRoot")),
+            ("K", r(ids.nodes[0])),
+            ("ParentTree", r(ids.parent_tree)),
+            (
+                "ParentTreeNextKey",
+                DictItem::Int((tree.marked.len() + tree.annots.len()) as i64),
+            ),
+        ]),
+    ));
+    out
+}
+
+fn dict<const N: usize>(entries: [(&str, DictItem); N]) -> DictItem {
+    DictItem::Dict {
+        map: entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    }
+}
