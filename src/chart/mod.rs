@@ -524,8 +524,3 @@ impl LegendLayout {
 
 #[cfg(test)]
 mod tests;
-
-// TEMPORARY until the alt module lands.
-pub fn alt_text(name: &str, _data: &Series) -> Result<String, ChartError> {
-    Ok(format!("Chart {name}."))
-}

@@ -101,8 +101,8 @@ fn bounds(pts: impl Iterator<Item = (f32, f32)>) -> Rect {
     Rect::new(x0, y0, x1 - x0, y1 - y0)
 }
 
-fn item_box(fonts: &FontSet, item: &Item) -> Rect {
-    match item {
+fn item_box(fonts: &FontSet, item: &Item) -> Option<Rect> {
+    Some(match item {
         Item::Text(r) => text_box(fonts, r),
         Item::Shape(s) => {
             let half = s.stroke.map(|k| k.width / 2.0).unwrap_or(0.0);
@@ -119,7 +119,8 @@ fn item_box(fonts: &FontSet, item: &Item) -> Rect {
             Rect::new(b.x - half, b.y - half, b.w + 2.0 * half, b.h + 2.0 * half)
         }
         Item::Link { rect, .. } => *rect,
-    }
+        Item::Open(_) | Item::Close => return None,
+    })
 }
 
 fn texts(items: &[Item]) -> Vec<&TextRun> {
@@ -143,7 +144,9 @@ fn problems(fonts: &FontSet, name: &str, who: &str, area: Rect, items: &[Item]) 
         out.push(format!("{name}/{who}: no text"));
     }
     for item in items {
-        let b = item_box(fonts, item);
+        let Some(b) = item_box(fonts, item) else {
+            continue;
+        };
         if !area.contains(&b) {
             out.push(format!(
                 "{name}/{who}: {item:?} ({b:?}) leaves the area {area:?}"

@@ -4,7 +4,8 @@
 use super::write;
 use crate::fonts::{FontId, FontSet};
 use crate::page::{
-    Color, Document, Item, LinkTarget, Metadata, OutlineEntry, Page, Point, Rect, Shape, ShapeItem,
+    Color, Document, Item, LinkTarget, Metadata, OutlineEntry, Page, Point, Rect, Role, Shape,
+    ShapeItem,
     Stroke, A4_HEIGHT, A4_WIDTH,
 };
 use std::path::Path;
@@ -197,7 +198,7 @@ fn sample(fonts: &FontSet) -> Document {
     third
         .items
         .push(run(56.0, 120.0, FontId::REGULAR, 7.0, ALPHABET));
-    Document {
+    tagged(Document {
         width: A4_WIDTH,
         height: A4_HEIGHT,
         pages: vec![first, second, third],
@@ -212,7 +213,7 @@ fn sample(fonts: &FontSet) -> Document {
             },
         ],
         metadata: metadata(),
-    }
+    })
 }
 
 fn tool(dir: &Path, program: &str, args: &[&str]) -> String {
@@ -382,10 +383,14 @@ fn bad_page_references_are_errors_not_broken_files() {
     });
     assert!(write(&doc, &fonts).is_err());
     let mut doc = sample(&fonts);
-    doc.pages[0].items.push(Item::Link {
-        rect: Rect::new(0.0, 0.0, 1.0, 1.0),
-        target: LinkTarget::Page(3),
-    });
+    doc.pages[0].items.extend([
+        Item::open(Role::Link),
+        Item::Link {
+            rect: Rect::new(0.0, 0.0, 1.0, 1.0),
+            target: LinkTarget::Page(3),
+        },
+        Item::Close,
+    ]);
     assert!(write(&doc, &fonts).is_err());
 }
 
@@ -522,13 +527,31 @@ fn report_sized(fonts: &FontSet) -> Document {
             page: p,
         })
         .collect();
-    Document {
+    tagged(Document {
         width: A4_WIDTH,
         height: A4_HEIGHT,
         pages,
         outline,
         metadata: metadata(),
+    })
+}
+
+/// The document with each page a section and each link area inside a Link element, as the
+/// report stage tags its pages.
+fn tagged(mut doc: Document) -> Document {
+    for page in &mut doc.pages {
+        let mut items = vec![Item::open(Role::Sect)];
+        for item in page.items.drain(..) {
+            if let Item::Link { .. } = item {
+                items.extend([Item::open(Role::Link), item, Item::Close]);
+            } else {
+                items.push(item);
+            }
+        }
+        items.push(Item::Close);
+        page.items = items;
     }
+    doc
 }
 
 /// The page content as printpdf `Op`s, the way this module built it before it wrote the bytes
@@ -561,7 +584,7 @@ mod reference {
             match item {
                 Item::Text(run) => text(&mut ops, &mut state, run, height, faces),
                 Item::Shape(item) => shape(&mut ops, &mut state, item, height),
-                Item::Link { .. } => {}
+                Item::Link { .. } | Item::Open(_) | Item::Close => {}
             }
         }
         ops
@@ -774,7 +797,7 @@ fn operations(content: &[u8]) -> Vec<(String, Vec<lopdf::Object>)> {
         .expect("content stream parses")
         .operations
         .into_iter()
-        .filter(|op| !matches!(op.operator.as_str(), "Ts" | "BDC" | "EMC"))
+        .filter(|op| !matches!(op.operator.as_str(), "Ts" | "BDC" | "BMC" | "EMC"))
         .map(|op| {
             if matches!(op.operator.as_str(), "Tj" | "TJ") {
                 return ("show".to_string(), vec![codes(&op.operands)]);
@@ -884,7 +907,13 @@ fn bench_24_pages() {
         let (_, faces) = super::build(&doc, &fonts).unwrap();
         doc.pages
             .iter()
-            .map(|p| super::content(p, doc.height, &faces).len())
+            .enumerate()
+            .map(|(i, p)| {
+                let mut tree = super::tags::Tree::new(doc.pages.len());
+                super::content(p, i, doc.height, &faces, &mut tree)
+                    .unwrap()
+                    .len()
+            })
             .sum()
     });
     println!("printpdf document and content streams (unsubset codes): {ms:.2} ms/doc");
