@@ -3,6 +3,7 @@
 //! `report::context` prepares (`Series`),
 //! and either fits legibly into the area or says why it cannot.
 
+mod alt;
 mod backend;
 mod bars;
 mod breakdown;
@@ -12,6 +13,8 @@ mod series;
 mod theme;
 mod timeline;
 
+#[cfg_attr(not(test), expect(unused_imports, reason = "no /Alt in the PDF yet"))]
+pub use alt::alt_text;
 pub use bars::{benchmark, related_roles, salary, skills, task_exposure};
 pub use breakdown::{time_split, waterfall};
 pub use gauge::gauge;
