@@ -2,10 +2,6 @@
 //! chart. It is written from the same `Series` the drawing uses, with the drawing's labels and
 //! rounding, so a reader who hears the chart and one who sees it are told the same figures.
 
-// Nothing outside the tests asks for the text until the PDF writes figure structure with /Alt;
-// `expect` rather than `allow`, so the attribute complains once it is no longer needed.
-#![cfg_attr(not(test), expect(dead_code, reason = "no /Alt in the PDF yet"))]
-
 use super::{pct, signed, ChartError, Series};
 use crate::catalog::TaskClass;
 use crate::score::Band;

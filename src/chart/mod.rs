@@ -13,7 +13,6 @@ mod series;
 mod theme;
 mod timeline;
 
-#[cfg_attr(not(test), expect(unused_imports, reason = "no /Alt in the PDF yet"))]
 pub use alt::alt_text;
 pub use bars::{benchmark, related_roles, salary, skills, task_exposure};
 pub use breakdown::{time_split, waterfall};
