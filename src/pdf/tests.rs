@@ -4,9 +4,8 @@
 use super::write;
 use crate::fonts::{FontId, FontSet};
 use crate::page::{
-    Color, Document, Item, LinkTarget, Metadata, OutlineEntry, Page, Point, Rect, Role, Shape,
-    ShapeItem,
-    Stroke, A4_HEIGHT, A4_WIDTH,
+    Color, Document, Glyph, Item, LinkTarget, Metadata, OutlineEntry, Page, Point, Rect, Role,
+    Shape, ShapeItem, Stroke, TextRun, A4_HEIGHT, A4_WIDTH,
 };
 use std::path::Path;
 use std::process::Command;
@@ -43,11 +42,29 @@ fn runs(x: f32, y: f32, font: FontId, size: f32, text: &str) -> Vec<Item> {
         .collect()
 }
 
-/// `text` as one run (it must need only one face).
+/// `text` as one run (it must need only one face, and be left to right). Runs the text path
+/// splits only for their language (Cyrillic words among Latin ones) are joined again.
 fn run(x: f32, y: f32, font: FontId, size: f32, text: &str) -> Item {
-    let mut items = runs(x, y, font, size, text);
-    assert_eq!(items.len(), 1, "{text:?} needs one face");
-    items.pop().unwrap()
+    let items = runs(x, y, font, size, text);
+    let mut joined: Option<TextRun> = None;
+    for item in items {
+        let Item::Text(r) = item else { continue };
+        match &mut joined {
+            None => joined = Some(TextRun { lang: None, ..r }),
+            Some(j) => {
+                assert!(j.font == r.font && !r.rtl, "{text:?} needs one face");
+                let offset = j.text.len() as u32;
+                let mut glyphs = j.glyphs.to_vec();
+                glyphs.extend(r.glyphs.iter().map(|g| Glyph {
+                    cluster: g.cluster + offset,
+                    ..*g
+                }));
+                j.glyphs = glyphs.into();
+                j.text = format!("{}{}", j.text, r.text).into();
+            }
+        }
+    }
+    Item::Text(joined.expect("some text"))
 }
 
 /// `run` turned counter-clockwise by `rotation` degrees.
@@ -270,9 +287,14 @@ fn pdf_is_valid_and_complete() {
         .unwrap()
         .as_array()
         .unwrap();
+    // Annotations are objects of their own, so their Link elements can refer to them.
+    let annots: Vec<&lopdf::Dictionary> = annots
+        .iter()
+        .map(|a| lo.get_dictionary(a.as_reference().unwrap()).unwrap())
+        .collect();
     let actions: Vec<_> = annots
         .iter()
-        .map(|a| a.as_dict().unwrap().get(b"A").unwrap().as_dict().unwrap())
+        .map(|a| a.get(b"A").unwrap().as_dict().unwrap())
         .collect();
     let goto = actions
         .iter()
@@ -291,7 +313,6 @@ fn pdf_is_valid_and_complete() {
     let said: Vec<String> = annots
         .iter()
         .map(|a| {
-            let a = a.as_dict().unwrap();
             assert_eq!(a.get(b"F").unwrap().as_i64().unwrap(), 4);
             let bytes = a.get(b"Contents").unwrap().as_str().unwrap();
             assert_eq!(&bytes[..2], &[0xFE, 0xFF]);
