@@ -176,6 +176,8 @@ pub enum LinkTarget {
 
 /// A structure element's type: PDF 1.7's standard structure types (ISO 32000-1 §14.8.4),
 /// the ones a screen reader knows, so no role map is needed.
+// Spelled as the PDF standard spells them (TOC, TOCI, TH), so the mapping reads as a table.
+#[allow(clippy::upper_case_acronyms)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// One page of the report (the document element above them is implied).
@@ -234,7 +236,9 @@ pub enum Tag {
     Element(Element),
     /// Furniture that is not part of the text: rules, bands, backgrounds, markers drawn as
     /// shapes. `pagination` for the running header and footer.
-    Artifact { pagination: bool },
+    Artifact {
+        pagination: bool,
+    },
 }
 
 /// A page's items in reading order: the order a person reads the page is the order of the

@@ -77,10 +77,7 @@ pub(super) fn finish(
     // The Info dictionary is rewritten from the document's metadata, entry for entry what the
     // XMP metadata says (PDF/A requires the two to agree): printpdf's also has an empty
     // /GTS_PDFXVersion, which makes readers call the file PDF/X, and /Trapped.
-    *lo.get_dictionary_mut(info_id)? = document::info(&doc.metadata)
-        .to_lopdf()
-        .as_dict()?
-        .clone();
+    *lo.get_dictionary_mut(info_id)? = document::info(&doc.metadata).to_lopdf().as_dict()?.clone();
 
     if !doc.outline.is_empty() {
         let ids: Vec<_> = (0..=doc.outline.len())

@@ -18,7 +18,10 @@ use printpdf::DictItem;
 pub(super) enum Kid {
     Node(usize),
     /// Marked content on a page (zero-based).
-    Content { page: usize, mcid: u32 },
+    Content {
+        page: usize,
+        mcid: u32,
+    },
     /// The `index`-th link annotation of all the document's.
     Annot(usize),
 }
@@ -116,7 +119,10 @@ impl<'t> Marking<'t> {
     pub(super) fn close(&mut self, pen: &mut Pen) -> Result<()> {
         self.end(pen);
         if self.stack.pop().is_none() {
-            bail!("page {}: a structure element closed that was never opened", self.page + 1);
+            bail!(
+                "page {}: a structure element closed that was never opened",
+                self.page + 1
+            );
         }
         Ok(())
     }
@@ -334,3 +340,7 @@ fn dict<const N: usize>(entries: [(&str, DictItem); N]) -> DictItem {
             .collect(),
     }
 }
+
+#[cfg(test)]
+#[path = "tags_tests.rs"]
+mod tests;

@@ -51,8 +51,7 @@ impl<'e, 'a> Flow<'e, 'a> {
 
     /// Adds furniture that is not part of the text: a background, a band, a rule.
     pub fn artifact(&mut self, item: Item) {
-        self.items
-            .extend([Item::artifact(), item, Item::Close]);
+        self.items.extend([Item::artifact(), item, Item::Close]);
     }
 
     pub fn style(&self, size: f32, color: Color, align: Align) -> TextStyle {

@@ -126,7 +126,8 @@ pub fn render(
             missing: &mut missing,
             chart_time: &mut chart_time,
         };
-        f.items.push(crate::page::Item::open(crate::page::Role::Sect));
+        f.items
+            .push(crate::page::Item::open(crate::page::Role::Sect));
         if i == 0 {
             furniture::cover(&mut f, blocks)?;
         } else {

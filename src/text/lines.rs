@@ -66,10 +66,23 @@ pub(super) fn break_lines(
     lines
         .into_iter()
         .enumerate()
-        .map(|(i, (a, mut b))| {
+        .map(|(i, (a, end))| {
+            let mut b = end;
             while b > a && pieces[b - 1].as_ref().is_some_and(|p| p.space) {
                 b -= 1;
             }
+            // The space a line breaks at is not drawn, but it is kept as an invisible last
+            // glyph: text extraction and screen readers walking the structure tree read
+            // the lines' text one after another, and without it the last word of a line
+            // runs into the first of the next. Only where the line ends left to right, so
+            // the glyph sits after everything drawn.
+            let ltr = |p: &Option<Piece>| p.as_ref().is_some_and(|p| p.level % 2 == 0);
+            let keep_space = i + 1 < n
+                && b > a
+                && b < end
+                && ltr(&pieces[b - 1])
+                && ltr(&pieces[b])
+                && pieces[b].as_ref().is_some_and(|p| !p.units.is_empty());
             let mut line: Vec<Piece> = pieces[a..b].iter_mut().filter_map(Option::take).collect();
             let natural: f32 = line.iter().map(|p| p.width).sum();
             let x = match align {
@@ -91,6 +104,9 @@ pub(super) fn break_lines(
                 _ => 0.0,
             };
             let width = line.iter().map(|p| p.width).sum();
+            if keep_space {
+                line.extend(pieces[b].take());
+            }
             Line {
                 runs: runs(&para.text, reorder(line), x, para.size, color),
                 width,

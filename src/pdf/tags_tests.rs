@@ -1,0 +1,327 @@
+//! The structure tree of a real report, read back from the written PDF: the roles a screen
+//! reader walks, in reading order; every chart with words; nothing drawn outside the tree.
+
+use crate::catalog::Catalog;
+use crate::fonts::FontSet;
+use crate::report::{render, Layouts};
+use lopdf::{Dictionary, Document, Object};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One structure element as read back: its role, attributes and children.
+#[derive(Debug)]
+struct El {
+    role: String,
+    alt: Option<String>,
+    lang: Option<String>,
+    scope: Option<String>,
+    /// Marked content: (zero-based page, MCID).
+    mcids: Vec<(usize, i64)>,
+    objrs: usize,
+    kids: Vec<El>,
+}
+
+impl El {
+    fn walk<'a>(&'a self, out: &mut Vec<&'a El>) {
+        out.push(self);
+        for k in &self.kids {
+            k.walk(out);
+        }
+    }
+
+    fn all(&self) -> Vec<&El> {
+        let mut out = Vec::new();
+        self.walk(&mut out);
+        out
+    }
+}
+
+fn report(name: &str) -> Vec<u8> {
+    let catalog = Catalog::builtin();
+    let fonts = FontSet::builtin();
+    let layouts = Layouts::builtin();
+    let mut audit = crate::score::fixtures::typical(&catalog, "backend-developer");
+    audit.full_name = name.into();
+    let a = crate::score::assess(&audit, &catalog).unwrap();
+    let r = render(&a, &catalog, &layouts, &fonts).unwrap();
+    crate::pdf::write(&r.document, &fonts).unwrap()
+}
+
+fn text(o: &Object) -> String {
+    let bytes = o.as_str().unwrap();
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16(&units).unwrap()
+    } else {
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+}
+
+fn read(doc: &Document, dict: &Dictionary, pages: &BTreeMap<(u32, u16), usize>) -> El {
+    let page_of = |d: &Dictionary| d.get(b"Pg").ok().map(|p| pages[&p.as_reference().unwrap()]);
+    let own_page = page_of(dict);
+    let mut el = El {
+        role: String::from_utf8(dict.get(b"S").unwrap().as_name().unwrap().to_vec()).unwrap(),
+        alt: dict.get(b"Alt").ok().map(text),
+        lang: dict.get(b"Lang").ok().map(text),
+        scope: dict
+            .get(b"A")
+            .ok()
+            .and_then(|a| a.as_dict().ok())
+            .and_then(|a| a.get(b"Scope").ok())
+            .map(|s| String::from_utf8(s.as_name().unwrap().to_vec()).unwrap()),
+        mcids: Vec::new(),
+        objrs: 0,
+        kids: Vec::new(),
+    };
+    let kids = match dict.get(b"K").unwrap() {
+        Object::Array(a) => a.clone(),
+        other => vec![other.clone()],
+    };
+    for kid in kids {
+        match kid {
+            Object::Integer(mcid) => el.mcids.push((own_page.expect("/Pg for an MCID"), mcid)),
+            Object::Reference(id) => {
+                let d = doc.get_dictionary(id).unwrap();
+                el.kids.push(read(doc, d, pages));
+            }
+            Object::Dictionary(d) => match d.get(b"Type").unwrap().as_name().unwrap() {
+                b"MCR" => el.mcids.push((
+                    page_of(&d).unwrap(),
+                    d.get(b"MCID").unwrap().as_i64().unwrap(),
+                )),
+                b"OBJR" => el.objrs += 1,
+                t => panic!("unexpected kid type {:?}", String::from_utf8_lossy(t)),
+            },
+            other => panic!("unexpected kid {other:?}"),
+        }
+    }
+    el
+}
+
+/// The operators that put marks on the page.
+const PAINTING: &[&str] = &[
+    "Tj", "TJ", "'", "\"", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh", "Do",
+];
+
+/// Per page: the MCIDs in stream order; panics on painting outside tagged or artifact content.
+fn marked_content(doc: &Document) -> Vec<Vec<i64>> {
+    let mut out = Vec::new();
+    for (number, id) in doc.get_pages() {
+        let content = lopdf::content::Content::decode(&doc.get_page_content(id)).unwrap();
+        // Per open sequence: whether it (or one around it) is tagged or an artifact.
+        let mut stack: Vec<bool> = Vec::new();
+        let mut mcids = Vec::new();
+        for op in &content.operations {
+            match op.operator.as_str() {
+                "BDC" | "BMC" => {
+                    let tag = op.operands[0].as_name().unwrap();
+                    let mcid = op
+                        .operands
+                        .get(1)
+                        .and_then(|p| p.as_dict().ok())
+                        .and_then(|p| p.get(b"MCID").ok())
+                        .map(|m| m.as_i64().unwrap());
+                    if let Some(m) = mcid {
+                        assert!(
+                            !stack.iter().any(|&s| s),
+                            "page {number}: MCID {m} inside another marked sequence"
+                        );
+                        mcids.push(m);
+                    }
+                    let covered = stack.last().copied().unwrap_or(false)
+                        || mcid.is_some()
+                        || tag == b"Artifact";
+                    stack.push(covered);
+                }
+                "EMC" => {
+                    stack.pop().expect("EMC without BDC");
+                }
+                op if PAINTING.contains(&op) => assert!(
+                    stack.last().copied().unwrap_or(false),
+                    "page {number}: `{op}` outside tagged content and artifacts"
+                ),
+                _ => {}
+            }
+        }
+        assert!(stack.is_empty(), "page {number}: unbalanced marked content");
+        out.push(mcids);
+    }
+    out
+}
+
+#[test]
+fn a_report_is_tagged_in_reading_order_with_words_for_every_chart() {
+    let bytes = report("Łukasz Wójcik");
+    let doc = Document::load_mem(&bytes).unwrap();
+    let pages: BTreeMap<_, _> = doc
+        .get_pages()
+        .values()
+        .enumerate()
+        .map(|(i, &id)| (id, i))
+        .collect();
+    let catalog = doc.catalog().unwrap();
+    assert!(catalog
+        .get(b"MarkInfo")
+        .unwrap()
+        .as_dict()
+        .unwrap()
+        .get(b"Marked")
+        .unwrap()
+        .as_bool()
+        .unwrap());
+    let root = doc
+        .get_dictionary(
+            catalog
+                .get(b"StructTreeRoot")
+                .unwrap()
+                .as_reference()
+                .unwrap(),
+        )
+        .unwrap();
+    let top = doc
+        .get_dictionary(root.get(b"K").unwrap().as_reference().unwrap())
+        .unwrap();
+    let tree = read(&doc, top, &pages);
+    assert_eq!(tree.role, "Document");
+    assert_eq!(tree.kids.len(), 24, "one section per page");
+
+    let contents = marked_content(&doc);
+    for (p, sect) in tree.kids.iter().enumerate() {
+        assert_eq!(sect.role, "Sect");
+        let els = sect.all();
+        // Every page opens with its title: the first heading is an H1, and no level is
+        // skipped below it.
+        let headings: Vec<u8> = els
+            .iter()
+            .filter_map(|e| e.role.strip_prefix('H')?.parse().ok())
+            .collect();
+        assert_eq!(headings.first(), Some(&1), "page {}: {headings:?}", p + 1);
+        assert!(
+            headings.windows(2).all(|w| w[1] <= w[0] + 1),
+            "page {}: heading levels {headings:?}",
+            p + 1
+        );
+        // Reading order is the order of the marked content: a depth-first walk of the
+        // section meets the page's MCIDs in stream order, each exactly once.
+        let walked: Vec<i64> = els
+            .iter()
+            .flat_map(|e| &e.mcids)
+            .map(|&(page, m)| {
+                assert_eq!(page, p, "page {}: content of another page", p + 1);
+                m
+            })
+            .collect();
+        assert_eq!(walked, contents[p], "page {}: structure order", p + 1);
+        // Content sits in elements that say what it is, not loose in a section or a list.
+        for e in &els {
+            if !e.mcids.is_empty() {
+                assert!(
+                    !["Sect", "L", "LI", "Table", "THead", "TBody", "TR", "TOC", "Div"]
+                        .contains(&e.role.as_str()),
+                    "page {}: content directly in a {}",
+                    p + 1,
+                    e.role
+                );
+            }
+        }
+    }
+
+    let all = tree.all();
+    let count = |role: &str| all.iter().filter(|e| e.role == role).count();
+    // The charts: each a figure whose words carry the figures it draws.
+    let figures: Vec<&&El> = all.iter().filter(|e| e.role == "Figure").collect();
+    assert!(figures.len() >= 10, "{} figures", figures.len());
+    for f in &figures {
+        let alt = f.alt.as_deref().unwrap_or_default();
+        assert!(
+            alt.len() > 40 && alt.chars().any(|c| c.is_ascii_digit()),
+            "figure alt text {alt:?}"
+        );
+    }
+    let alts: BTreeSet<_> = figures.iter().map(|f| f.alt.clone()).collect();
+    assert_eq!(
+        alts.len(),
+        figures.len(),
+        "every chart says something different"
+    );
+    // Tables: a header row of column headers, then body rows of cells.
+    assert!(count("Table") >= 3);
+    for t in all.iter().filter(|e| e.role == "Table") {
+        let parts: Vec<&str> = t.kids.iter().map(|k| k.role.as_str()).collect();
+        assert_eq!(parts, ["THead", "TBody"]);
+        for row in t.kids.iter().flat_map(|k| &k.kids) {
+            assert_eq!(row.role, "TR");
+            let cells: BTreeSet<&str> = row.kids.iter().map(|c| c.role.as_str()).collect();
+            assert!(cells == BTreeSet::from(["TH"]) || cells == BTreeSet::from(["TD"]));
+        }
+        for th in t.kids[0].kids.iter().flat_map(|r| &r.kids) {
+            assert_eq!(th.scope.as_deref(), Some("Column"));
+        }
+    }
+    // Lists: items of a label and a body (checklists: a body only).
+    for li in all.iter().filter(|e| e.role == "LI") {
+        let parts: Vec<&str> = li.kids.iter().map(|k| k.role.as_str()).collect();
+        assert!(parts == ["Lbl", "LBody"] || parts == ["LBody"], "{parts:?}");
+    }
+    // The contents: one entry per section page, each a link with its annotation.
+    let toc = all.iter().find(|e| e.role == "TOC").expect("a TOC");
+    assert_eq!(toc.kids.len(), 22);
+    for entry in &toc.kids {
+        assert_eq!(entry.role, "TOCI");
+        let link = entry
+            .kids
+            .iter()
+            .find(|k| k.role == "Link")
+            .expect("a link");
+        assert_eq!(link.objrs, 1);
+    }
+    // The ParentTree maps each page's MCIDs back; the annotations have their own keys.
+    let parent_tree = doc
+        .get_dictionary(root.get(b"ParentTree").unwrap().as_reference().unwrap())
+        .unwrap();
+    let nums = parent_tree.get(b"Nums").unwrap().as_array().unwrap();
+    for (p, mcids) in contents.iter().enumerate() {
+        assert_eq!(nums[2 * p].as_i64().unwrap(), p as i64);
+        assert_eq!(nums[2 * p + 1].as_array().unwrap().len(), mcids.len());
+    }
+    assert_eq!(nums.len(), 2 * (24 + 22));
+}
+
+#[test]
+fn a_name_in_another_script_is_a_span_in_its_language() {
+    let doc = Document::load_mem(&report("محمد الأحمد")).unwrap();
+    let pages: BTreeMap<_, _> = doc
+        .get_pages()
+        .values()
+        .enumerate()
+        .map(|(i, &id)| (id, i))
+        .collect();
+    let catalog = doc.catalog().unwrap();
+    assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"en-US");
+    let root = doc
+        .get_dictionary(
+            catalog
+                .get(b"StructTreeRoot")
+                .unwrap()
+                .as_reference()
+                .unwrap(),
+        )
+        .unwrap();
+    let top = doc
+        .get_dictionary(root.get(b"K").unwrap().as_reference().unwrap())
+        .unwrap();
+    let tree = read(&doc, top, &pages);
+    let all = tree.all();
+    let spans: Vec<_> = all.iter().filter(|e| e.role == "Span").collect();
+    assert!(!spans.is_empty());
+    assert!(spans.iter().all(|s| s.lang.as_deref() == Some("ar")));
+    // The cover names the reader: in a paragraph of its own, as a span in Arabic.
+    let cover = &tree.kids[0];
+    assert!(cover
+        .all()
+        .iter()
+        .any(|e| e.role == "P" && e.kids.iter().any(|k| k.role == "Span")));
+}
