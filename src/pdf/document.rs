@@ -125,9 +125,15 @@ pub(super) fn link_description(doc: &Document, page: Option<usize>, uri: Option<
 
 /// A PDF text string: UTF-16BE with a byte-order mark, so any script survives.
 pub(super) fn text_string(s: &str) -> DictItem {
-    let mut data = vec![0xFE, 0xFF];
+    DictItem::Bytes(utf16(s))
+}
+
+/// `s` as UTF-16BE with a byte-order mark, the bytes of a PDF text string.
+pub(super) fn utf16(s: &str) -> Vec<u8> {
+    let mut data = Vec::with_capacity(2 + 2 * s.len());
+    data.extend_from_slice(&[0xFE, 0xFF]);
     data.extend(s.encode_utf16().flat_map(u16::to_be_bytes));
-    DictItem::Bytes(data)
+    data
 }
 
 /// The sRGB profile every colour of the report is in (see `color/README.md` for its origin

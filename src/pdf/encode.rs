@@ -167,9 +167,7 @@ pub(super) fn finish(
         pages: &page_ids,
         annots: &annot_ids,
     };
-    for (id, object) in tags::objects(&tree, &ids) {
-        lo.objects.insert(id, object.to_lopdf());
-    }
+    let structure = tags::objects(&tree, &ids);
     for (i, &page) in page_ids.iter().enumerate() {
         lo.get_dictionary_mut(page)?.set("StructParents", i as i64);
     }
@@ -181,10 +179,17 @@ pub(super) fn finish(
         )
         .with_compression(false),
     );
-    let icc = lo.add_object(lopdf::Stream::new(
-        lopdf::dictionary! { "N" => 3 },
-        document::SRGB_ICC.to_vec(),
-    ));
+    // The profile is the same in every report: deflated once per process.
+    static ICC: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+    let icc = ICC
+        .get_or_init(|| deflate(document::SRGB_ICC, DEFLATE_LEVEL).map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| anyhow::anyhow!("compressing the sRGB profile: {e}"))?;
+    let icc = lopdf::Stream::new(
+        lopdf::dictionary! { "N" => 3, "Filter" => "FlateDecode" },
+        icc.clone(),
+    );
+    let icc = lo.add_object(icc.with_compression(false));
     {
         let catalog = lo.catalog_mut()?;
         catalog.set("StructTreeRoot", ids.root);
@@ -214,22 +219,15 @@ pub(super) fn finish(
         }
     }
 
-    // Object streams and a cross-reference stream (PDF 1.5, allowed by PDF/A-2): the
-    // structure tree is hundreds of small dictionaries that compress well together.
+    // Object streams and a cross-reference stream (see `serialize`).
     let mut bytes = Vec::with_capacity(256 * 1024);
-    let options = lopdf::SaveOptions::builder()
-        .use_object_streams(true)
-        .use_xref_streams(true)
-        .compression_level(level)
-        .build();
-    lo.save_with_options(&mut bytes, options)
-        .context("serialising the PDF")?;
+    super::serialize::save(&lo, &structure, level, &mut bytes).context("serialising the PDF")?;
     Ok(bytes)
 }
 
 /// zlib-compresses `data`. One compressor per thread, reset between streams: a fresh one
 /// allocates and clears some 300 KiB of tables, and a report has ~30 streams.
-fn deflate(data: &[u8], level: u32) -> Result<Vec<u8>> {
+pub(super) fn deflate(data: &[u8], level: u32) -> Result<Vec<u8>> {
     thread_local! {
         static COMPRESSOR: RefCell<Option<(u32, Compress)>> = const { RefCell::new(None) };
     }

@@ -15,6 +15,7 @@ mod encode;
 mod link;
 mod num;
 mod pen;
+mod serialize;
 mod shape;
 mod tags;
 mod text;

@@ -11,7 +11,6 @@ use super::document::ObjectId;
 use super::pen::Pen;
 use crate::page::{Element, Role, Tag};
 use anyhow::{bail, Result};
-use printpdf::DictItem;
 
 /// A structure element's children, in reading order.
 #[derive(Debug, Clone, PartialEq)]
@@ -238,107 +237,107 @@ pub(super) struct Ids<'a> {
     pub annots: &'a [ObjectId],
 }
 
-/// The StructTreeRoot, its elements and the ParentTree, as (id, object) pairs. A page's
-/// `/StructParents` is its index; the annotations' `/StructParent` keys follow the pages'.
-pub(super) fn objects(tree: &Tree, ids: &Ids) -> Vec<(ObjectId, DictItem)> {
-    let r = |id: ObjectId| DictItem::Ref {
-        obj: id.0,
-        gen: id.1,
-    };
-    let name = |n: &str| DictItem::Name(n.as_bytes().to_vec());
+/// The StructTreeRoot, its elements and the ParentTree, serialised: (object number, bytes of
+/// the object). A page's `/StructParents` is its index; the annotations' `/StructParent` keys
+/// follow the pages'. Written as bytes directly, not built as lopdf objects first: a report
+/// has hundreds of elements, and they are only ever written.
+pub(super) fn objects(tree: &Tree, ids: &Ids) -> Vec<(u32, Vec<u8>)> {
+    use super::serialize::{hex, integer, reference};
     let mut out = Vec::with_capacity(tree.nodes.len() + 2);
     for (i, node) in tree.nodes.iter().enumerate() {
-        let mut map = std::collections::BTreeMap::new();
+        let mut b = Vec::with_capacity(64);
         let role = if i == 0 {
             DOCUMENT
         } else {
             role_name(node.element.role)
         };
-        map.insert("S".to_string(), name(role));
+        b.extend_from_slice(b"<</S/");
+        b.extend_from_slice(role.as_bytes());
         let parent = if i == 0 {
             ids.root
         } else {
             ids.nodes[node.parent]
         };
-        map.insert("P".to_string(), r(parent));
+        b.extend_from_slice(b"/P ");
+        reference(&mut b, parent);
         if let Some(page) = node.page {
-            map.insert("Pg".to_string(), r(ids.pages[page]));
+            b.extend_from_slice(b"/Pg ");
+            reference(&mut b, ids.pages[page]);
         }
-        let kids = node
-            .kids
-            .iter()
-            .map(|kid| match *kid {
-                Kid::Node(n) => r(ids.nodes[n]),
+        b.extend_from_slice(b"/K[");
+        for (k, kid) in node.kids.iter().enumerate() {
+            if k > 0 {
+                b.push(b' ');
+            }
+            match *kid {
+                Kid::Node(n) => reference(&mut b, ids.nodes[n]),
                 Kid::Content { page, mcid } if node.page == Some(page) => {
-                    DictItem::Int(mcid as i64)
+                    integer(&mut b, mcid as i64)
                 }
-                Kid::Content { page, mcid } => dict([
-                    ("Type", name("MCR")),
-                    ("Pg", r(ids.pages[page])),
-                    ("MCID", DictItem::Int(mcid as i64)),
-                ]),
-                Kid::Annot(a) => dict([
-                    ("Type", name("OBJR")),
-                    ("Pg", r(ids.pages[tree.annots[a].0])),
-                    ("Obj", r(ids.annots[a])),
-                ]),
-            })
-            .collect();
-        map.insert("K".to_string(), DictItem::Array(kids));
+                Kid::Content { page, mcid } => {
+                    b.extend_from_slice(b"<</Type/MCR/Pg ");
+                    reference(&mut b, ids.pages[page]);
+                    b.extend_from_slice(b"/MCID ");
+                    integer(&mut b, mcid as i64);
+                    b.extend_from_slice(b">>");
+                }
+                Kid::Annot(a) => {
+                    b.extend_from_slice(b"<</Type/OBJR/Pg ");
+                    reference(&mut b, ids.pages[tree.annots[a].0]);
+                    b.extend_from_slice(b"/Obj ");
+                    reference(&mut b, ids.annots[a]);
+                    b.extend_from_slice(b">>");
+                }
+            }
+        }
+        b.push(b']');
         if let Some(alt) = &node.element.alt {
-            map.insert("Alt".to_string(), super::document::text_string(alt));
+            b.extend_from_slice(b"/Alt");
+            hex(&mut b, &super::document::utf16(alt));
         }
         if let Some(lang) = node.element.lang {
-            map.insert(
-                "Lang".to_string(),
-                DictItem::String {
-                    data: lang.as_bytes().to_vec(),
-                    literal: true,
-                },
-            );
+            // A language tag is ASCII letters, digits and hyphens: nothing to escape.
+            b.extend_from_slice(b"/Lang(");
+            b.extend_from_slice(lang.as_bytes());
+            b.push(b')');
         }
         if node.element.role == Role::TH && i != 0 {
-            map.insert(
-                "A".to_string(),
-                dict([("O", name("Table")), ("Scope", name("Column"))]),
-            );
+            b.extend_from_slice(b"/A<</O/Table/Scope/Column>>");
         }
-        out.push((ids.nodes[i], DictItem::Dict { map }));
+        b.extend_from_slice(b">>");
+        out.push((ids.nodes[i].0, b));
     }
-    let mut nums = Vec::with_capacity(2 * (tree.marked.len() + tree.annots.len()));
+    let mut b = Vec::with_capacity(16 * tree.nodes.len());
+    b.extend_from_slice(b"<</Nums[");
     for (page, marked) in tree.marked.iter().enumerate() {
-        nums.push(DictItem::Int(page as i64));
-        nums.push(DictItem::Array(
-            marked.iter().map(|&n| r(ids.nodes[n])).collect(),
-        ));
+        integer(&mut b, page as i64);
+        b.push(b'[');
+        for (k, &n) in marked.iter().enumerate() {
+            if k > 0 {
+                b.push(b' ');
+            }
+            reference(&mut b, ids.nodes[n]);
+        }
+        b.extend_from_slice(b"] ");
     }
     for (a, &(_, node)) in tree.annots.iter().enumerate() {
-        nums.push(DictItem::Int((tree.marked.len() + a) as i64));
-        nums.push(r(ids.nodes[node]));
+        integer(&mut b, (tree.marked.len() + a) as i64);
+        b.push(b' ');
+        reference(&mut b, ids.nodes[node]);
+        b.push(b' ');
     }
-    out.push((ids.parent_tree, dict([("Nums", DictItem::Array(nums))])));
-    out.push((
-        ids.root,
-        dict([
-            ("Type", name("StructTreeRoot")),
-            ("K", r(ids.nodes[0])),
-            ("ParentTree", r(ids.parent_tree)),
-            (
-                "ParentTreeNextKey",
-                DictItem::Int((tree.marked.len() + tree.annots.len()) as i64),
-            ),
-        ]),
-    ));
+    b.extend_from_slice(b"]>>");
+    out.push((ids.parent_tree.0, b));
+    let mut b = Vec::with_capacity(96);
+    b.extend_from_slice(b"<</Type/StructTreeRoot/K ");
+    reference(&mut b, ids.nodes[0]);
+    b.extend_from_slice(b"/ParentTree ");
+    reference(&mut b, ids.parent_tree);
+    b.extend_from_slice(b"/ParentTreeNextKey ");
+    integer(&mut b, (tree.marked.len() + tree.annots.len()) as i64);
+    b.extend_from_slice(b">>");
+    out.push((ids.root.0, b));
     out
-}
-
-fn dict<const N: usize>(entries: [(&str, DictItem); N]) -> DictItem {
-    DictItem::Dict {
-        map: entries
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
-    }
 }
 
 #[cfg(test)]
