@@ -108,8 +108,8 @@ fn content(
                 }
             }
             Item::Link { .. } => marking.annotation()?,
-            Item::Open(tag) => marking.open(&mut pen, tag),
-            Item::Close => marking.close(&mut pen)?,
+            Item::Open(tag) => marking.open(tag),
+            Item::Close => marking.close()?,
         }
     }
     marking.finish(&mut pen)?;

@@ -88,8 +88,10 @@ impl<'t> Marking<'t> {
         }
     }
 
-    pub(super) fn open(&mut self, pen: &mut Pen, tag: &Tag) {
-        self.end(pen);
+    /// Opens an element or artifact. The stream is untouched: the open marked-content sequence
+    /// ends only when content for something else arrives, so furniture drawn between
+    /// elements (a table's row rules and stripes) shares one artifact sequence.
+    pub(super) fn open(&mut self, tag: &Tag) {
         let open = match (tag, self.stack.last()) {
             // Inside furniture everything is furniture (a name in the running header).
             (_, Some(&a @ Open::Artifact { .. })) => a,
@@ -115,8 +117,7 @@ impl<'t> Marking<'t> {
         self.stack.push(open);
     }
 
-    pub(super) fn close(&mut self, pen: &mut Pen) -> Result<()> {
-        self.end(pen);
+    pub(super) fn close(&mut self) -> Result<()> {
         if self.stack.pop().is_none() {
             bail!(
                 "page {}: a structure element closed that was never opened",
@@ -140,7 +141,7 @@ impl<'t> Marking<'t> {
         self.end(pen);
         match target {
             Open::Artifact { pagination: false } => pen.op(b"/Artifact BMC"),
-            Open::Artifact { pagination: true } => pen.op(b"/Artifact <</Type /Pagination>> BDC"),
+            Open::Artifact { pagination: true } => pen.op(b"/Artifact<</Type/Pagination>>BDC"),
             Open::Node(n) => {
                 let marked = &mut self.tree.marked[self.page];
                 let mcid = marked.len() as u32;
@@ -154,9 +155,9 @@ impl<'t> Marking<'t> {
                 let out = pen.start();
                 out.push(b'/');
                 out.extend_from_slice(role_name(node.element.role).as_bytes());
-                out.extend_from_slice(b" <</MCID ");
-                out.extend_from_slice(mcid.to_string().as_bytes());
-                out.extend_from_slice(b">> BDC");
+                out.extend_from_slice(b"<</MCID ");
+                super::serialize::integer(out, mcid as i64);
+                out.extend_from_slice(b">>BDC");
             }
         }
         self.current = Some(target);
