@@ -68,12 +68,30 @@ impl Face<'_> {
             let text = cluster_text(run, i);
             let own = |gid: u16| text.chars().find(|&c| self.font.glyph(c) == Some(gid));
             let any_own = glyphs[i..end].iter().any(|g| own(g.id).is_some());
+            // Left to right, the characters no glyph of the cluster draws as its own (a vowel
+            // sign in a contextual form, a consonant's half form) go to the first glyph that
+            // is nobody's own, so every letter is somewhere in the ToUnicode text for readers
+            // that ignore /ActualText. Not right to left: there a contextual letter form with
+            // a mark would then spell its text exactly, lose its /ActualText, and extractors
+            // set the raised mark (Urdu's superscript alef) on a line of its own.
+            let mut uncovered: Option<Box<str>> = (any_own && !run.rtl).then(|| {
+                text.chars()
+                    .filter(|&c| {
+                        !glyphs[i..end]
+                            .iter()
+                            .any(|g| self.font.glyph(c) == Some(g.id))
+                    })
+                    .collect()
+            });
             for (k, g) in glyphs[i..end].iter().enumerate() {
                 let t: Box<str> = match own(g.id) {
                     Some(c) => String::from(c).into(),
                     None if k == 0 && !any_own && run.rtl => text.chars().rev().collect(),
                     None if k == 0 && !any_own => text.into(),
-                    None => "".into(),
+                    None => uncovered
+                        .take()
+                        .filter(|u| !u.is_empty())
+                        .unwrap_or_else(|| "".into()),
                 };
                 let gid = g.id as usize;
                 if gid >= self.used.len() {

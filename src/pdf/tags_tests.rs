@@ -325,3 +325,41 @@ fn a_name_in_another_script_is_a_span_in_its_language() {
         .iter()
         .any(|e| e.role == "P" && e.kids.iter().any(|k| k.role == "Span")));
 }
+
+/// What a screen reader's structure view gives (poppler's `pdfinfo -struct-text`).
+fn struct_text(bytes: &[u8]) -> String {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdfinfo")
+        .arg("-struct-text")
+        .arg(&path)
+        .output()
+        .expect("pdfinfo (poppler-utils) runs");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_structure_reads_as_words_with_even_headings_side_by_side() {
+    let text = struct_text(&report("Łukasz Wójcik"));
+    // A contents entry: the title and the page number are two words, not "glance3".
+    assert!(
+        text.contains("\"Your results at a glance 3\""),
+        "{}",
+        &text[..text.len().min(3000)]
+    );
+    // Pages 8 to 10 set "What changes" and "What to do" side by side as equal headings.
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let level_of = |heading: &str| -> Vec<&str> {
+        lines
+            .windows(2)
+            .filter(|w| w[1] == format!("\"{heading}\""))
+            .map(|w| w[0])
+            .collect()
+    };
+    let changes = level_of("What changes");
+    let to_do = level_of("What to do");
+    assert_eq!(changes.len(), 3, "{changes:?}");
+    assert_eq!(changes, to_do);
+}

@@ -222,11 +222,20 @@ impl<'e, 'a> Flow<'e, 'a> {
                 let w = (self.width - gap) / 2.0;
                 let (x0, width0, y0) = (self.x, self.width, self.y);
                 self.width = w;
+                let start = self.items.len();
                 self.blocks(left)?;
                 let y_left = self.y;
                 self.x = x0 + w + gap;
                 self.y = y0;
-                self.blocks(right)?;
+                // The right column is set as if the left were not there yet, so its headings
+                // take their structure level from what stands above both columns (two
+                // side-by-side `###` are both H2 under the page's H1, or both H3 under an H2).
+                let left_items = self.items.split_off(start);
+                let right_result = self.blocks(right);
+                let right_items = self.items.split_off(start);
+                self.items.extend(left_items);
+                self.items.extend(right_items);
+                right_result?;
                 let y_right = self.y;
                 self.x = x0;
                 self.width = width0;

@@ -303,6 +303,7 @@ fn toc_items(flow: &mut Flow) {
             c.ink,
             &t,
         );
+        trailing_space(&mut flow.items, env);
         let pn = format!("{}", page + 1);
         let pw = run(
             &mut flow.items,
@@ -347,4 +348,30 @@ fn toc_items(flow: &mut Flow) {
         flow.items.extend([Item::Close, Item::Close]);
         flow.y += line_h;
     }
+}
+
+/// Ends the last run of `items` with an invisible space that takes no room: the dot leader
+/// between a contents entry's title and its page number is furniture, and without the space
+/// the link's text reads "Your results at a glance3".
+fn trailing_space(items: &mut [Item], env: &Env) {
+    let Some(Item::Text(r)) = items.iter_mut().rev().find(|i| matches!(i, Item::Text(_))) else {
+        return;
+    };
+    let Some(id) = env.fonts.get(r.font).glyph(' ') else {
+        return;
+    };
+    if r.rtl {
+        return;
+    }
+    let cluster = r.text.len() as u32;
+    r.text = format!("{} ", r.text).into();
+    let mut glyphs = r.glyphs.to_vec();
+    glyphs.push(crate::page::Glyph {
+        id,
+        advance: 0.0,
+        dx: 0.0,
+        dy: 0.0,
+        cluster,
+    });
+    r.glyphs = glyphs.into();
 }

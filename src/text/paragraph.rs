@@ -142,7 +142,24 @@ fn script_of(c: char) -> Script {
 
 impl Piece {
     /// `range` of the text, shaped as `units` in `item`'s setting.
-    fn new(item: &Item, range: Range<usize>, units: Rc<[UnitGlyph]>, scale: f32) -> Piece {
+    fn new(
+        item: &Item,
+        text: &str,
+        range: Range<usize>,
+        units: Rc<[UnitGlyph]>,
+        scale: f32,
+    ) -> Piece {
+        // Digits and punctuation join the script run around them, but "0%" after an Arabic
+        // name is not Arabic: a word with no letter of its item's script keeps the document's
+        // language (spaces keep the item's, so a name's words stay one span).
+        let script = if script_language(item.script).is_some()
+            && !text.chars().all(char::is_whitespace)
+            && !text.chars().any(|c| script_of(c) == item.script)
+        {
+            Script::Common
+        } else {
+            item.script
+        };
         Piece {
             width: units.iter().map(|g| g.advance).sum::<i32>() as f32 * scale,
             range,
@@ -154,7 +171,7 @@ impl Piece {
             units,
             scale,
             extra: 0.0,
-            script: item.script,
+            script,
         }
     }
 
@@ -214,7 +231,8 @@ impl Paragraph {
                 .grapheme_indices(true)
                 .map(|(i, g)| {
                     let range = base + i..base + i + g.len();
-                    let mut p = Piece::new(&item, range.clone(), shape(&self.text[range]), scale);
+                    let text = &self.text[range.clone()];
+                    let mut p = Piece::new(&item, text, range, shape(text), scale);
                     p.break_after = true;
                     p
                 })
@@ -469,7 +487,8 @@ fn split_and_shape(
     let rtl = item.level % 2 == 1;
     shaping(face, rtl, item.script, |shape| {
         let mut push = |start: usize, end: usize, break_after: bool| {
-            let mut p = Piece::new(&item, start..end, shape(&text[start..end]), scale);
+            let word = &text[start..end];
+            let mut p = Piece::new(&item, word, start..end, shape(word), scale);
             p.space = end - start == 1 && bytes[start] == b' ';
             p.break_after = break_after;
             pieces.push(p);
