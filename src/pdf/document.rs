@@ -199,30 +199,27 @@ fn keywords(meta: &Metadata) -> String {
 
 /// The creation date in UTC, as `D:YYYYMMDDHHmmSS+00'00'`.
 fn pdf_date(meta: &Metadata) -> String {
-    let d = meta.created.to_offset(time::UtcOffset::UTC);
-    format!(
-        "D:{:04}{:02}{:02}{:02}{:02}{:02}+00'00'",
-        d.year(),
-        u8::from(d.month()),
-        d.day(),
-        d.hour(),
-        d.minute(),
-        d.second()
-    )
+    let [y, mo, d, h, mi, s] = utc_fields(meta);
+    format!("D:{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}+00'00'")
 }
 
 /// The same date as XMP writes it.
 fn xmp_date(meta: &Metadata) -> String {
+    let [y, mo, d, h, mi, s] = utc_fields(meta);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}+00:00")
+}
+
+/// Year, month, day, hour, minute, second of the creation date in UTC.
+fn utc_fields(meta: &Metadata) -> [i32; 6] {
     let d = meta.created.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
+    [
         d.year(),
-        u8::from(d.month()),
-        d.day(),
-        d.hour(),
-        d.minute(),
-        d.second()
-    )
+        u8::from(d.month()).into(),
+        d.day().into(),
+        d.hour().into(),
+        d.minute().into(),
+        d.second().into(),
+    ]
 }
 
 /// The XMP metadata packet: the Info dictionary's entries, the PDF/A-2a and PDF/UA-1 claims,

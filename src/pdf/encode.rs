@@ -116,7 +116,7 @@ pub(super) fn finish(
             }
             let mut inline = Vec::with_capacity(annots.len());
             for annot in std::mem::take(annots) {
-                let Ok(mut annot) = annot.as_dict().cloned() else {
+                let lopdf::Object::Dictionary(mut annot) = annot else {
                     continue;
                 };
                 let action = annot.get(b"A").and_then(|a| a.as_dict()).ok();

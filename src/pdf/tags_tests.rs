@@ -46,6 +46,22 @@ fn report(name: &str) -> Vec<u8> {
     crate::pdf::write(&r.document, &fonts).unwrap()
 }
 
+/// The StructTreeRoot and the document element below it, read back.
+fn structure(doc: &Document) -> (&Dictionary, El) {
+    let pages: BTreeMap<_, _> = doc
+        .get_pages()
+        .values()
+        .enumerate()
+        .map(|(i, &id)| (id, i))
+        .collect();
+    let reference = |d: &Dictionary, key: &[u8]| d.get(key).unwrap().as_reference().unwrap();
+    let root = doc
+        .get_dictionary(reference(doc.catalog().unwrap(), b"StructTreeRoot"))
+        .unwrap();
+    let top = doc.get_dictionary(reference(root, b"K")).unwrap();
+    (root, read(doc, top, &pages))
+}
+
 fn text(o: &Object) -> String {
     let bytes = o.as_str().unwrap();
     if bytes.starts_with(&[0xFE, 0xFF]) {
@@ -156,12 +172,6 @@ fn marked_content(doc: &Document) -> Vec<Vec<i64>> {
 fn a_report_is_tagged_in_reading_order_with_words_for_every_chart() {
     let bytes = report("Łukasz Wójcik");
     let doc = Document::load_mem(&bytes).unwrap();
-    let pages: BTreeMap<_, _> = doc
-        .get_pages()
-        .values()
-        .enumerate()
-        .map(|(i, &id)| (id, i))
-        .collect();
     let catalog = doc.catalog().unwrap();
     assert!(catalog
         .get(b"MarkInfo")
@@ -172,19 +182,7 @@ fn a_report_is_tagged_in_reading_order_with_words_for_every_chart() {
         .unwrap()
         .as_bool()
         .unwrap());
-    let root = doc
-        .get_dictionary(
-            catalog
-                .get(b"StructTreeRoot")
-                .unwrap()
-                .as_reference()
-                .unwrap(),
-        )
-        .unwrap();
-    let top = doc
-        .get_dictionary(root.get(b"K").unwrap().as_reference().unwrap())
-        .unwrap();
-    let tree = read(&doc, top, &pages);
+    let (root, tree) = structure(&doc);
     assert_eq!(tree.role, "Document");
     assert_eq!(tree.kids.len(), 24, "one section per page");
 
@@ -293,27 +291,9 @@ fn a_report_is_tagged_in_reading_order_with_words_for_every_chart() {
 #[test]
 fn a_name_in_another_script_is_a_span_in_its_language() {
     let doc = Document::load_mem(&report("محمد الأحمد")).unwrap();
-    let pages: BTreeMap<_, _> = doc
-        .get_pages()
-        .values()
-        .enumerate()
-        .map(|(i, &id)| (id, i))
-        .collect();
     let catalog = doc.catalog().unwrap();
     assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"en-US");
-    let root = doc
-        .get_dictionary(
-            catalog
-                .get(b"StructTreeRoot")
-                .unwrap()
-                .as_reference()
-                .unwrap(),
-        )
-        .unwrap();
-    let top = doc
-        .get_dictionary(root.get(b"K").unwrap().as_reference().unwrap())
-        .unwrap();
-    let tree = read(&doc, top, &pages);
+    let (_, tree) = structure(&doc);
     let all = tree.all();
     let spans: Vec<_> = all.iter().filter(|e| e.role == "Span").collect();
     assert!(!spans.is_empty());
