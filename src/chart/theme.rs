@@ -16,6 +16,12 @@ pub struct ChartTheme {
     pub accent2: Color,
     /// A third series colour, far from the band hues and both accents.
     pub accent3: Color,
+    /// The reader's own marks (their bar, line or marker), and what they are compared with
+    /// (the role, the typical practitioner).
+    pub you: Color,
+    pub reference: Color,
+    /// Automated, AI-assisted, human-safe task classes: hues no band uses.
+    pub class: [Color; 3],
     pub paper: Color,
     /// Axis labels, category labels and legends, in points.
     pub label_size: f32,
@@ -38,6 +44,13 @@ impl Default for ChartTheme {
             accent: Color::rgb(0x1F, 0x3A, 0x68),
             accent2: Color::rgb(0x1B, 0x8A, 0x8F),
             accent3: Color::rgb(0x7B, 0x4F, 0xB8),
+            you: Color::rgb(0x1F, 0x3A, 0x68),
+            reference: Color::rgb(0x9A, 0xA1, 0xAE),
+            class: [
+                Color::rgb(0xC8, 0x32, 0x3C),
+                Color::rgb(0xE0, 0xA5, 0x26),
+                Color::rgb(0x2E, 0x9E, 0x6B),
+            ],
             paper: Color::rgb(0xFF, 0xFF, 0xFF),
             label_size: 8.0,
             value_size: 8.0,
@@ -70,12 +83,12 @@ impl ChartTheme {
         self.band_color(Band::of(score.round() as i32))
     }
 
-    /// Task classes reuse the band scale: automated reads as risk, human-safe as safety.
+    /// Task classes have hues of their own, so a class is never read as a risk band.
     pub fn class_color(&self, class: TaskClass) -> Color {
         match class {
-            TaskClass::Automated => self.band[3],
-            TaskClass::Assisted => self.band[1],
-            TaskClass::HumanSafe => self.band[0],
+            TaskClass::Automated => self.class[0],
+            TaskClass::Assisted => self.class[1],
+            TaskClass::HumanSafe => self.class[2],
         }
     }
 
