@@ -33,23 +33,23 @@ impl Default for ChartTheme {
     fn default() -> ChartTheme {
         ChartTheme {
             band: [
-                Color::rgb(0x2E, 0x9E, 0x6B),
-                Color::rgb(0xE0, 0xA5, 0x26),
-                Color::rgb(0xE3, 0x70, 0x2D),
-                Color::rgb(0xC8, 0x32, 0x3C),
+                Color::rgb(0x2C, 0x7B, 0xB6),
+                Color::rgb(0x86, 0xBE, 0xDC),
+                Color::rgb(0xF5, 0x9A, 0x48),
+                Color::rgb(0xD7, 0x19, 0x1C),
             ],
             ink: Color::rgb(0x1D, 0x24, 0x33),
-            muted: Color::rgb(0x6B, 0x73, 0x85),
+            muted: Color::rgb(0x5F, 0x67, 0x79),
             grid: Color::rgb(0xE4, 0xE7, 0xEE),
             accent: Color::rgb(0x1F, 0x3A, 0x68),
             accent2: Color::rgb(0x1B, 0x8A, 0x8F),
             accent3: Color::rgb(0x7B, 0x4F, 0xB8),
             you: Color::rgb(0x1F, 0x3A, 0x68),
-            reference: Color::rgb(0x9A, 0xA1, 0xAE),
+            reference: Color::rgb(0xA3, 0xA9, 0xB5),
             class: [
-                Color::rgb(0xC8, 0x32, 0x3C),
-                Color::rgb(0xE0, 0xA5, 0x26),
-                Color::rgb(0x2E, 0x9E, 0x6B),
+                Color::rgb(0x76, 0x2A, 0x83),
+                Color::rgb(0xB4, 0x8C, 0xC4),
+                Color::rgb(0x1B, 0x78, 0x37),
             ],
             paper: Color::rgb(0xFF, 0xFF, 0xFF),
             label_size: 8.0,
@@ -58,25 +58,55 @@ impl Default for ChartTheme {
     }
 }
 
+/// `c` darkened in small steps until it reaches AA contrast on `background`.
+pub fn readable_on(c: Color, background: Color) -> Color {
+    (0..=20)
+        .map(|i| shade(c, i as f32 * 0.05))
+        .find(|d| contrast(*d, background) >= TEXT_CONTRAST)
+        .unwrap_or(Color::rgb(0, 0, 0))
+}
+
 /// Mixes with black: `amount` 0 keeps the colour, 1 gives black.
 pub fn shade(c: Color, amount: f32) -> Color {
     let mix = |v: u8| (v as f32 * (1.0 - amount)).round() as u8;
     Color::rgb(mix(c.r), mix(c.g), mix(c.b))
 }
 
-/// Relative luminance (sRGB approximation), to pick text that reads on a filled mark.
-fn luminance(c: Color) -> f32 {
-    (0.299 * c.r as f32 + 0.587 * c.g as f32 + 0.114 * c.b as f32) / 255.0
+/// WCAG 2 relative luminance.
+pub fn luminance(c: Color) -> f32 {
+    let lin = |v: u8| {
+        let v = v as f32 / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b)
 }
+
+/// WCAG 2 contrast ratio between two colours, 1–21.
+pub fn contrast(a: Color, b: Color) -> f32 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// Body text needs 4.5:1 against its background (WCAG AA).
+pub const TEXT_CONTRAST: f32 = 4.5;
 
 impl ChartTheme {
     pub fn band_color(&self, band: Band) -> Color {
         self.band[band as usize]
     }
 
-    /// Band colours are tuned for fills; amber text on white needs darkening to be read.
+    /// Band colours are tuned for fills; as text on paper they are darkened until they read.
     pub fn band_text(&self, band: Band) -> Color {
-        shade(self.band_color(band), 0.25)
+        self.readable(self.band_color(band))
+    }
+
+    /// `c`, darkened just enough for text on paper to meet WCAG AA.
+    pub fn readable(&self, c: Color) -> Color {
+        readable_on(c, self.paper)
     }
 
     pub fn score_color(&self, score: f64) -> Color {
@@ -92,9 +122,10 @@ impl ChartTheme {
         }
     }
 
-    /// Text colour that reads on top of a fill of colour `c`.
+    /// Text colour that reads on top of a fill of colour `c`: ink or paper, whichever contrasts
+    /// more.
     pub fn on(&self, c: Color) -> Color {
-        if luminance(c) > 0.6 {
+        if contrast(self.ink, c) >= contrast(self.paper, c) {
             self.ink
         } else {
             self.paper

@@ -15,7 +15,9 @@ use anyhow::{bail, Context};
 pub fn run(renderer: &Renderer, args: RunArgs, quiet: bool) -> anyhow::Result<Outcome> {
     // Mail settings are checked before the long render, so a mistake there costs nothing.
     let mail = if args.email {
-        Some(super::email::settings(&args.mail)?)
+        let mut s = super::email::settings(&args.mail)?;
+        s.brand = renderer.layouts.style.brand.clone();
+        Some(s)
     } else {
         let resend =
             args.mail.resend || args.mail.resend_uncertain || !args.mail.resend_ids.is_empty();

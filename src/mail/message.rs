@@ -70,6 +70,7 @@ pub struct Composer {
     postal_address: Option<String>,
     unsubscribe_secret: Option<super::settings::Secret>,
     dkim: Option<lettre::message::dkim::DkimConfig>,
+    brand: crate::report::Brand,
 }
 
 impl Composer {
@@ -105,6 +106,7 @@ impl Composer {
             postal_address: s.postal_address.clone(),
             unsubscribe_secret: s.unsubscribe_secret.clone(),
             dkim,
+            brand: s.brand.clone(),
         })
     }
 
@@ -145,7 +147,9 @@ impl Composer {
             attachment => attachment.clone(),
             unsubscribe_url => unsubscribe_url.clone(),
             postal_address => self.postal_address.clone(),
-            sender => self.from.name.clone().unwrap_or_else(|| "The AI Career Risk team".into()),
+            sender => self.from.name.clone().unwrap_or_else(|| self.brand.name.clone()),
+            brand => self.brand.name.clone(),
+            brand_color => format!("#{:02x}{:02x}{:02x}", self.brand.primary.r, self.brand.primary.g, self.brand.primary.b),
         };
         let render = |name: &str| -> anyhow::Result<String> {
             self.env
@@ -494,6 +498,33 @@ mod tests {
         assert!(jo.contains("To: \"Kim Jo-yeon\" <jo@example.com>"), "{jo}");
         assert!(raw.contains("Content-Type: text/html"), "{raw}");
         assert!(raw.contains("To: \"Ana Silva\" <ana@example.com>"), "{raw}");
+    }
+
+    #[test]
+    fn the_brand_signs_the_email_and_colours_it() {
+        let mut st = settings();
+        st.from = "reports@risk.example".parse().unwrap();
+        st.brand.name = "Northwind Careers".into();
+        st.brand.primary = crate::page::Color::rgb(0x12, 0x34, 0x56);
+        let c = Composer::new(&st).unwrap();
+        let raw = String::from_utf8(
+            c.compose(&letter("Ana Silva", "ana@example.com"))
+                .unwrap()
+                .message
+                .formatted(),
+        )
+        .unwrap();
+        // Soft line breaks of quoted-printable may fall anywhere: read the parts unfolded.
+        let flat = raw.replace("=\r\n", "");
+        assert!(
+            flat.matches("Northwind Careers").count() >= 3,
+            "text and HTML sign with the brand:\n{raw}"
+        );
+        assert!(
+            flat.contains("#123456"),
+            "the HTML takes the brand colour:\n{raw}"
+        );
+        assert!(!flat.contains("AI Career Risk team"), "{raw}");
     }
 
     #[test]

@@ -323,7 +323,7 @@ impl<'e, 'a> Flow<'e, 'a> {
         let color = match tone {
             Tone::Info => c.accent,
             Tone::Good => c.low,
-            Tone::Warn => c.moderate,
+            Tone::Warn => c.high,
             Tone::Risk => c.very_high,
         };
         let pad = 9.0;

@@ -18,7 +18,7 @@ mod text;
 #[cfg(test)]
 pub use context::series as chart_series;
 pub use context::Context;
-pub use style::Style;
+pub use style::{Brand, Style};
 pub use templates::Layouts;
 
 use crate::catalog::Catalog;

@@ -7,11 +7,32 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Style {
+    pub brand: Brand,
     pub page: PageStyle,
     #[serde(rename = "type")]
     pub type_: TypeScale,
     pub space: Spacing,
     pub colors: Colors,
+}
+
+/// Who sends the report, as `[brand]` in style.toml sets it.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Brand {
+    pub name: String,
+    #[serde(default)]
+    pub footer: String,
+    #[serde(with = "hex")]
+    pub primary: Color,
+    #[serde(with = "hex")]
+    pub secondary: Color,
+}
+
+impl Default for Brand {
+    /// The built-in layouts' brand.
+    fn default() -> Brand {
+        super::Layouts::builtin().style.brand
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,9 +83,10 @@ pub struct Colors {
     pub faint: Color,
     #[serde(with = "hex")]
     pub paper: Color,
-    #[serde(with = "hex")]
+    /// The brand's primary and secondary colours, copied from `[brand]` when the style is read.
+    #[serde(skip, default = "unset")]
     pub accent: Color,
-    #[serde(with = "hex")]
+    #[serde(skip, default = "unset")]
     pub accent2: Color,
     #[serde(with = "hex")]
     pub low: Color,
@@ -74,16 +96,44 @@ pub struct Colors {
     pub high: Color,
     #[serde(with = "hex")]
     pub very_high: Color,
+    #[serde(with = "hex")]
+    pub automated: Color,
+    #[serde(with = "hex")]
+    pub assisted: Color,
+    #[serde(with = "hex")]
+    pub human_safe: Color,
+    #[serde(with = "hex")]
+    pub you: Color,
+    #[serde(with = "hex")]
+    pub reference: Color,
+}
+
+fn unset() -> Color {
+    Color::rgb(0, 0, 0)
 }
 
 mod hex {
     use crate::page::Color;
-    use serde::{Deserialize, Deserializer};
+    use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Color, D::Error> {
         let s = String::deserialize(d)?;
         Color::hex(&s)
             .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a #rrggbb colour")))
+    }
+
+    pub fn serialize<S: Serializer>(c: &Color, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b))
+    }
+}
+
+impl Style {
+    /// Reads style.toml, with the brand's colours in the palette.
+    pub fn parse(text: &str) -> Result<Style, String> {
+        let mut style: Style = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        style.colors.accent = style.brand.primary;
+        style.colors.accent2 = style.brand.secondary;
+        Ok(style)
     }
 }
 
@@ -119,6 +169,9 @@ impl Style {
             grid: c.faint,
             accent: c.accent,
             accent2: c.accent2,
+            you: c.you,
+            reference: c.reference,
+            class: [c.automated, c.assisted, c.human_safe],
             paper: c.paper,
             ..crate::chart::ChartTheme::default()
         }

@@ -49,6 +49,7 @@ const RUNNING: &str = "running";
 #[derive(Debug, Default)]
 pub struct Running {
     pub lang: String,
+    /// The brand's name (style.toml `[brand]`), the running header's label.
     pub brand: String,
     pub title: String,
     pub subject: String,
@@ -143,8 +144,7 @@ impl Layouts {
         let mut h = Sha256::new();
         h.update(style.as_bytes());
         h.update([0]);
-        let style: Style = toml::from_str(&style)
-            .map_err(|e| anyhow::anyhow!("layouts/style.toml: {}", e.message()))?;
+        let style = Style::parse(&style).map_err(|e| anyhow::anyhow!("layouts/style.toml: {e}"))?;
         let mut env = minijinja::Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.set_trim_blocks(true);
@@ -178,13 +178,20 @@ impl Layouts {
     /// Renders `running.j2` for a report of `pages` pages.
     fn render_running(&self, ctx: &minijinja::Value, pages: usize) -> Result<Running, LayoutError> {
         let fail = |message: String| LayoutError::Running(message);
-        let value = minijinja::context! { pages => pages, ..ctx.clone() };
+        let value = minijinja::context! {
+            pages => pages,
+            brand => minijinja::Value::from_serialize(&self.style.brand),
+            ..ctx.clone()
+        };
         let text = self
             .env
             .get_template(RUNNING)
             .and_then(|t| t.render(value))
             .map_err(|e| fail(format!("{e:#}")))?;
-        let mut r = Running::default();
+        let mut r = Running {
+            brand: self.style.brand.name.clone(),
+            ..Running::default()
+        };
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() {
@@ -197,7 +204,10 @@ impl Layouts {
             let value = markup::unescape(value.trim());
             match key.trim() {
                 "lang" => r.lang = value,
-                "brand" => r.brand = value,
+                "brand" => return Err(fail(format!(
+                    "output line {}: the brand's name is now `name` under `[brand]` in style.toml",
+                    n + 1
+                ))),
                 "title" => r.title = value,
                 "subject" => r.subject = value,
                 "keyword" => r.keywords.push(value),

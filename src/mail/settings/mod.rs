@@ -86,6 +86,9 @@ pub struct Settings {
     pub to_override: Option<Address>,
     /// Things that will not stop the phase but hurt deliverability; printed before sending.
     pub warnings: Vec<String>,
+    /// The brand of the layouts the reports were rendered with: the sender's name when From
+    /// has none, and the email's accent colour.
+    pub brand: crate::report::Brand,
 }
 
 fn mailbox(what: &str, v: &str) -> anyhow::Result<Mailbox> {
@@ -267,6 +270,7 @@ impl Settings {
             retry_base: Duration::from_millis(l.delivery.retry_base_ms.unwrap_or(1000)),
             outbox: l.delivery.outbox,
             to_override,
+            brand: crate::report::Brand::default(),
         })
     }
 }
