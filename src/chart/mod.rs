@@ -10,7 +10,7 @@ mod breakdown;
 mod gauge;
 mod lines;
 mod series;
-mod theme;
+pub(crate) mod theme;
 mod timeline;
 
 pub use alt::alt_text;

@@ -19,6 +19,9 @@ pub struct Flow<'e, 'a> {
     pub missing: &'e mut Missing,
     /// Time spent drawing charts, for the benchmark's per-phase figures.
     pub chart_time: &'e mut std::time::Duration,
+    /// Whether a chart with a height range may grow into the room left at the page's foot:
+    /// in the page's own flow, not inside columns or while measuring.
+    pub grow: bool,
 }
 
 pub fn rect(r: Rect, fill: Option<Color>, stroke: Option<Stroke>) -> Item {
@@ -41,6 +44,32 @@ pub fn hline(x0: f32, x1: f32, y: f32, color: Color, width: f32) -> Item {
 }
 
 impl<'e, 'a> Flow<'e, 'a> {
+    /// Draws chart `name` across the flow's width, `height` points tall, as a Figure whose alt
+    /// text says what it shows.
+    fn chart(&mut self, name: &str, height: f32) -> Result<(), LayoutError> {
+        let env = self.env;
+        let area = Rect::new(self.x, self.y, self.width, height);
+        let started = std::time::Instant::now();
+        let chart_error = |e: crate::chart::ChartError| LayoutError::Chart {
+            page: self.page + 1,
+            chart: name.to_string(),
+            message: e.to_string(),
+        };
+        let items = crate::chart::draw(name, area, env.fonts, &env.theme, &env.series)
+            .map_err(chart_error)?;
+        let alt = crate::chart::alt_text(name, &env.series).map_err(chart_error)?;
+        *self.chart_time += started.elapsed();
+        self.items.push(Item::Open(Tag::Element(Element {
+            role: Role::Figure,
+            alt: Some(alt),
+            lang: None,
+        })));
+        self.items.extend(items);
+        self.items.push(Item::Close);
+        self.y += height;
+        Ok(())
+    }
+
     /// Runs `f` with what it adds inside a structure element of `role`.
     pub fn tagged<R>(&mut self, role: Role, f: impl FnOnce(&mut Self) -> R) -> R {
         self.items.push(Item::open(role));
@@ -105,10 +134,40 @@ impl<'e, 'a> Flow<'e, 'a> {
             if i > 0 {
                 self.y += self.gap_before(b);
             }
-            self.block(b)?;
+            match b {
+                Block::Chart { name, height, max } if self.grow && max > height => {
+                    let room = self.bottom - self.y - self.height_of(&blocks[i + 1..])?;
+                    self.chart(name, room.clamp(*height, *max))?;
+                }
+                _ => self.block(b)?,
+            }
             self.check(&describe(b))?;
         }
         Ok(())
+    }
+
+    /// How far `blocks` would move the cursor, measured on a scratch flow (growing charts at
+    /// their least height), with the gap before the first of them.
+    fn height_of(&self, blocks: &[Block]) -> Result<f32, LayoutError> {
+        let Some(first) = blocks.first() else {
+            return Ok(0.0);
+        };
+        let mut missing = Missing::default();
+        let mut chart_time = std::time::Duration::ZERO;
+        let mut scratch = Flow {
+            env: self.env,
+            page: self.page,
+            x: self.x,
+            width: self.width,
+            y: 0.0,
+            bottom: f32::INFINITY,
+            items: Vec::new(),
+            missing: &mut missing,
+            chart_time: &mut chart_time,
+            grow: false,
+        };
+        scratch.blocks(blocks)?;
+        Ok(self.gap_before(first) + scratch.y)
     }
 
     fn gap_before(&self, b: &Block) -> f32 {
@@ -195,33 +254,14 @@ impl<'e, 'a> Flow<'e, 'a> {
             Block::Callout { tone, text } => self.callout(tone, text),
             Block::Kpis(tiles) => self.kpis(tiles)?,
             Block::Toc => super::furniture::toc(self),
-            Block::Chart { name, height } => {
-                let area = Rect::new(self.x, self.y, self.width, *height);
-                let started = std::time::Instant::now();
-                let chart_error = |e: crate::chart::ChartError| LayoutError::Chart {
-                    page: self.page + 1,
-                    chart: name.clone(),
-                    message: e.to_string(),
-                };
-                let items = crate::chart::draw(name, area, env.fonts, &env.theme, &env.series)
-                    .map_err(chart_error)?;
-                let alt = crate::chart::alt_text(name, &env.series).map_err(chart_error)?;
-                *self.chart_time += started.elapsed();
-                self.items.push(Item::Open(Tag::Element(Element {
-                    role: Role::Figure,
-                    alt: Some(alt),
-                    lang: None,
-                })));
-                self.items.extend(items);
-                self.items.push(Item::Close);
-                self.y += height;
-            }
+            Block::Chart { name, height, .. } => self.chart(name, *height)?,
             Block::Table(t) => tables::table(self, t),
             Block::Columns(left, right) => {
                 let gap = st.page.column_gap;
                 let w = (self.width - gap) / 2.0;
-                let (x0, width0, y0) = (self.x, self.width, self.y);
+                let (x0, width0, y0, grow) = (self.x, self.width, self.y, self.grow);
                 self.width = w;
+                self.grow = false;
                 let start = self.items.len();
                 self.blocks(left)?;
                 let y_left = self.y;
@@ -239,6 +279,7 @@ impl<'e, 'a> Flow<'e, 'a> {
                 let y_right = self.y;
                 self.x = x0;
                 self.width = width0;
+                self.grow = grow;
                 self.y = y_left.max(y_right);
             }
             Block::Space(h) => self.y += h,

@@ -141,6 +141,21 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
     ));
     let x = flow.x;
     let w = flow.width;
+    // The brand's wordmark: a square in the secondary colour and the name, above the kicker.
+    flow.artifact(rect(Rect::new(x, 29.0, 9.0, 9.0), Some(c.accent2), None));
+    let mut mark = Vec::new();
+    run(
+        &mut mark,
+        env,
+        x + 15.0,
+        37.5,
+        false,
+        FontId::BOLD,
+        8.5,
+        c.paper,
+        &st.brand.name.to_uppercase(),
+    );
+    flow.tagged(Role::P, |f| f.items.extend(mark));
     flow.y = 70.0;
     let kicker = blocks
         .iter()
@@ -168,7 +183,7 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
         bold: FontId::BOLD,
         size: st.type_.kicker + 1.0,
         leading: 1.3,
-        color: c.accent2.tint(0.35),
+        color: c.accent2.tint(0.5),
         align: Align::Left,
     };
     flow.tagged(Role::P, |f| f.text_at(&kicker.to_uppercase(), x, w, &ks));

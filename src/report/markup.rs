@@ -13,17 +13,29 @@ pub enum Tone {
 pub enum Block {
     Kicker(String),
     Title(String),
-    Heading { level: u8, text: String },
+    Heading {
+        level: u8,
+        text: String,
+    },
     Paragraph(String),
     Lead(String),
     Small(String),
     Bullets(Vec<String>),
     Numbered(Vec<String>),
     Checklist(Vec<String>),
-    Callout { tone: Tone, text: String },
+    Callout {
+        tone: Tone,
+        text: String,
+    },
     Kpis(Vec<Kpi>),
     Toc,
-    Chart { name: String, height: f32 },
+    /// A chart `height` points tall, or, with `::chart NAME MIN-MAX`, as tall as the page has
+    /// room for between the two.
+    Chart {
+        name: String,
+        height: f32,
+        max: f32,
+    },
     Table(Table),
     Columns(Vec<Block>, Vec<Block>),
     Space(f32),
@@ -295,13 +307,25 @@ fn parse_until(lines: &[&str], i: &mut usize, in_columns: bool) -> Result<Vec<Bl
                     let name = parts
                         .next()
                         .ok_or_else(|| err(*i - 1, "`::chart` needs a name and a height"))?;
-                    let height = parts
-                        .next()
-                        .and_then(|h| h.parse().ok())
-                        .ok_or_else(|| err(*i - 1, "`::chart NAME HEIGHT`: height in points"))?;
+                    let bad = || {
+                        err(
+                            *i - 1,
+                            "`::chart NAME HEIGHT` or `::chart NAME MIN-MAX`: heights in points",
+                        )
+                    };
+                    let spec = parts.next().ok_or_else(bad)?;
+                    let (height, max) = match spec.split_once('-') {
+                        Some((lo, hi)) => (lo.parse().ok(), hi.parse().ok()),
+                        None => (spec.parse().ok(), spec.parse().ok()),
+                    };
+                    let (height, max): (f32, f32) = height.zip(max).ok_or_else(bad)?;
+                    if max < height {
+                        return Err(bad());
+                    }
                     Block::Chart {
                         name: name.to_string(),
                         height,
+                        max,
                     }
                 }
                 "columns" => {
@@ -499,11 +523,33 @@ mod tests {
             b[7],
             Block::Chart {
                 name: "gauge".into(),
-                height: 200.0
+                height: 200.0,
+                max: 200.0
             }
         );
         assert!(matches!(&b[8], Block::Columns(l, r) if l.len() == 1 && r.len() == 1));
         assert_eq!(b[9], Block::Space(12.0));
+    }
+
+    #[test]
+    fn a_chart_may_grow_between_two_heights() {
+        let b = parse("::chart salary 170-260\n").unwrap();
+        assert_eq!(
+            b[0],
+            Block::Chart {
+                name: "salary".into(),
+                height: 170.0,
+                max: 260.0
+            }
+        );
+        for bad in [
+            "::chart salary 260-170\n",
+            "::chart salary 170-\n",
+            "::chart salary\n",
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert!(e.message.contains("MIN-MAX"), "{bad}: {e}");
+        }
     }
 
     #[test]

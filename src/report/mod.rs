@@ -7,6 +7,8 @@ mod consistency;
 #[cfg(test)]
 mod consistency_advice;
 mod context;
+#[cfg(test)]
+mod fill;
 mod flow;
 mod furniture;
 mod markup;
@@ -125,6 +127,7 @@ pub fn render(
             items: Vec::new(),
             missing: &mut missing,
             chart_time: &mut chart_time,
+            grow: true,
         };
         f.items
             .push(crate::page::Item::open(crate::page::Role::Sect));

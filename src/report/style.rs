@@ -13,6 +13,20 @@ pub struct Style {
     pub type_: TypeScale,
     pub space: Spacing,
     pub colors: Colors,
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fill: Fill,
+}
+
+/// How full a page's type area must be (`filled` in `report::fill`). Only the layout tests
+/// read it: a template change that leaves a page half empty fails there, not in a night's run.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(not(test), allow(dead_code))]
+#[serde(deny_unknown_fields)]
+pub struct Fill {
+    pub min: f32,
+    pub max: f32,
+    /// Pages (1-based) composed as a whole, held to their own design rather than the range.
+    pub designed: Vec<usize>,
 }
 
 /// Who sends the report, as `[brand]` in style.toml sets it.
@@ -177,3 +191,7 @@ impl Style {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "style_tests.rs"]
+mod tests;

@@ -204,10 +204,12 @@ impl Layouts {
             let value = markup::unescape(value.trim());
             match key.trim() {
                 "lang" => r.lang = value,
-                "brand" => return Err(fail(format!(
+                "brand" => {
+                    return Err(fail(format!(
                     "output line {}: the brand's name is now `name` under `[brand]` in style.toml",
                     n + 1
-                ))),
+                )))
+                }
                 "title" => r.title = value,
                 "subject" => r.subject = value,
                 "keyword" => r.keywords.push(value),
