@@ -30,6 +30,7 @@ pub fn alt_text(name: &str, data: &Series) -> Result<String, ChartError> {
         "demand" => demand(data),
         "roadmap" => roadmap(data),
         "related-roles" => related_roles(data),
+        "score-scale" => score_scale(data),
         _ => return Err(ChartError::Unknown(name.to_string())),
     })
 }
@@ -50,6 +51,16 @@ fn gauge(d: &Series) -> String {
         d.score,
         d.band.label(),
         join(&bands)
+    )
+}
+
+fn score_scale(d: &Series) -> String {
+    format!(
+        "Bar chart of the score scale from 0 to 100 in four bands, Low, Moderate, High and Very high: your score of {} is marked above the {} band, the typical {} baseline of {} below the scale.",
+        d.score,
+        d.band.label(),
+        d.role_name,
+        d.components.baseline
     )
 }
 
@@ -673,8 +684,9 @@ mod tests {
     /// Each chart's text follows its own data: change what it draws and the words change.
     #[test]
     fn every_text_changes_with_its_data() {
-        let changes: [(&str, Change); 12] = [
+        let changes: [(&str, Change); 13] = [
             ("gauge", |d| d.score += 9),
+            ("score-scale", |d| d.components.baseline += 4),
             ("waterfall", |d| d.components.experience -= 3),
             ("benchmark", |d| d.benchmark[0].1 += 9.0),
             ("peers", |d| d.peers_safer_pct -= 11),

@@ -9,6 +9,7 @@ mod bars;
 mod breakdown;
 mod gauge;
 mod lines;
+mod scale;
 mod series;
 pub(crate) mod theme;
 mod timeline;
@@ -18,6 +19,7 @@ pub use bars::{benchmark, related_roles, salary, skills, task_exposure};
 pub use breakdown::{time_split, waterfall};
 pub use gauge::gauge;
 pub use lines::{demand, outlook, peers};
+pub use scale::score_scale;
 pub use series::{DemandLine, PhaseBar, RoleBar, SalaryBar, Series, SkillBar, TaskBar};
 pub use theme::ChartTheme;
 pub use timeline::roadmap;
@@ -32,8 +34,9 @@ use plotters::style::{FontDesc, FontFamily, FontStyle, RGBAColor, ShapeStyle, Te
 use plotters_backend::BackendColor;
 
 /// Every chart the report can ask for by name, in page order.
-pub const NAMES: [&str; 12] = [
+pub const NAMES: [&str; 13] = [
     "gauge",
+    "score-scale",
     "waterfall",
     "benchmark",
     "peers",
@@ -92,6 +95,7 @@ pub fn draw(
         "demand" => demand(area, fonts, theme, data),
         "roadmap" => roadmap(area, fonts, theme, data),
         "related-roles" => related_roles(area, fonts, theme, data),
+        "score-scale" => score_scale(area, fonts, theme, data),
         _ => Err(ChartError::Unknown(name.to_string())),
     }
 }

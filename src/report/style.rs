@@ -74,6 +74,8 @@ pub struct TypeScale {
     pub h3: f32,
     pub header: f32,
     pub footer: f32,
+    pub chart_label: f32,
+    pub chart_value: f32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -187,6 +189,8 @@ impl Style {
             reference: c.reference,
             class: [c.automated, c.assisted, c.human_safe],
             paper: c.paper,
+            label_size: self.type_.chart_label,
+            value_size: self.type_.chart_value,
             ..crate::chart::ChartTheme::default()
         }
     }
