@@ -38,7 +38,7 @@ pub fn phase(
     data: &Series,
     i: usize,
 ) -> Result<Vec<Item>, ChartError> {
-    require(NAME, area, 260.0, 90.0)?;
+    require(NAME, area, 260.0, 80.0)?;
     if data.phases.len() <= i {
         return Err(ChartError::MissingData {
             chart: NAME,
