@@ -188,11 +188,14 @@ pub fn class_tasks(
             VPos::Top,
         )?;
     }
-    for (scale, ticks) in [
-        (&share_scale, [0, smax / 2, smax]),
-        (&exp_scale, [0, 50, 100]),
-    ] {
-        for v in ticks {
+    // Round ticks only: 0–25 % has no round middle.
+    let share_ticks: &[i32] = match smax {
+        25 => &[0, 25],
+        50 => &[0, 25, 50],
+        _ => &[0, 50, 100],
+    };
+    for (scale, ticks) in [(&share_scale, share_ticks), (&exp_scale, &[0, 50, 100][..])] {
+        for &v in ticks {
             let x = scale.at(v as f64);
             let c = if v == 0 { theme.muted } else { theme.grid };
             da.draw(&PathElement::new(

@@ -551,4 +551,6 @@ impl LegendLayout {
 }
 
 #[cfg(test)]
+mod page_tests;
+#[cfg(test)]
 mod tests;
