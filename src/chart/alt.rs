@@ -31,6 +31,14 @@ pub fn alt_text(name: &str, data: &Series) -> Result<String, ChartError> {
         "roadmap" => roadmap(data),
         "related-roles" => related_roles(data),
         "score-scale" => score_scale(data),
+        "class-automated" => class_tasks(data, TaskClass::Automated),
+        "class-assisted" => class_tasks(data, TaskClass::Assisted),
+        "class-human-safe" => class_tasks(data, TaskClass::HumanSafe),
+        "skill-gaps" => skill_gaps(data),
+        "phase-1" => phase(data, 0),
+        "phase-2" => phase(data, 1),
+        "phase-3" => phase(data, 2),
+        "ninety-days" => ninety_days(data),
         _ => return Err(ChartError::Unknown(name.to_string())),
     })
 }
@@ -336,6 +344,119 @@ fn related_roles(d: &Series) -> String {
     )
 }
 
+fn class_tasks(d: &Series, class: TaskClass) -> String {
+    let shown = super::classes::shown(d, class);
+    let cls = class.label().to_lowercase();
+    if shown.rows.is_empty() {
+        return format!(
+            "Bar chart of {cls} tasks: neither you nor a typical {} has any.",
+            d.role_name
+        );
+    }
+    let whose = if shown.typical {
+        format!(
+            "none of your tasks is {cls}, so it shows the {} tasks of a typical {}, with their \
+             share of a typical week",
+            cls, d.role_name
+        )
+    } else {
+        "your tasks in this class, with their share of your week".to_string()
+    };
+    let items: Vec<String> = shown
+        .rows
+        .iter()
+        .map(|t| {
+            format!(
+                "{} {}% of the week and {}% exposed",
+                t.label,
+                super::classes::share(t, shown.typical),
+                t.exposure_pct
+            )
+        })
+        .collect();
+    listed(
+        &format!("Bar chart of {cls} tasks: {whose} and their exposure to AI: "),
+        &items,
+        ".",
+    )
+}
+
+fn skill_gaps(d: &Series) -> String {
+    let gaps: Vec<String> = d
+        .skill_gaps
+        .iter()
+        .take(super::gaps::GAP_ROWS)
+        .map(|g| {
+            format!(
+                "{} {}% of your week against {}% typical, {}",
+                g.name,
+                g.your_pct,
+                g.typical_pct,
+                super::gaps::resilient(g.resilience)
+            )
+        })
+        .collect();
+    if gaps.is_empty() {
+        return "Dot chart of skill gaps: no resilient skill is under-used in your week.".into();
+    }
+    listed(
+        &format!(
+            "Dot chart of your skill gaps: the share of your week on tasks that use each skill \
+             against a typical {}: ",
+            d.role_name
+        ),
+        &gaps,
+        ".",
+    )
+}
+
+fn phase(d: &Series, i: usize) -> String {
+    let Some(p) = d.phases.get(i) else {
+        return format!(
+            "Timeline of roadmap phase {}: the role has no such phase.",
+            i + 1
+        );
+    };
+    let (from, to) = super::phase::years(d, i);
+    let steps: Vec<String> = d
+        .phase_steps
+        .get(i)
+        .map(|s| s.iter().take(super::phase::MAX_STEPS).cloned().collect())
+        .unwrap_or_default();
+    let head = format!(
+        "Timeline of phase {} of {} of your roadmap, {}, from {from} to {to}: ",
+        i + 1,
+        d.phases.len(),
+        p.title
+    );
+    let tail = format!(", then {}.", super::phase::CHECK.to_lowercase());
+    if steps.is_empty() {
+        return format!("{head}{}.", super::phase::CHECK);
+    }
+    listed(&format!("{head}milestones "), &steps, &tail)
+}
+
+fn ninety_days(d: &Series) -> String {
+    use super::calendar::{day, long, wins_text, BLOCKS, DAYS, RETAKE, WEEKS};
+    let date = |n: i64| long(day(d, n));
+    let blocks: Vec<String> = BLOCKS
+        .iter()
+        .map(|(a, b, title)| format!("days {a} to {b}, {}, {}", date(*a), title.to_lowercase()))
+        .collect();
+    let wins = if d.quick_wins > 0 {
+        format!(" {}.", wins_text(d.quick_wins))
+    } else {
+        String::new()
+    };
+    format!(
+        "Calendar chart of your 90-day plan over {WEEKS} weeks from {}: {}.{wins} Day {DAYS}, {}: {}.",
+        date(1),
+        join(&blocks),
+        date(DAYS),
+        RETAKE.to_lowercase()
+    )
+}
+
 /// A score bar's label: the whole number the chart writes at the bar's end.
 fn score(v: f64) -> String {
     (v.round() as i32).to_string()
@@ -415,7 +536,7 @@ mod tests {
     }
 
     /// Where each chart's text starts: the kind of chart, never the bare word "chart".
-    const KINDS: [&str; 8] = [
+    const KINDS: [&str; 11] = [
         "Gauge: ",
         "Waterfall chart",
         "Bar chart",
@@ -424,6 +545,9 @@ mod tests {
         "Line chart",
         "Column chart",
         "Gantt chart",
+        "Dot chart",
+        "Timeline",
+        "Calendar chart",
     ];
 
     #[test]
@@ -684,7 +808,7 @@ mod tests {
     /// Each chart's text follows its own data: change what it draws and the words change.
     #[test]
     fn every_text_changes_with_its_data() {
-        let changes: [(&str, Change); 13] = [
+        let changes: [(&str, Change); 21] = [
             ("gauge", |d| d.score += 9),
             ("score-scale", |d| d.components.baseline += 4),
             ("waterfall", |d| d.components.experience -= 3),
@@ -700,6 +824,34 @@ mod tests {
                 d.phases[0].title = "A different title".into()
             }),
             ("related-roles", |d| d.related[0].baseline += 9),
+            ("class-automated", |d| {
+                d.class_tasks.iter_mut().for_each(|t| t.exposure_pct = 1)
+            }),
+            ("class-assisted", |d| {
+                d.class_tasks
+                    .iter_mut()
+                    .for_each(|t| t.label.push_str(" too"))
+            }),
+            ("class-human-safe", |d| {
+                d.class_tasks.iter_mut().for_each(|t| t.exposure_pct += 3)
+            }),
+            ("skill-gaps", |d| {
+                d.skill_gaps.insert(
+                    0,
+                    crate::chart::GapBar {
+                        name: "Negotiation".into(),
+                        your_pct: 0,
+                        typical_pct: 12,
+                        resilience: 90,
+                    },
+                )
+            }),
+            ("phase-1", |d| d.phase_steps[0].push("Something new".into())),
+            ("phase-2", |d| {
+                d.phases[1].title = "A different title".into()
+            }),
+            ("phase-3", |d| d.phases[2].end += 3.0),
+            ("ninety-days", |d| d.quick_wins += 1),
         ];
         assert_eq!(changes.map(|c| c.0), NAMES);
         let data = sample();

@@ -7,8 +7,12 @@ mod alt;
 mod backend;
 mod bars;
 mod breakdown;
+mod calendar;
+mod classes;
+mod gaps;
 mod gauge;
 mod lines;
+mod phase;
 mod scale;
 mod series;
 pub(crate) mod theme;
@@ -17,13 +21,19 @@ mod timeline;
 pub use alt::alt_text;
 pub use bars::{benchmark, related_roles, salary, skills, task_exposure};
 pub use breakdown::{time_split, waterfall};
+pub use calendar::ninety_days;
+pub use classes::class_tasks;
+pub use gaps::skill_gaps;
 pub use gauge::gauge;
 pub use lines::{demand, outlook, peers};
+pub use phase::phase;
 pub use scale::score_scale;
+pub use series::{ClassTask, GapBar};
 pub use series::{DemandLine, PhaseBar, RoleBar, SalaryBar, Series, SkillBar, TaskBar};
 pub use theme::ChartTheme;
 pub use timeline::roadmap;
 
+use crate::catalog::TaskClass;
 use crate::fonts::{FontId, FontSet};
 use crate::page::{Color, Item, Rect};
 use backend::{BackendError, Local, PageBackend, UNITS_PER_PT};
@@ -34,7 +44,7 @@ use plotters::style::{FontDesc, FontFamily, FontStyle, RGBAColor, ShapeStyle, Te
 use plotters_backend::BackendColor;
 
 /// Every chart the report can ask for by name, in page order.
-pub const NAMES: [&str; 13] = [
+pub const NAMES: [&str; 21] = [
     "gauge",
     "score-scale",
     "waterfall",
@@ -48,6 +58,14 @@ pub const NAMES: [&str; 13] = [
     "demand",
     "roadmap",
     "related-roles",
+    "class-automated",
+    "class-assisted",
+    "class-human-safe",
+    "skill-gaps",
+    "phase-1",
+    "phase-2",
+    "phase-3",
+    "ninety-days",
 ];
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -96,6 +114,14 @@ pub fn draw(
         "roadmap" => roadmap(area, fonts, theme, data),
         "related-roles" => related_roles(area, fonts, theme, data),
         "score-scale" => score_scale(area, fonts, theme, data),
+        "class-automated" => class_tasks(area, fonts, theme, data, TaskClass::Automated),
+        "class-assisted" => class_tasks(area, fonts, theme, data, TaskClass::Assisted),
+        "class-human-safe" => class_tasks(area, fonts, theme, data, TaskClass::HumanSafe),
+        "skill-gaps" => skill_gaps(area, fonts, theme, data),
+        "phase-1" => phase(area, fonts, theme, data, 0),
+        "phase-2" => phase(area, fonts, theme, data, 1),
+        "phase-3" => phase(area, fonts, theme, data, 2),
+        "ninety-days" => ninety_days(area, fonts, theme, data),
         _ => Err(ChartError::Unknown(name.to_string())),
     }
 }
@@ -528,5 +554,7 @@ impl LegendLayout {
     }
 }
 
+#[cfg(test)]
+mod page_tests;
 #[cfg(test)]
 mod tests;

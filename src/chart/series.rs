@@ -41,6 +41,17 @@ pub struct Series {
     /// The roadmap's phases, and the year they count from (the submission year).
     pub phases: Vec<PhaseBar>,
     pub year0: i32,
+    /// Every task of the role and any other the reader reported, the reader's first (largest
+    /// share first), then the rest by typical share: what the class charts (pages 8–10) pick from.
+    pub class_tasks: Vec<ClassTask>,
+    /// The skill gaps page 12 lists, in its order (most resilient first).
+    pub skill_gaps: Vec<GapBar>,
+    /// Each roadmap phase's milestones, in the order its page (19–21) lists the actions.
+    pub phase_steps: Vec<Vec<String>>,
+    /// The 90-day plan (page 22): its first day (the submission date), and how many quick wins
+    /// "This week" lists.
+    pub plan_start: time::Date,
+    pub quick_wins: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -88,4 +99,26 @@ pub struct PhaseBar {
     /// Years from `year0`.
     pub start: f64,
     pub end: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClassTask {
+    pub label: String,
+    pub class: TaskClass,
+    /// The reader reported the task.
+    pub yours: bool,
+    /// Whole percent, as the pages print them: the reader's share of the week (0 when not
+    /// theirs), a typical practitioner's, and the exposure to AI.
+    pub share_pct: i32,
+    pub typical_pct: i32,
+    pub exposure_pct: i32,
+}
+
+#[derive(Debug, Clone)]
+pub struct GapBar {
+    pub name: String,
+    /// Whole percent of the week on tasks that use the skill: the reader's, the typical.
+    pub your_pct: i32,
+    pub typical_pct: i32,
+    pub resilience: u32,
 }

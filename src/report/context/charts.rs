@@ -1,7 +1,10 @@
 //! The charts' series (`chart::Series`), taken from the assessment once per report.
 
 use crate::catalog::Catalog;
-use crate::chart::{DemandLine, PhaseBar, RoleBar, SalaryBar, Series, SkillBar, TaskBar};
+use crate::catalog::TaskClass;
+use crate::chart::{
+    ClassTask, DemandLine, GapBar, PhaseBar, RoleBar, SalaryBar, Series, SkillBar, TaskBar,
+};
 use crate::score::Assessment;
 
 pub fn series(a: &Assessment, catalog: &Catalog) -> Series {
@@ -17,6 +20,8 @@ pub fn series(a: &Assessment, catalog: &Catalog) -> Series {
             })
             .collect()
     };
+    let step = super::plan::first_step(a, catalog);
+    let roadmap = super::plan::roadmap(a, catalog, step.as_ref());
     Series {
         score: a.score,
         band: a.band,
@@ -70,15 +75,81 @@ pub fn series(a: &Assessment, catalog: &Catalog) -> Series {
         peer_mean: role.peer_mean,
         peer_sd: role.peer_sd,
         peers_safer_pct: a.peers_safer_pct,
-        phases: super::plan::roadmap(a, catalog, super::plan::first_step(a, catalog).as_ref())
-            .into_iter()
+        phases: roadmap
+            .iter()
             .map(|p| PhaseBar {
-                title: p.title,
-                span: p.span,
+                title: p.title.clone(),
+                span: p.span.clone(),
                 start: p.start_year,
                 end: p.end_year,
             })
             .collect(),
         year0: a.audit.submitted_at.year(),
+        class_tasks: class_tasks(a),
+        skill_gaps: super::skills::skills(a)
+            .skill_gaps
+            .into_iter()
+            .map(|g| GapBar {
+                name: g.name,
+                your_pct: g.your_share_pct,
+                typical_pct: g.typical_share_pct,
+                resilience: g.resilience,
+            })
+            .collect(),
+        phase_steps: roadmap
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                // Phase 1's page opens its actions with the first step; the chart does too.
+                let first = step
+                    .as_ref()
+                    .filter(|_| i == 0)
+                    .and_then(|s| catalog.tool(&s.tool.key))
+                    .map(|t| format!("{} every week", t.name));
+                first
+                    .into_iter()
+                    .chain(p.actions.iter().map(|x| x.text.clone()))
+                    .collect()
+            })
+            .collect(),
+        plan_start: a.audit.submitted_at.date(),
+        quick_wins: quick_wins(a, step.as_ref()),
     }
+}
+
+fn class_tasks(a: &Assessment) -> Vec<ClassTask> {
+    use super::pct;
+    let mine = a.tasks.iter().map(|l| ClassTask {
+        label: l.task.label.clone(),
+        class: l.task.class,
+        yours: true,
+        share_pct: pct(100.0 * l.share),
+        typical_pct: pct(l.task.typical_share),
+        exposure_pct: pct(100.0 * l.task.exposure),
+    });
+    let mut others: Vec<ClassTask> = a
+        .role
+        .tasks
+        .iter()
+        .filter(|t| !a.tasks.iter().any(|l| l.task.key == t.key))
+        .map(|t| ClassTask {
+            label: t.label.clone(),
+            class: t.class,
+            yours: false,
+            share_pct: 0,
+            typical_pct: pct(t.typical_share),
+            exposure_pct: pct(100.0 * t.exposure),
+        })
+        .collect();
+    // Stable, so equal shares keep the catalog's order, as the pages' lists do.
+    others.sort_by_key(|t| std::cmp::Reverse(t.typical_pct));
+    mine.chain(others).collect()
+}
+
+/// The boxes under "This week" on page 22: the first step (or its catalog quick win), the
+/// other quick wins, and timing the focus task when the reader has automated-class work.
+fn quick_wins(a: &Assessment, step: Option<&super::plan::FirstStep>) -> usize {
+    let (win, more) = super::plan::this_week(a, step);
+    let automated = a.tasks.iter().any(|l| l.task.class == TaskClass::Automated);
+    usize::from(win.is_some() || step.is_some()) + more.len() + usize::from(automated)
 }
