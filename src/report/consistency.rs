@@ -505,7 +505,7 @@ pub(super) fn texts(blocks: &[Block]) -> Vec<String> {
                 out.extend(texts(l));
                 out.extend(texts(r));
             }
-            Block::Toc | Block::Chart { .. } | Block::Space(_) | Block::Rule => {}
+            Block::Toc | Block::Chart { .. } | Block::Space(_) | Block::Rule | Block::Foot => {}
         }
     }
     out.into_iter().map(|t| t.replace("**", "")).collect()

@@ -139,6 +139,10 @@ impl<'e, 'a> Flow<'e, 'a> {
                     let room = self.bottom - self.y - self.height_of(&blocks[i + 1..])?;
                     self.chart(name, room.clamp(*height, *max))?;
                 }
+                Block::Foot if self.grow => {
+                    let rest = self.height_of(&blocks[i + 1..])?;
+                    self.y = self.y.max(self.bottom - rest);
+                }
                 _ => self.block(b)?,
             }
             self.check(&describe(b))?;
@@ -176,7 +180,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             Block::Heading { .. } => s.heading_before,
             Block::Title(_) => 2.0,
             Block::Paragraph(_) | Block::Small(_) => s.paragraph,
-            Block::Space(_) => 0.0,
+            Block::Space(_) | Block::Foot => 0.0,
             _ => s.block,
         }
     }
@@ -283,6 +287,8 @@ impl<'e, 'a> Flow<'e, 'a> {
                 self.y = y_left.max(y_right);
             }
             Block::Space(h) => self.y += h,
+            // Inside columns or while measuring, the foot is where the flow is.
+            Block::Foot => {}
             Block::Rule => {
                 self.artifact(hline(
                     self.x,

@@ -40,6 +40,9 @@ pub enum Block {
     Columns(Vec<Block>, Vec<Block>),
     Space(f32),
     Rule,
+    /// `::foot`: what follows is set at the foot of the type area (a page's closing callout
+    /// stands in the same place on every page), with the room left above it.
+    Foot,
 }
 
 /// One KPI tile (`::kpi LABEL | VALUE | NOTE`).
@@ -298,6 +301,7 @@ fn parse_until(lines: &[&str], i: &mut usize, in_columns: bool) -> Result<Vec<Bl
                 }
                 "toc" => Block::Toc,
                 "rule" => Block::Rule,
+                "foot" => Block::Foot,
                 "table" if arg.is_empty() => Block::Table(table(lines, i)?),
                 "space" => Block::Space(arg.parse().map_err(|_| {
                     err(*i - 1, format!("`::space {arg}` needs a number of points"))
