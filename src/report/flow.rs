@@ -216,7 +216,7 @@ impl<'e, 'a> Flow<'e, 'a> {
                 self.items.push(Item::Close);
                 self.y += height;
             }
-            Block::Table(t) => tables::table(self, t),
+            Block::Table(t) => tables::table(self, t)?,
             Block::Columns(left, right) => {
                 let gap = st.page.column_gap;
                 let w = (self.width - gap) / 2.0;
