@@ -61,11 +61,12 @@ pub(super) fn break_lines(
         let content: f32 = pieces[g..end - trailing].iter().map(|p| p.width).sum();
         let total: f32 = pieces[g..end].iter().map(|p| p.width).sum();
         if g > start && line_w + content > width + 0.001 {
-            // Only a single word with more after it (the last word never leaves a fragment
-            // alone on the last line), which starts after a space.
+            // A word that starts after a space, with more after it (the last word never leaves
+            // a fragment alone on the last line); what follows it in its group (a closing
+            // quote's "(typical 7%)") goes to the next line with the rest of the word.
             let split = (hyphenate
                 && hyphenated < MAX_HYPHENATED_RUN
-                && end - trailing == g + 1
+                && !pieces[g].space
                 && end < pieces.len()
                 && pieces[g - 1].space
                 && looseness(&pieces[start..g], width) > LOOSE)
