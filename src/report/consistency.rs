@@ -500,7 +500,7 @@ pub(super) fn texts(blocks: &[Block]) -> Vec<String> {
             Block::Kpis(tiles) => {
                 out.extend(tiles.iter().map(|k| format!("{} {}", k.value, k.note)))
             }
-            Block::Table(t) => out.extend(t.rows.iter().flatten().cloned()),
+            Block::Table(t) => out.extend(t.rows.iter().flatten().map(super::markup::Cell::text)),
             Block::Columns(l, r) => {
                 out.extend(texts(l));
                 out.extend(texts(r));

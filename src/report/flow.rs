@@ -259,7 +259,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             Block::Kpis(tiles) => self.kpis(tiles)?,
             Block::Toc => super::furniture::toc(self),
             Block::Chart { name, height, .. } => self.chart(name, *height)?,
-            Block::Table(t) => tables::table(self, t),
+            Block::Table(t) => tables::table(self, t)?,
             Block::Columns(left, right) => {
                 let gap = st.page.column_gap;
                 let w = (self.width - gap) / 2.0;

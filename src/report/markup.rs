@@ -59,7 +59,75 @@ pub struct Kpi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub columns: Vec<Column>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// One table cell: text, or a list (`- item ;; item`), and optionally a small bar drawn beside
+/// it (`… ::bar KIND VALUE/MAX`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// The cell's text, or each item of its list.
+    pub items: Vec<String>,
+    pub list: bool,
+    pub bar: Option<CellBar>,
+}
+
+/// A bar repeating a cell's figure: `VALUE` of `MAX` of the cell's width, coloured by `KIND`
+/// (`you`, `reference`, `muted`, or a task class: `automated`, `assisted`, `human-safe`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellBar {
+    pub kind: String,
+    pub value: f32,
+    pub max: f32,
+}
+
+/// What separates the items of a list in a cell.
+const CELL_ITEMS: &str = ";;";
+
+impl Cell {
+    /// The cell as the reader reads it: a list's items joined with "; " (what the copy checks
+    /// read).
+    #[cfg(test)]
+    pub fn text(&self) -> String {
+        self.items.join("; ")
+    }
+
+    fn parse(text: &str, line: usize) -> Result<Cell, MarkupError> {
+        let (text, bar) = match text.split_once("::bar ") {
+            Some((text, spec)) => {
+                let bad = || {
+                    err(
+                        line,
+                        format!("cell bar `{spec}`: write ::bar KIND VALUE/MAX"),
+                    )
+                };
+                let (kind, ratio) = spec.trim().split_once(' ').ok_or_else(bad)?;
+                let (v, m) = ratio.split_once('/').ok_or_else(bad)?;
+                let (value, max) = (v.trim().parse::<f32>(), m.trim().parse::<f32>());
+                let (Ok(value), Ok(max)) = (value, max) else {
+                    return Err(bad());
+                };
+                if !(value.is_finite() && max.is_finite() && value >= 0.0 && max > 0.0) {
+                    return Err(bad());
+                }
+                let kind = kind.to_string();
+                (text.trim(), Some(CellBar { kind, value, max }))
+            }
+            None => (text, None),
+        };
+        let (items, list) = match text.strip_prefix("- ") {
+            Some(rest) => (
+                rest.split(CELL_ITEMS)
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(String::from)
+                    .collect(),
+                true,
+            ),
+            None => (vec![text.to_string()], false),
+        };
+        Ok(Cell { items, list, bar })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -178,7 +246,14 @@ fn restore_block(b: Block) -> Block {
             rows: t
                 .rows
                 .into_iter()
-                .map(|row| row.into_iter().map(r).collect())
+                .map(|row| {
+                    row.into_iter()
+                        .map(|c| Cell {
+                            items: c.items.into_iter().map(r).collect(),
+                            ..c
+                        })
+                        .collect()
+                })
                 .collect(),
         }),
         other => other,
@@ -256,7 +331,11 @@ fn table(lines: &[&str], i: &mut usize) -> Result<Table, MarkupError> {
                 ),
             ));
         }
-        rows.push(row);
+        rows.push(
+            row.iter()
+                .map(|c| Cell::parse(c, *i))
+                .collect::<Result<_, _>>()?,
+        );
         *i += 1;
     }
     Ok(Table { columns, rows })
@@ -484,14 +563,51 @@ mod tests {
         assert!((t.columns[0].width - 0.36).abs() < 1e-6 && !t.columns[0].right);
         assert!(t.columns[1].right);
         // A `|` in the reader's text is text, never a cell boundary.
-        assert_eq!(t.rows[0], vec!["A | B ::x".to_string(), "5%".into()]);
-        assert_eq!(t.rows[1], vec!["**Bold**".to_string(), String::new()]);
+        let texts = |row: &[Cell]| row.iter().map(Cell::text).collect::<Vec<_>>();
+        assert_eq!(
+            texts(&t.rows[0]),
+            vec!["A | B ::x".to_string(), "5%".into()]
+        );
+        assert_eq!(
+            texts(&t.rows[1]),
+            vec!["**Bold**".to_string(), String::new()]
+        );
+        assert!(t.rows[0].iter().all(|c| !c.list && c.bar.is_none()));
         let Block::Kpis(k) = &b[1] else {
             panic!("{b:?}")
         };
         assert_eq!(k.len(), 2);
         assert_eq!(k[0].value, "3–5 years");
         assert_eq!(b[2], Block::Paragraph("after".into()));
+    }
+
+    #[test]
+    fn cells_hold_lists_and_bars() {
+        let who = escape("- Ann ;; Bo ::bar you 1/2");
+        let text = format!(
+            "::table\n| A <50 | B >50\n| - Draft the brief ;; Review **drafts** ;; | 34% ::bar automated 34/50\n| {who} | x\n"
+        );
+        let b = parse(&text).unwrap();
+        let Block::Table(t) = &b[0] else {
+            panic!("{b:?}")
+        };
+        let list = &t.rows[0][0];
+        assert!(list.list && list.bar.is_none());
+        assert_eq!(list.items, ["Draft the brief", "Review **drafts**"]);
+        assert_eq!(list.text(), "Draft the brief; Review **drafts**");
+        let bar = t.rows[0][1].bar.as_ref().unwrap();
+        assert_eq!(
+            (bar.kind.as_str(), bar.value, bar.max),
+            ("automated", 34.0, 50.0)
+        );
+        assert_eq!(t.rows[0][1].items, ["34%"]);
+        // The reader's own text never makes a list or a bar.
+        let theirs = &t.rows[1][0];
+        assert!(!theirs.list && theirs.bar.is_none());
+        assert_eq!(theirs.text(), "- Ann ;; Bo ::bar you 1/2");
+        let e = parse("::table\n| A <50 | B >50\n| x | 3 ::bar you three\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("::bar KIND VALUE/MAX"), "{e}");
     }
 
     #[test]

@@ -316,3 +316,78 @@ fn long_first_names_are_shortened_at_a_grapheme_boundary() {
     assert!(s.ends_with('…') && !s.contains("\u{301}\u{301}"));
     assert_eq!(shorten(&"—".repeat(119), 24).chars().count(), 24);
 }
+
+/// The lines of text in each table cell (each list item apart), in reading order.
+fn table_cell_lines(doc: &Document) -> Vec<Vec<String>> {
+    use crate::page::{Role, Tag};
+    let mut cells: Vec<Vec<(f32, String)>> = Vec::new();
+    for page in &doc.pages {
+        // Per open element: whether it is a cell (or a list item's body inside one).
+        let mut stack: Vec<bool> = Vec::new();
+        for item in &page.items {
+            match item {
+                Item::Open(Tag::Element(e)) => {
+                    let cell = matches!(e.role, Role::TD | Role::TH | Role::LBody | Role::Lbl);
+                    let inside = stack.last().copied().unwrap_or(false);
+                    if cell {
+                        cells.push(Vec::new());
+                    }
+                    stack.push(cell || inside);
+                }
+                Item::Open(Tag::Artifact { .. }) => stack.push(false),
+                Item::Close => {
+                    stack.pop();
+                }
+                Item::Text(t) if stack.last().copied().unwrap_or(false) => {
+                    let cell = cells.last_mut().expect("a cell is open");
+                    match cell.last_mut() {
+                        Some((y, line)) if (*y - t.y).abs() < 0.01 => line.push_str(&t.text),
+                        _ => cell.push((t.y, t.text.to_string())),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    cells
+        .into_iter()
+        .map(|c| c.into_iter().map(|(_, l)| l).collect())
+        .collect()
+}
+
+#[test]
+fn no_table_cell_splits_a_word_across_lines() {
+    let catalog = Catalog::builtin();
+    let fonts = FontSet::builtin();
+    let layouts = Layouts::builtin();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut audits = Vec::new();
+    for file in [
+        "tests/fixtures/extremes.csv",
+        "tests/fixtures/scripts.csv",
+        "input/audits.csv",
+    ] {
+        let rows = crate::input::open(&root.join(file), &catalog).unwrap();
+        // Every third row of the sample keeps the test quick; the fixtures in full.
+        let step = if file.starts_with("input") { 3 } else { 1 };
+        audits.extend(rows.filter_map(Result::ok).step_by(step));
+    }
+    assert!(audits.len() > 150);
+    let mut lines_seen = 0;
+    for a in &audits {
+        let assessed = crate::score::assess(a, &catalog).unwrap();
+        let r = render(&assessed, &catalog, &layouts, &fonts).unwrap();
+        for cell in table_cell_lines(&r.document) {
+            lines_seen += cell.len();
+            for pair in cell.windows(2) {
+                // A line broken between words ends with the (invisible) space it broke at, or
+                // after a hyphen, dash or slash; one that ends in a letter went on in the next.
+                let (end, next) = (pair[0].chars().last(), pair[1].chars().next());
+                let split = end.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(char::is_alphanumeric);
+                assert!(!split, "{}: a word split in a cell: {pair:?}", a.audit_id);
+            }
+        }
+    }
+    assert!(lines_seen > 1000, "{lines_seen} cell lines read");
+}

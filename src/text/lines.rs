@@ -28,6 +28,16 @@ impl Line {
     }
 }
 
+/// Extra width per space, as a share of the natural space, above which a justified line is
+/// loose enough that hyphenating the next word is better than leaving it so.
+const LOOSE: f32 = 0.5;
+/// Lines in a row that may end with a hyphen.
+const MAX_HYPHENATED_RUN: usize = 2;
+/// A paragraph's last line of a single word shorter than this (in characters) is a runt.
+const RUNT_CHARS: usize = 8;
+/// How loose (as `LOOSE`) a justified line may get when it gives its last word to a runt.
+const RUNT_LOOSE: f32 = 1.0;
+
 /// Breaks `para` into lines at most `width` wide.
 pub(super) fn break_lines(
     mut para: Paragraph,
@@ -36,31 +46,52 @@ pub(super) fn break_lines(
     color: Color,
     fonts: &FontSet,
 ) -> Vec<Line> {
-    let pieces = fitted(&mut para, width, fonts);
+    let mut pieces = fitted(&mut para, width, fonts);
+    let hyphenate = align == Align::Justify && width.is_finite();
     // Greedy filling over whole groups (the pieces between break opportunities): a line ends
-    // before the group whose content would cross the width. Lines are index ranges.
+    // before the group whose content would cross the width. Lines are index ranges. Justified,
+    // a line that would be left loose takes the first part of the next word, hyphenated.
     let mut lines: Vec<(usize, usize)> = Vec::new();
     let (mut start, mut line_w) = (0, 0.0f32);
+    let mut hyphenated = 0;
     let mut g = 0;
     while g < pieces.len() {
-        let mut end = g;
-        while end < pieces.len() && !pieces[end].break_after {
-            end += 1;
-        }
-        let end = (end + 1).min(pieces.len());
+        let end = group_end(&pieces, g);
         let trailing = pieces[g..end].iter().rev().take_while(|p| p.space).count();
         let content: f32 = pieces[g..end - trailing].iter().map(|p| p.width).sum();
         let total: f32 = pieces[g..end].iter().map(|p| p.width).sum();
         if g > start && line_w + content > width + 0.001 {
+            // A word that starts after a space, with more after it (the last word never leaves
+            // a fragment alone on the last line); what follows it in its group (a closing
+            // quote's "(typical 7%)") goes to the next line with the rest of the word.
+            let split = (hyphenate
+                && hyphenated < MAX_HYPHENATED_RUN
+                && !pieces[g].space
+                && end < pieces.len()
+                && pieces[g - 1].space
+                && looseness(&pieces[start..g], width) > LOOSE)
+                .then(|| hyphenated_word(&mut para, &pieces[g], width - line_w, fonts))
+                .flatten();
+            if let Some(parts) = split {
+                pieces.splice(g..g + 1, parts);
+                lines.push((start, g + 2));
+                start = g + 2;
+                line_w = 0.0;
+                hyphenated += 1;
+                g += 2;
+                continue;
+            }
             lines.push((start, g));
             start = g;
             line_w = 0.0;
+            hyphenated = 0;
         }
         line_w += total;
         g = end;
     }
     lines.push((start, pieces.len()));
     lines.retain(|&(a, b)| pieces[a..b].iter().any(|p| !p.space));
+    avoid_runt(&mut lines, &pieces, &para.text, width, align);
     let n = lines.len();
     let mut pieces: Vec<Option<Piece>> = pieces.into_iter().map(Some).collect();
     lines
@@ -113,6 +144,104 @@ pub(super) fn break_lines(
             }
         })
         .collect()
+}
+
+/// The end (exclusive) of the group that starts at `g`: up to and with the next piece a line
+/// may end after.
+fn group_end(pieces: &[Piece], g: usize) -> usize {
+    let mut end = g;
+    while end < pieces.len() && !pieces[end].break_after {
+        end += 1;
+    }
+    (end + 1).min(pieces.len())
+}
+
+/// The line's content without its trailing spaces.
+fn content(line: &[Piece]) -> &[Piece] {
+    let trailing = line.iter().rev().take_while(|p| p.space).count();
+    &line[..line.len() - trailing]
+}
+
+/// How much wider than natural each space of `line` gets when it is justified to `width`, as
+/// a share of the natural space (0 for a full line; infinite when it has no space).
+fn looseness(line: &[Piece], width: f32) -> f32 {
+    let line = content(line);
+    let spaces = line.iter().filter(|p| p.space && !p.units.is_empty());
+    let (n, natural_space) = spaces.fold((0, 0.0f32), |(n, w), p| (n + 1, w.max(p.width)));
+    if n == 0 || natural_space <= 0.0 {
+        return f32::INFINITY;
+    }
+    let natural: f32 = line.iter().map(|p| p.width).sum();
+    (width - natural).max(0.0) / n as f32 / natural_space
+}
+
+/// The word `piece` split at its last hyphenation point whose first part and hyphen fit in
+/// `room`: (first part, hyphen, rest).
+fn hyphenated_word(
+    para: &mut Paragraph,
+    piece: &Piece,
+    room: f32,
+    fonts: &FontSet,
+) -> Option<[Piece; 3]> {
+    for at in para.hyphenation_points(piece).into_iter().rev() {
+        let parts = para.hyphenate(piece, at, fonts);
+        if parts[0].width + parts[1].width <= room + 0.001 {
+            return Some(parts);
+        }
+    }
+    None
+}
+
+/// Runt control: a paragraph of three lines or more whose last line is one short word takes
+/// the last word of the line before down with it, when that still fits and (justified) does
+/// not leave the line before too loose. The layout never splits a paragraph across a page or
+/// column, so widows and orphans cannot happen; a runt is what is left of the rule.
+fn avoid_runt(
+    lines: &mut [(usize, usize)],
+    pieces: &[Piece],
+    text: &str,
+    width: f32,
+    align: Align,
+) {
+    let n = lines.len();
+    if n < 3 || !width.is_finite() {
+        return;
+    }
+    let ((pa, pb), (la, lb)) = (lines[n - 2], lines[n - 1]);
+    let last = content(&pieces[la..lb]);
+    let chars: usize = last
+        .iter()
+        .map(|p| text[p.range.clone()].chars().count())
+        .sum();
+    if last.iter().any(|p| p.space) || chars >= RUNT_CHARS {
+        return;
+    }
+    // The start of the line before's last group (its content, trailing spaces aside).
+    let before = content(&pieces[pa..pb]);
+    let Some(k) = (pa..pa + before.len().saturating_sub(1))
+        .rev()
+        .find(|&i| pieces[i].break_after)
+        .map(|i| i + 1)
+    else {
+        return;
+    };
+    // A group that ends with a hyphen is half a word, and one that starts the line is all of it.
+    let moved = content(&pieces[k..pb]);
+    let ends_in_hyphen = moved
+        .last()
+        .is_none_or(|p| &text[p.range.clone()] == "\u{AD}");
+    if ends_in_hyphen || moved.iter().any(|p| p.space) || k <= pa {
+        return;
+    }
+    let joined: f32 = content(&pieces[k..lb]).iter().map(|p| p.width).sum();
+    if joined > width + 0.001 {
+        return;
+    }
+    if align == Align::Justify && looseness(&pieces[pa..k], width) > RUNT_LOOSE {
+        return;
+    }
+    lines[n - 2].1 = k;
+    lines[n - 1].0 = k;
 }
 
 /// The paragraph's pieces, with every group (the pieces between break opportunities) wider

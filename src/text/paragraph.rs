@@ -87,6 +87,8 @@ pub(super) struct Paragraph {
     pub text: String,
     pub pieces: Vec<Piece>,
     pub size: f32,
+    /// Whether `text` ends with the soft hyphen that hyphens added at line ends stand for.
+    hyphen_at_end: bool,
 }
 
 /// Bidi formatting characters the copy uses to isolate the reader's words; they order text
@@ -210,7 +212,12 @@ impl Paragraph {
         for item in items(&text, &preferred, &levels, fonts) {
             split_and_shape(&text, item, &breaks, size, fonts, &mut pieces);
         }
-        Paragraph { text, pieces, size }
+        Paragraph {
+            text,
+            pieces,
+            size,
+            hyphen_at_end: false,
+        }
     }
 
     /// Re-shapes one piece as several, one per grapheme cluster, for a word wider than a line.
@@ -243,6 +250,97 @@ impl Paragraph {
         }
         out
     }
+}
+
+impl Paragraph {
+    /// Where `piece` may be hyphenated, as byte offsets into the paragraph's text, in order.
+    /// Only a word of the report's own language, English: lower-case Latin letters alone (a
+    /// capital marks a name, a tool or the reader's own words; digits a figure), optionally
+    /// with punctuation before or after, left to right. Never leaves fewer than 2 letters
+    /// before the break or 3 after it.
+    pub fn hyphenation_points(&self, piece: &Piece) -> Vec<usize> {
+        if piece.space || piece.level != 0 || piece.script != Script::Latin {
+            return Vec::new();
+        }
+        let text = &self.text[piece.range.clone()];
+        let lead = text.len() - text.trim_start_matches(is_word_punctuation).len();
+        let core = text[lead..].trim_end_matches(is_word_punctuation);
+        if core.len() < LEFT_MIN + RIGHT_MIN || !core.bytes().all(|b| b.is_ascii_lowercase()) {
+            return Vec::new();
+        }
+        let base = piece.range.start + lead;
+        let mut at = 0;
+        let mut out = Vec::new();
+        let syllables: Vec<&str> =
+            hypher::hyphenate_bounded(core, hypher::Lang::English, LEFT_MIN, RIGHT_MIN).collect();
+        for s in &syllables[..syllables.len().saturating_sub(1)] {
+            at += s.len();
+            out.push(base + at);
+        }
+        out
+    }
+
+    /// Splits `piece` at `at` (a byte offset `hyphenation_points` gave) into the part before,
+    /// a hyphen drawn at the line's end, and the part after, each shaped on its own. The hyphen
+    /// stands for a soft hyphen (U+00AD) in the text, kept once at the paragraph's end, so
+    /// extracted text and assistive technology read the word whole (PDF 32000-1, 14.8.2.2.3).
+    pub fn hyphenate(&mut self, piece: &Piece, at: usize, fonts: &FontSet) -> [Piece; 3] {
+        if !self.hyphen_at_end {
+            self.hyphen_at_end = true;
+            self.text.push(SOFT_HYPHEN);
+        }
+        let soft = self.text.len() - SOFT_HYPHEN.len_utf8();
+        let item = Item {
+            range: piece.range.clone(),
+            font: piece.font,
+            embolden: piece.embolden,
+            level: piece.level,
+            script: piece.script,
+        };
+        let face = fonts.get(item.font);
+        let scale = self.size / face.units_per_em;
+        let text = &self.text;
+        shaping(face, false, item.script, |shape| {
+            let mut part = |range: Range<usize>, glyphs: &str, break_after: bool| {
+                let mut p = Piece::new(&item, &text[range.clone()], range, shape(glyphs), scale);
+                p.break_after = break_after;
+                p
+            };
+            let before = part(piece.range.start..at, &text[piece.range.start..at], false);
+            let hyphen = part(soft..soft + SOFT_HYPHEN.len_utf8(), "-", true);
+            let after = part(
+                at..piece.range.end,
+                &text[at..piece.range.end],
+                piece.break_after,
+            );
+            [before, hyphen, after]
+        })
+    }
+}
+
+const SOFT_HYPHEN: char = '\u{AD}';
+/// Letters a hyphenated word keeps before and after the break.
+const LEFT_MIN: usize = 2;
+const RIGHT_MIN: usize = 3;
+
+/// Punctuation that may stand before or after a hyphenatable word.
+fn is_word_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '('
+            | ')'
+            | '"'
+            | '\''
+            | '\u{2018}'
+            | '\u{2019}'
+            | '\u{201C}'
+            | '\u{201D}'
+    )
 }
 
 /// The paragraph's text and, per byte, the face asked for. Collapses whitespace, normalises

@@ -297,3 +297,134 @@ fn a_syllable_of_hundreds_of_marks_is_set_not_a_panic() {
         assert!(clusters_in_text);
     }
 }
+
+fn set_aligned(text: &str, width: f32, align: Align) -> Vec<Line> {
+    let fonts = FontSet::builtin();
+    let mut missing = Missing::default();
+    lines(
+        &[(text, FontId::REGULAR)],
+        10.0,
+        INK,
+        width,
+        align,
+        &fonts,
+        &mut missing,
+    )
+}
+
+const SOFT: &str = "\u{AD}";
+
+/// Whether the line ends with a hyphen added at a break: a run of its own, the soft hyphen.
+fn hyphenated(l: &Line) -> bool {
+    l.runs.last().is_some_and(|r| &*r.text == SOFT)
+}
+
+#[test]
+fn justified_english_hyphenates_loose_lines_and_reads_whole() {
+    let fonts = FontSet::builtin();
+    let text = "Administrative responsibilities increasingly accompany organisational \
+        transformation, and understanding documentation requirements demonstrates \
+        considerable professionalism throughout implementation.";
+    let mut any = false;
+    for width in (120..=260).step_by(10) {
+        let width = width as f32;
+        let set = set_aligned(text, width, Align::Justify);
+        let mut run = 0;
+        for (i, l) in set.iter().enumerate() {
+            assert!(l.width <= width + 0.01, "{width}: {}", line_text(l));
+            if !hyphenated(l) {
+                run = 0;
+                continue;
+            }
+            any = true;
+            run += 1;
+            assert!(run <= 2, "{width}: three hyphenated lines in a row");
+            assert!(i + 1 < set.len(), "the last line never ends with a hyphen");
+            // The drawn glyph is the face's hyphen; its text is the soft hyphen.
+            let hyphen = l.runs.last().unwrap();
+            let face = fonts.get(hyphen.font);
+            assert_eq!(hyphen.glyphs.len(), 1);
+            assert_eq!(Some(hyphen.glyphs[0].id), face.glyph('-'));
+            // At least two letters before the break and three after it.
+            let before = line_text(l);
+            let before = before.trim_end_matches(SOFT);
+            let head = before.rsplit(' ').next().unwrap();
+            assert!(head.chars().count() >= 2, "{width}: {head:?}");
+            let tail = line_text(&set[i + 1]);
+            let tail = tail.split(' ').next().unwrap();
+            let tail = tail.trim_end_matches(|c: char| !c.is_alphabetic());
+            assert!(tail.chars().count() >= 3, "{width}: {tail:?}");
+        }
+        // Read line after line with the soft hyphens taken out, the text is whole.
+        let read: String = set
+            .iter()
+            .map(line_text)
+            .collect::<String>()
+            .replace(SOFT, "");
+        assert_eq!(read, text.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    assert!(any, "some width hyphenates these long words");
+}
+
+#[test]
+fn names_figures_and_ragged_text_are_never_hyphenated() {
+    let capitalised = "Maximiliana Konstantinopoulou Administrators Understanding Organisations \
+        Responsibilities Documentation Implementation Professionalism Transformation";
+    let digits = "administration2024 responsibilities2025 documentation2026 \
+        understanding2027 implementation2028 organisation2029";
+    let lower = "administrative responsibilities accompany organisational transformation \
+        understanding documentation demonstrates considerable professionalism";
+    for width in (120..=260).step_by(10) {
+        let width = width as f32;
+        for text in [capitalised, digits] {
+            let set = set_aligned(text, width, Align::Justify);
+            assert!(!set.iter().any(hyphenated), "{width}: {text}");
+        }
+        let ragged = set_aligned(lower, width, Align::Left);
+        assert!(!ragged.iter().any(hyphenated), "{width}: ragged text");
+    }
+}
+
+#[test]
+fn a_last_line_of_one_short_word_takes_a_word_from_the_line_before() {
+    let text = "Your score reflects the tasks you do every week and the tools you already \
+        use in the work you do now.";
+    let mut pulled = 0;
+    for width in (100..=300).step_by(3) {
+        let width = width as f32;
+        let set = set_aligned(text, width, Align::Left);
+        if set.len() < 3 {
+            continue;
+        }
+        let words = |l: &Line| {
+            line_text(l)
+                .split_whitespace()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        };
+        let last = words(&set[set.len() - 1]);
+        let before = words(&set[set.len() - 2]);
+        let space = crate::text::width(" ", FontId::REGULAR, 10.0, &FontSet::builtin());
+        if last.len() == 1 && last[0].chars().count() < 8 {
+            // Left a runt only when the word before cannot join it or would leave its line
+            // empty.
+            let joined = crate::text::width(
+                &format!("{} {}", before.last().unwrap(), last[0]),
+                FontId::REGULAR,
+                10.0,
+                &FontSet::builtin(),
+            );
+            assert!(before.len() < 2 || joined > width, "{width}: runt {last:?}");
+        }
+        // A word that would have fitted on the line before was brought down on purpose.
+        if last.len() == 2
+            && set[set.len() - 2].width
+                + space
+                + crate::text::width(&last[0], FontId::REGULAR, 10.0, &FontSet::builtin())
+                <= width
+        {
+            pulled += 1;
+        }
+    }
+    assert!(pulled > 0, "some width leaves a runt to fix");
+}
