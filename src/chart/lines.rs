@@ -335,10 +335,11 @@ pub fn demand(
         .collect();
     let lo = values.iter().cloned().fold(f64::INFINITY, f64::min);
     let hi = values.iter().cloned().fold(0.0, f64::max);
-    // A step that gives four to six grid lines over the data, the axis on whole steps.
+    // The finest round step that keeps the axis to at most eight of them, the ends on whole
+    // steps: the axis hugs the data instead of jumping to the next 50.
     let step = [5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0]
         .into_iter()
-        .find(|s| (hi - lo) / s <= 5.0)
+        .find(|s| (hi - lo) / s <= 7.0)
         .unwrap_or(500.0);
     let y_lo = ((lo - 0.05 * (hi - lo).max(10.0)) / step).floor() * step;
     let y_lo = y_lo.max(0.0);
@@ -349,13 +350,18 @@ pub fn demand(
             swatch: Swatch::Dashed(mine),
             text: "Your current skills".into(),
         },
-        LegendEntry {
-            swatch: Swatch::Line(rec),
-            text: if recommended.is_empty() {
-                "Recommended: deepen the skills you have".into()
-            } else {
-                "Recommended skills".into()
-            },
+        // No recommendation when the reader's skills are already the role's most resilient:
+        // the advice is to deepen them, and the legend says so without a key for absent lines.
+        if recommended.is_empty() {
+            LegendEntry {
+                swatch: Swatch::None,
+                text: "Recommended: deepen the skills you have".into(),
+            }
+        } else {
+            LegendEntry {
+                swatch: Swatch::Line(rec),
+                text: "Recommended skills".into(),
+            }
         },
     ];
     if y_lo > 0.0 {
