@@ -236,34 +236,17 @@ fn course(line: &[(i32, f64)], fmt: impl Fn(f64) -> String) -> String {
 }
 
 fn salary(d: &Series) -> String {
-    let pair = |l: &super::SalaryBar| {
-        format!(
-            "{} typical and {} for you",
+    match d.salary.get(d.salary_you) {
+        Some(l) => format!(
+            "Bar chart of the AI-augmented salary premium at your level, {}: a typical {} {}, \
+             you {} adjusted for your AI use.",
+            l.level,
+            d.role_name,
             premium(l.role),
             premium(l.person)
-        )
-    };
-    let mut text = format!(
-        "Column chart of the AI-augmented salary premium by seniority, a typical {} against you \
-         adjusted for your AI use",
-        d.role_name
-    );
-    match d.salary.get(d.salary_you) {
-        Some(l) => text.push_str(&format!(": at your level, {}, {}.", l.level, pair(l))),
-        None => text.push('.'),
+        ),
+        None => "Bar chart of the AI-augmented salary premium, with no level to show.".to_string(),
     }
-    let others: Vec<String> = d
-        .salary
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != d.salary_you)
-        .map(|(_, l)| format!("{} {}", l.level, pair(l)))
-        .collect();
-    if !others.is_empty() {
-        text.push_str(&format!(" Other levels: {}.", others.join("; ")));
-    }
-    text.push_str(" The seniority multipliers are a model assumption.");
-    text
 }
 
 /// A salary column's label: whole percent with its sign, as the page's text rounds it.
@@ -285,7 +268,8 @@ fn demand(d: &Series) -> String {
             .collect()
     };
     let mut text = format!(
-        "Line chart of the demand index from {first} to {last}. Your current skills: {}.",
+        "Line chart of the demand index (100 is the role's average skill in {first}) from {first} \
+         to {last}. Your current skills: {}.",
         join(&lines(&d.demand_current))
     );
     let recommended = lines(&d.demand_recommended);
@@ -298,8 +282,14 @@ fn demand(d: &Series) -> String {
 }
 
 fn roadmap(d: &Series) -> String {
-    // The axis runs at least eight years and always to the end of the last phase.
-    let span = d.phases.iter().map(|p| p.end).fold(8.0f64, f64::max).ceil();
+    // The axis runs at least eight years, to the end of the outlook and of the last phase.
+    let outlook_end = d.outlook.last().map(|p| (p.year - d.year0) as f64);
+    let span = d
+        .phases
+        .iter()
+        .map(|p| p.end)
+        .fold(outlook_end.unwrap_or(0.0).max(8.0), f64::max)
+        .ceil();
     let year = |y: f64| d.year0 + y.round() as i32;
     let mut text = format!(
         "Gantt chart of your career roadmap from {} to {}.",
@@ -768,21 +758,25 @@ mod tests {
     }
 
     #[test]
-    fn salary_puts_the_readers_level_first() {
+    fn salary_names_the_readers_level_and_both_bars() {
         let data = sample();
         let text = alt("salary", &data);
         let mine = &data.salary[data.salary_you];
-        let at = text
-            .find(&format!("at your level, {}", mine.level))
-            .unwrap();
-        for l in &data.salary {
-            let pair = format!(
-                "{} typical and {} for you",
-                premium(l.role),
-                premium(l.person)
-            );
-            let found = text.find(&pair).unwrap_or_else(|| panic!("{pair}: {text}"));
-            assert!(found > at);
+        assert!(
+            text.contains(&format!("at your level, {}", mine.level)),
+            "{text}"
+        );
+        let pair = format!(
+            "a typical {} {}, you {}",
+            data.role_name,
+            premium(mine.role),
+            premium(mine.person)
+        );
+        assert!(text.contains(&pair), "{pair}: {text}");
+        for (i, l) in data.salary.iter().enumerate() {
+            if i != data.salary_you {
+                assert!(!text.contains(&l.level), "{} is not drawn: {text}", l.level);
+            }
         }
     }
 
@@ -818,7 +812,7 @@ mod tests {
             ("task-exposure", |d| d.tasks[1].exposure = 0.99),
             ("skills", |d| d.skills[0].resilience = 3),
             ("outlook", |d| d.outlook.last_mut().unwrap().role += 7.0),
-            ("salary", |d| d.salary[0].person += 5.0),
+            ("salary", |d| d.salary[d.salary_you].person += 5.0),
             ("demand", |d| d.demand_current[0].growth += 4.0),
             ("roadmap", |d| {
                 d.phases[0].title = "A different title".into()

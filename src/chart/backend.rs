@@ -11,8 +11,61 @@ use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
     FontStyle, FontTransform,
 };
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+
+/// What a recorded item is to the label-overlap checks: a guide (grid line, axis, tick,
+/// connector) may run under any label; a mark (bar, line, marker, swatch) only under the labels
+/// of its own group; labels must not overlap each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(test), allow(dead_code))]
+pub enum Role {
+    Mark,
+    Guide,
+    Label,
+}
+
+/// An item's role, the group it was drawn in (0: none) and, for text, which `draw_text` call
+/// wrote it (a label split into font runs is one label).
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(test), allow(dead_code))]
+pub struct Tag {
+    pub role: Role,
+    pub group: u32,
+    pub label: u32,
+}
+
+// The drawing state charts set while they draw: module state because plotters owns the backend
+// once a mesh is built, and charts are drawn on one thread from start to finish.
+thread_local! {
+    static GROUP: Cell<u32> = const { Cell::new(0) };
+    static GUIDE: Cell<bool> = const { Cell::new(false) };
+    static NEXT_GROUP: Cell<u32> = const { Cell::new(1) };
+    #[cfg(test)]
+    static LAST_TAGS: RefCell<Vec<Tag>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Starts a new group: what is drawn from now on belongs together (a bar and its value label,
+/// a legend swatch and its text).
+pub fn group() {
+    GROUP.with(|g| g.set(NEXT_GROUP.with(|n| n.replace(n.get() + 1))));
+}
+
+/// Ends the current group: what follows belongs to nothing in particular.
+pub fn ungroup() {
+    GROUP.with(|g| g.set(0));
+}
+
+/// Marks what is drawn from now on as guides (`true`) or as marks again (`false`).
+pub fn guides(on: bool) {
+    GUIDE.with(|g| g.set(on));
+}
+
+/// The tags of the items the last finished canvas on this thread returned, item for item.
+#[cfg(test)]
+pub fn last_tags() -> Vec<Tag> {
+    LAST_TAGS.with(|t| t.borrow().clone())
+}
 
 /// Backend pixels per PDF point: fine enough that rounding to i32 is invisible at any zoom.
 pub const UNITS_PER_PT: f32 = 10.0;
@@ -41,6 +94,8 @@ pub struct PageBackend<'a> {
     area: Rect,
     size: (u32, u32),
     items: Rc<RefCell<Vec<Item>>>,
+    tags: Rc<RefCell<Vec<Tag>>>,
+    labels: u32,
 }
 
 /// Area-local coordinates in points, origin top-left, y down: the frame charts lay out in.
@@ -59,11 +114,16 @@ impl CoordTranslate for Local {
 pub struct Canvas<'a> {
     root: DrawingArea<PageBackend<'a>, Shift>,
     items: Rc<RefCell<Vec<Item>>>,
+    #[cfg_attr(not(test), allow(dead_code))]
+    tags: Rc<RefCell<Vec<Tag>>>,
 }
 
 impl<'a> Canvas<'a> {
     pub fn new(area: Rect, fonts: &'a FontSet) -> Canvas<'a> {
         let items = Rc::new(RefCell::new(Vec::new()));
+        let tags = Rc::new(RefCell::new(Vec::new()));
+        ungroup();
+        guides(false);
         // Floor, so the last pixel row still maps inside the area.
         let size = (
             (area.w * UNITS_PER_PT).floor().max(1.0) as u32,
@@ -74,10 +134,13 @@ impl<'a> Canvas<'a> {
             area,
             size,
             items: Rc::clone(&items),
+            tags: Rc::clone(&tags),
+            labels: 0,
         };
         Canvas {
             root: backend.into_drawing_area(),
             items,
+            tags,
         }
     }
 
@@ -93,6 +156,10 @@ impl<'a> Canvas<'a> {
 
     pub fn finish(self) -> Vec<Item> {
         drop(self.root);
+        ungroup();
+        guides(false);
+        #[cfg(test)]
+        LAST_TAGS.with(|t| *t.borrow_mut() = std::mem::take(&mut *self.tags.borrow_mut()));
         std::mem::take(&mut *self.items.borrow_mut())
     }
 }
@@ -130,7 +197,21 @@ impl PageBackend<'_> {
                 fill,
                 stroke,
             }));
+            let role = if GUIDE.with(Cell::get) {
+                Role::Guide
+            } else {
+                Role::Mark
+            };
+            self.tag(role);
         }
+    }
+
+    fn tag(&mut self, role: Role) {
+        self.tags.borrow_mut().push(Tag {
+            role,
+            group: GROUP.with(Cell::get),
+            label: self.labels,
+        });
     }
 
     fn stroke_of<S: BackendStyle>(style: &S) -> Option<Stroke> {
@@ -315,13 +396,14 @@ impl DrawingBackend for PageBackend<'_> {
             FontTransform::Rotate270 => ((0.0, -1.0), (1.0, 0.0), 90.0),
         };
         let o = self.point(pos);
-        let mut items = self.items.borrow_mut();
+        self.labels += 1;
         for mut run in line.runs {
             let along = along + run.x;
             run.x = o.x + along * ux + across * vx;
             run.y = o.y + along * uy + across * vy;
             run.rotation = rotation;
-            items.push(Item::Text(run));
+            self.items.borrow_mut().push(Item::Text(run));
+            self.tag(Role::Label);
         }
         Ok(())
     }

@@ -1,11 +1,11 @@
 //! Bar charts: benchmark, task exposure, skills resilience and related roles share one
 //! horizontal-bar layout (labels left, value at the bar end, light grid); salary is grouped columns.
 
-use super::backend::Canvas;
+use super::backend::{self, Canvas};
 use super::Series;
 use super::{
-    dashed, label, legend_layout, line, rect, require, signed_pct, too_small, value_grid,
-    ChartError, ChartTheme, LegendEntry, LocalArea, Scale, Swatch, Type,
+    dashed, label, legend_layout, line, rect, require, too_small, ChartError, ChartTheme,
+    LegendEntry, LocalArea, Scale, Swatch, Type,
 };
 use crate::catalog::TaskClass;
 use crate::fonts::FontSet;
@@ -13,6 +13,9 @@ use crate::page::{Color, Item, Rect};
 use crate::score::Band;
 use plotters::element::PathElement;
 use plotters::style::text_anchor::{HPos, VPos};
+
+/// Clearance between a reference line and a value label, in points.
+const AVOID: f32 = 2.5;
 
 /// Labels never shrink below this, whatever the row count.
 const MIN_SIZE: f32 = super::MIN_LABEL;
@@ -34,6 +37,8 @@ struct HBarSpec<'s> {
     ticks: &'s [(f64, &'s str)],
     x_max: f64,
     max_row: f32,
+    /// A vertical reference line at this value crosses every row: value labels step over it.
+    avoid: Option<f64>,
 }
 
 /// Where the rows ended up, for overlays such as a reference line.
@@ -94,6 +99,7 @@ fn hbars(
     let y_top = spec.top;
     let y_bottom = y_top + row_h * n;
 
+    backend::guides(true);
     for (v, text) in spec.ticks {
         let x = xs.at(*v);
         let c = if *v == 0.0 { theme.muted } else { theme.grid };
@@ -112,7 +118,9 @@ fn hbars(
             VPos::Top,
         )?;
     }
+    backend::guides(false);
     let bar_h = (row_h * 0.66).min(20.0);
+    let avoid = spec.avoid.map(|v| xs.at(v));
     for (i, b) in bars.iter().enumerate() {
         let cy = y_top + row_h * (i as f32 + 0.5);
         let name = t.fit(&b.label, size, b.bold, label_w);
@@ -130,10 +138,16 @@ fn hbars(
         if end > x0 {
             rect(da, x0, cy - bar_h / 2.0, end, cy + bar_h / 2.0, b.color)?;
         }
+        // A value label the reference line would cross moves to the line's right.
+        let w = t.width(&b.text, vsize, b.bold);
+        let at = match avoid {
+            Some(x) if x > end + 3.0 - AVOID && x < end + 3.0 + w + AVOID => x + AVOID,
+            _ => end + 3.0,
+        };
         label(
             da,
             &b.text,
-            (end + 3.0, cy),
+            (at, cy),
             vsize,
             theme.ink,
             b.bold,
@@ -197,6 +211,7 @@ pub fn benchmark(
         ticks: &SCORE_TICKS,
         x_max: 100.0,
         max_row: 48.0,
+        avoid: None,
     };
     hbars(&da, &t, theme, area, &bars, &spec)?;
     drop(da);
@@ -253,6 +268,7 @@ pub fn task_exposure(
         ticks: &PCT_TICKS,
         x_max: 100.0,
         max_row: 22.0,
+        avoid: None,
     };
     hbars(&da, &t, theme, area, &bars, &spec)?;
     drop(da);
@@ -295,6 +311,7 @@ pub fn skills(
         ticks: &PCT_TICKS,
         x_max: 100.0,
         max_row: 36.0,
+        avoid: None,
     };
     hbars(&da, &t, theme, area, &bars, &spec)?;
     drop(da);
@@ -336,9 +353,11 @@ pub fn related_roles(
         ticks: &SCORE_TICKS,
         x_max: 100.0,
         max_row: 40.0,
+        avoid: Some(data.score as f64),
     };
     let frame = hbars(&da, &t, theme, area, &bars, &spec)?;
     let x = frame.xs.at(data.score as f64);
+    backend::group();
     dashed(
         &da,
         vec![(x, frame.y_top - 1.0), (x, frame.y_bottom)],
@@ -360,134 +379,87 @@ pub fn related_roles(
     Ok(canvas.finish())
 }
 
-/// AI-augmented salary premium by seniority: the role's typical premium next to the person's.
+/// AI-augmented salary premium at the reader's level: the role's typical premium (reference
+/// colour) against the reader's own (their colour), one bar each.
 pub fn salary(
     area: Rect,
     fonts: &FontSet,
     theme: &ChartTheme,
     data: &Series,
 ) -> Result<Vec<Item>, ChartError> {
-    require("salary", area, 200.0, 110.0)?;
+    require("salary", area, 200.0, 70.0)?;
+    let Some(level) = data.salary.get(data.salary_you) else {
+        return Err(ChartError::MissingData {
+            chart: "salary",
+            what: "no salary figures at the reader's level".into(),
+        });
+    };
     let t = Type { fonts };
-    let (ls, vs) = (theme.label_size, theme.value_size);
-    let entries = [
-        LegendEntry {
-            swatch: Swatch::Box(theme.accent2),
-            text: format!("Typical {}", data.role_name),
+    let ls = theme.label_size;
+    // Whole percent, rounded as the page's text rounds it: one figure per claim.
+    let text = |v: f64| format!("{}%", super::signed(v.round() as i32));
+    let bars = [
+        HBar {
+            label: format!("Typical {}", data.role_name),
+            bold: false,
+            value: level.role,
+            color: theme.reference,
+            text: text(level.role),
         },
-        LegendEntry {
-            swatch: Swatch::Box(theme.accent),
-            text: "You (adjusted for your AI use)".into(),
+        HBar {
+            label: "You".into(),
+            bold: true,
+            value: level.person,
+            color: theme.you,
+            text: text(level.person),
         },
     ];
-    let legend = legend_layout(&t, ls, area.w, &entries);
-    let note = t.fit(
-        "Seniority multipliers ×0.8 / ×1.0 / ×1.2 are a model assumption.",
+    let hi = level.role.max(level.person).max(1.0);
+    let step = [5.0, 10.0, 20.0, 25.0, 50.0]
+        .into_iter()
+        .find(|s| hi / s <= 5.0)
+        .unwrap_or(100.0);
+    let x_max = (hi / step).ceil() * step;
+    let tick_text: Vec<(f64, String)> = (0..=(x_max / step).round() as i32)
+        .map(|k| {
+            let v = k as f64 * step;
+            (v, if k == 0 { "0%".to_string() } else { text(v) })
+        })
+        .collect();
+    let ticks: Vec<(f64, &str)> = tick_text.iter().map(|(v, s)| (*v, s.as_str())).collect();
+    let lv = level.level.to_lowercase();
+    let caption = t.fit(
+        &if lv.ends_with("level") {
+            format!("AI salary premium at {lv}")
+        } else {
+            format!("AI salary premium at {lv} level")
+        },
         ls,
-        false,
-        area.w,
+        true,
+        area.w - 2.0,
     );
-    let mine = data.salary_you;
-    let values: Vec<[f64; 2]> = data.salary.iter().map(|l| [l.role, l.person]).collect();
-    let hi = values.iter().flatten().fold(0.0f64, |m, v| m.max(*v));
-    let lo = values.iter().flatten().fold(0.0f64, |m, v| m.min(*v));
-    let step = if hi - lo > 40.0 { 10.0 } else { 5.0 };
-
-    let axis_w = t.width("+100%", ls, false) + 6.0;
-    let y_top = legend.height() + 6.0 + t.line(vs);
-    let y_bottom = area.h - t.line(ls) - 6.0 - t.line(ls) - 4.0;
-    if y_bottom - y_top < 40.0 {
-        return Err(too_small(
-            "salary",
-            area,
-            200.0,
-            area.h + 40.0 - (y_bottom - y_top),
-        ));
-    }
-    let y_hi = ((hi / step).ceil() * step).max(step);
-    let y_lo = (lo / step).floor() * step;
-    // Value labels sit outside the bar ends; leave them room below negative bars too.
-    let pad = (t.line(vs) + 2.0) as f64 * (y_hi - y_lo) / (y_bottom - y_top) as f64;
-    let y_lo = if lo < 0.0 { y_lo - pad } else { y_lo };
-    let ys = Scale::new(y_lo, y_hi, y_bottom, y_top);
-    let (x0, x1) = (axis_w, area.w - 1.0);
-
     let canvas = Canvas::new(area, fonts);
     let da = canvas.local();
-    legend.draw(&da, theme, ls, (0.0, 0.0), &entries)?;
-    let first = (y_lo / step).ceil() * step;
-    value_grid(&da, theme, ls, (x0, x1), &ys, first, step, |g| {
-        if g == 0.0 {
-            "0%".to_string()
-        } else {
-            signed_pct(g)
-        }
-    })?;
-    let slot = (x1 - x0) / data.salary.len().max(1) as f32;
-    let bar_w = (slot * 0.3).min(40.0);
-    for (i, (name, pair)) in data
-        .salary
-        .iter()
-        .map(|l| &l.level)
-        .zip(&values)
-        .enumerate()
-    {
-        let cx = x0 + slot * (i as f32 + 0.5);
-        for (j, (v, color)) in pair.iter().zip([theme.accent2, theme.accent]).enumerate() {
-            let bx0 = cx - bar_w - 1.0 + j as f32 * (bar_w + 2.0);
-            let (y0, yv) = (ys.at(0.0), ys.at(*v));
-            rect(&da, bx0, y0, bx0 + bar_w, yv, color)?;
-            // Whole percent, rounded as the page's text rounds it: one figure per claim.
-            let text = format!("{}%", super::signed(v.round() as i32));
-            let size = if t.width(&text, vs, false) > bar_w + 8.0 {
-                super::MIN_LABEL
-            } else {
-                vs
-            };
-            let (y, anchor) = if *v >= 0.0 {
-                (yv - 2.0, VPos::Bottom)
-            } else {
-                (yv + 2.0, VPos::Top)
-            };
-            label(
-                &da,
-                &text,
-                (bx0 + bar_w / 2.0, y),
-                size,
-                theme.ink,
-                j == 1,
-                HPos::Center,
-                anchor,
-            )?;
-        }
-        let you = i == mine;
-        let name = if you {
-            format!("{name} (you)")
-        } else {
-            name.to_string()
-        };
-        let name = t.fit(&name, ls, you, slot - 2.0);
-        label(
-            &da,
-            &name,
-            (cx, y_bottom + 4.0),
-            ls,
-            theme.ink,
-            you,
-            HPos::Center,
-            VPos::Top,
-        )?;
-    }
     label(
         &da,
-        &note,
-        (0.0, area.h - 1.0),
+        &caption,
+        (0.0, 1.0),
         ls,
-        theme.muted,
-        false,
+        theme.ink,
+        true,
         HPos::Left,
-        VPos::Bottom,
+        VPos::Top,
     )?;
+    let spec = HBarSpec {
+        chart: "salary",
+        top: t.line(ls) + 6.0,
+        label_share: 0.45,
+        ticks: &ticks,
+        x_max,
+        max_row: 30.0,
+        avoid: None,
+    };
+    hbars(&da, &t, theme, area, &bars, &spec)?;
     drop(da);
     Ok(canvas.finish())
 }

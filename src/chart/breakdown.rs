@@ -1,7 +1,7 @@
 //! Charts that take the score or the working time apart: the waterfall from the role baseline
 //! to the person's score (page 4) and the Automated / AI-assisted / Human-safe time split (page 6).
 
-use super::backend::Canvas;
+use super::backend::{self, Canvas};
 use super::Series;
 use super::{
     dashed, label, legend_layout, line, pct, rect, require, signed, value_grid, ChartError,
@@ -13,6 +13,11 @@ use crate::page::{Color, Item, Rect};
 use crate::score::Band;
 use plotters::element::PathElement;
 use plotters::style::text_anchor::{HPos, VPos};
+
+/// When every level the waterfall reaches is at least this, its axis starts above 0.
+const BREAK_ABOVE: i32 = 30;
+/// The least height a step that changes the score is drawn with, in points.
+const MIN_STEP: f32 = 3.0;
 
 enum Step {
     Start,
@@ -60,8 +65,27 @@ pub fn waterfall(
         })
         .collect();
 
+    // The lowest level any step reaches (the start and end bars' tops included, not their feet):
+    // far above 0, an axis from 0 would squash every step into a sliver, so it starts nearer.
+    let low = steps
+        .iter()
+        .zip(&bars)
+        .map(|((_, kind, _), (from, to))| match kind {
+            Step::Delta => (*from).min(*to),
+            _ => *to,
+        })
+        .min()
+        .unwrap_or(0);
+    let y_lo = if low >= BREAK_ABOVE {
+        (((low - 10) as f64 / 10.0).floor() * 10.0).max(0.0)
+    } else {
+        (low.min(0) as f64 / 10.0).floor() * 10.0
+    };
+    let broken = y_lo > 0.0;
+
     let axis_w = t.width("100", ls, false) + 6.0;
-    let top = t.line(ls) / 2.0 + 1.0;
+    let note_h = if broken { t.line(ls) + 2.0 } else { 0.0 };
+    let top = t.line(ls) / 2.0 + 1.0 + note_h;
     let cat_h = 2.0 * t.line(ls) + 4.0;
     let (x0, x1) = (axis_w, area.w - 2.0);
     let (y_top, y_base) = (top, area.h - cat_h);
@@ -72,7 +96,7 @@ pub fn waterfall(
             "waterfall",
             area,
             220.0,
-            cat_h + 4.0 * value_h,
+            cat_h + note_h + 4.0 * value_h,
         ));
     }
     let max_level = bars
@@ -82,19 +106,40 @@ pub fn waterfall(
         .unwrap_or(0)
         .max(1) as f64;
     // Leave room above the highest bar for its value label, then round to a grid step.
-    let needed = max_level / (1.0 - (value_h / ph) as f64);
-    let y_max = ((needed / 10.0).ceil() * 10.0).max(10.0);
-    let ys = Scale::new(0.0, y_max, y_base, y_top);
-    let step = [10.0, 20.0, 25.0, 50.0]
+    let needed = y_lo + (max_level - y_lo) / (1.0 - ((value_h + MIN_STEP) / ph) as f64);
+    let y_max = ((needed / 10.0).ceil() * 10.0).max(y_lo + 10.0);
+    let ys = Scale::new(y_lo, y_max, y_base, y_top);
+    let step = [5.0, 10.0, 20.0, 25.0, 50.0]
         .into_iter()
         .find(|s| (ys.at(0.0) - ys.at(*s)) >= 2.0 * t.line(ls))
         .unwrap_or(50.0);
 
     let canvas = Canvas::new(area, fonts);
     let da = canvas.local();
-    value_grid(&da, theme, ls, (x0, x1), &ys, 0.0, step, |g| {
-        format!("{g:.0}")
-    })?;
+    backend::guides(true);
+    value_grid(
+        &da,
+        theme,
+        ls,
+        (x0, x1),
+        &ys,
+        (y_lo / step).ceil() * step,
+        step,
+        |g| format!("{g:.0}"),
+    )?;
+    backend::guides(false);
+    if broken {
+        label(
+            &da,
+            &format!("Axis starts at {y_lo:.0}"),
+            (x1, 0.0),
+            ls,
+            theme.muted,
+            false,
+            HPos::Right,
+            VPos::Top,
+        )?;
+    }
 
     let slot = (x1 - x0) / steps.len() as f32;
     let bar_w = (slot * 0.62).min(48.0);
@@ -108,8 +153,21 @@ pub fn waterfall(
             Step::Delta if *v < 0 => (theme.down(), signed(*v), false),
             Step::Delta => (theme.muted, signed(0), false),
         };
-        let (ya, yb) = (ys.at(*from as f64), ys.at(*to as f64));
-        if from == to {
+        // On a cut axis the start and end bars rise from the axis, not from 0.
+        let from = match kind {
+            Step::Delta => *from as f64,
+            _ => (*from as f64).max(y_lo),
+        };
+        let (ya, mut yb) = (ys.at(from), ys.at(*to as f64));
+        // Every step that moves the score keeps a visible height, however small it is.
+        if from != *to as f64 && (ya - yb).abs() < MIN_STEP {
+            yb = if *to as f64 > from {
+                ya - MIN_STEP
+            } else {
+                ya + MIN_STEP
+            };
+        }
+        if from == *to as f64 {
             // A zero step still gets a mark, so the reader sees it was considered.
             da.draw(&PathElement::new(
                 vec![(bx0, ya), (bx1, ya)],
@@ -117,6 +175,14 @@ pub fn waterfall(
             ))?;
         } else {
             rect(&da, bx0, ya, bx1, yb, color)?;
+            // The start and end bars stand on a cut axis: a paper-coloured slash says so.
+            if broken && !matches!(kind, Step::Delta) {
+                let y = y_base - 6.0;
+                da.draw(&PathElement::new(
+                    vec![(bx0 - 1.0, y + 2.0), (bx1 + 1.0, y - 2.0)],
+                    line(theme.paper, 2.0),
+                ))?;
+            }
         }
         let text_color = if matches!(kind, Step::Delta) && *v == 0 {
             theme.muted
@@ -135,6 +201,7 @@ pub fn waterfall(
         )?;
         if i + 1 < steps.len() {
             let y = ys.at(*to as f64);
+            backend::guides(true);
             dashed(
                 &da,
                 vec![(bx1, y), (bx1 + slot - bar_w, y)],
@@ -143,6 +210,7 @@ pub fn waterfall(
                 2.0,
                 1.5,
             )?;
+            backend::guides(false);
         }
         for (j, l) in t.wrap(name, ls, false, slot - 4.0, 2).iter().enumerate() {
             label(
@@ -209,6 +277,7 @@ pub fn time_split(
     let canvas = Canvas::new(area, fonts);
     let da = canvas.local();
     legend.draw(&da, theme, ls, (0.0, 0.0), &entries)?;
+    backend::guides(true);
     for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
         let x = xs.at(v);
         let c = if v == 0.0 { theme.muted } else { theme.grid };
@@ -227,6 +296,7 @@ pub fn time_split(
             VPos::Top,
         )?;
     }
+    backend::guides(false);
     for (i, (name, split, bold)) in rows.iter().enumerate() {
         let cy = y_top + row_h * (i as f32 + 0.5);
         let name = t.fit(name, ls, *bold, label_w);
@@ -250,6 +320,7 @@ pub fn time_split(
             }
             let (sx0, sx1) = (xs.at(from), xs.at(from + share));
             let color: Color = theme.class_color(*class);
+            backend::group();
             rect(&da, sx0, cy - bar_h / 2.0, sx1, cy + bar_h / 2.0, color)?;
             let text = pct(share);
             if t.width(&text, vs, true) + 4.0 <= sx1 - sx0 {
@@ -264,6 +335,7 @@ pub fn time_split(
                     VPos::Center,
                 )?;
             }
+            backend::ungroup();
             from += share;
             if from < 100.0 - 1e-6 {
                 edges.push(sx1);

@@ -1,19 +1,22 @@
-//! The cover's risk gauge: a half ring 0–100 in the four band colours, a pointer at the score,
-//! the score large in the middle and the band under it. Sized from the area, never clipped.
+//! The cover's risk gauge: a half ring 0–100 in the four band colours with ticks at the band
+//! boundaries, a pointer on the ring at the score, the score large in the middle and the band
+//! under it. Sized from the area, never clipped.
 
-use super::backend::Canvas;
+use super::backend::{self, Canvas};
 use super::Series;
 use super::{label, line, require, too_small, ChartError, ChartTheme, Type};
 use crate::fonts::FontSet;
 use crate::page::{Item, Rect};
 use crate::score::Band;
-use plotters::element::{PathElement, Polygon};
+use plotters::element::{Circle, PathElement, Polygon};
 use plotters::style::text_anchor::{HPos, VPos};
 use std::f32::consts::PI;
 
 const PAD: f32 = 1.0;
 /// Ring thickness as a share of the outer radius.
 const RING: f32 = 0.24;
+/// Length of the scale's ticks outside the ring, in points.
+const TICK_LEN: f32 = 3.0;
 /// Angular gap between band segments, in degrees, so the bands read as distinct.
 const GAP_DEG: f32 = 0.8;
 
@@ -27,20 +30,21 @@ pub fn gauge(
     let t = Type { fonts };
     let ls = theme.label_size;
 
-    // Radius, pointer overhang and band-label size depend on each other; settle them in a few rounds.
-    let mut r = (area.w - 2.0 * PAD) / 2.0;
-    let (mut over, mut band_size) = (0.0, 0.0);
+    // Tick labels sit outside the ring: room for "100" beside its ends and a line above.
+    let side = t.width("100", ls, false) + TICK_LEN + 3.0;
+    let above = t.line(ls) + TICK_LEN + 2.0;
+    let mut band_size = (0.16 * (area.w / 2.0)).clamp(ls, 16.0);
+    let mut r = 0.0;
     for _ in 0..4 {
-        over = (0.11 * r).clamp(6.0, 13.0);
+        let below = 3.0 + t.line(band_size);
+        r = ((area.w - 2.0 * PAD) / 2.0 - side).min(area.h - 2.0 * PAD - above - below);
         band_size = (0.16 * r).clamp(ls, 16.0);
-        let below = 3.0 + t.line(band_size).max(t.line(ls));
-        r = ((area.w - 2.0 * PAD) / 2.0 - over).min(area.h - 2.0 * PAD - over - below);
     }
     if r < 36.0 {
         return Err(too_small("gauge", area, 100.0, 60.0));
     }
     let cx = area.w / 2.0;
-    let cy = PAD + over + r;
+    let cy = PAD + above + r;
     let ring = RING * r;
     let r_in = r - ring;
 
@@ -73,22 +77,48 @@ pub fn gauge(
         da.draw(&Polygon::new(pts, super::fill(theme.band_color(band))))?;
     }
 
-    // The pointer sits outside the ring and points at it: the coloured segment stays whole and
-    // the figure in the middle stays free.
+    // Ticks at the band boundaries and the ends, labelled just outside the ring.
+    for v in [0.0f32, 25.0, 50.0, 75.0, 100.0] {
+        let th = PI * (1.0 - v / 100.0);
+        let (ux, uy) = (th.cos(), -th.sin());
+        backend::group();
+        da.draw(&PathElement::new(
+            vec![at(v, r + 1.0), at(v, r + TICK_LEN)],
+            line(theme.muted, 0.8),
+        ))?;
+        let (x, y) = at(v, r + TICK_LEN + 2.0);
+        let h = if ux < -0.3 {
+            HPos::Right
+        } else if ux > 0.3 {
+            HPos::Left
+        } else {
+            HPos::Center
+        };
+        let vpos = if uy > -0.3 {
+            VPos::Center
+        } else {
+            VPos::Bottom
+        };
+        label(
+            &da,
+            &format!("{v:.0}"),
+            (x, y),
+            ls,
+            theme.muted,
+            false,
+            h,
+            vpos,
+        )?;
+    }
+    backend::ungroup();
+
+    // The pointer is a disc on the ring's centre line at the score, ringed in paper so it reads
+    // on every band colour.
     let s = data.score.clamp(0, 100) as f32;
-    let th = PI * (1.0 - s / 100.0);
-    let (ux, uy) = (th.cos(), -th.sin());
-    let (nx, ny) = (-uy, ux);
-    let half = over * 0.55;
-    let tip = (cx + (r + 1.5) * ux, cy + (r + 1.5) * uy);
-    let base = r + over;
-    let b1 = (cx + base * ux + half * nx, cy + base * uy + half * ny);
-    let b2 = (cx + base * ux - half * nx, cy + base * uy - half * ny);
-    da.draw(&Polygon::new(vec![tip, b1, b2], super::fill(theme.ink)))?;
-    da.draw(&PathElement::new(
-        vec![tip, b1, b2, tip],
-        line(theme.paper, 0.8),
-    ))?;
+    let (px, py) = at(s, r - ring / 2.0);
+    let pr = backend::units((0.3 * ring).clamp(4.0, 9.0));
+    da.draw(&Circle::new((px, py), pr, super::fill(theme.ink)))?;
+    da.draw(&Circle::new((px, py), pr, line(theme.paper, 1.2)))?;
 
     let score = data.score.to_string();
     let mut score_size = (0.62 * r_in).clamp(12.0, 56.0);
@@ -108,14 +138,10 @@ pub fn gauge(
     )?;
 
     let row = cy + 3.0;
-    let end_x = r - ring / 2.0;
-    let end_w = t.width("100", ls, false);
     let band = format!("{} risk", data.band.label());
-    let room = 2.0 * (end_x - end_w / 2.0 - 4.0);
-    while band_size > ls && t.width(&band, band_size, true) > room {
+    while band_size > ls && t.width(&band, band_size, true) > 2.0 * r_in {
         band_size -= 0.5;
     }
-    let show_ends = t.width(&band, band_size, true) <= room;
     let band = t.fit(&band, band_size, true, area.w - 2.0 * PAD);
     label(
         &da,
@@ -127,20 +153,6 @@ pub fn gauge(
         HPos::Center,
         VPos::Top,
     )?;
-    if show_ends {
-        for (text, x) in [("0", cx - end_x), ("100", cx + end_x)] {
-            label(
-                &da,
-                text,
-                (x, row),
-                ls,
-                theme.muted,
-                false,
-                HPos::Center,
-                VPos::Top,
-            )?;
-        }
-    }
     drop(da);
     Ok(canvas.finish())
 }

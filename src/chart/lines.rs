@@ -1,15 +1,15 @@
 //! Charts on a plotters Cartesian mesh: the 2026–2035 outlook, skill demand trends and the peer
 //! distribution. Legends are ours (above the mesh) so every chart's key looks the same.
 
-use super::backend::{to_pt, units, Canvas, PageBackend};
+use super::backend::{self, to_pt, units, Canvas, PageBackend};
 use super::Series;
 use super::{
-    fill, label, legend_column, legend_layout, line, require, text_style, too_small, ChartError,
-    ChartTheme, LegendEntry, LegendLayout, Swatch, Type,
+    fill, label, legend_layout, line, require, text_style, too_small, ChartError, ChartTheme,
+    LegendEntry, LegendLayout, Swatch, Type,
 };
 use crate::fonts::FontSet;
 use crate::page::{Color, Item, Rect};
-use plotters::chart::{ChartBuilder, ChartContext};
+use plotters::chart::{ChartBuilder, ChartContext, LabelAreaPosition};
 use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::element::{Circle, PathElement};
 use plotters::prelude::Cartesian2d;
@@ -27,6 +27,9 @@ const INVISIBLE: ShapeStyle = ShapeStyle {
 
 /// Tick distance from the axis; plotters puts labels at twice this.
 const TICK: f32 = 2.0;
+
+/// The year axis' ticks: longer, so the first year clears the lowest value label in the corner.
+const X_TICK: f32 = 3.0;
 
 /// Rounds `v` up to a multiple of `step`.
 fn ceil_to(v: f64, step: f64) -> f64 {
@@ -77,7 +80,7 @@ fn year_chart<'a>(
         0.0
     };
     let left = y_label_w + 2.0 * TICK + 2.0 + desc_w;
-    let bottom = 2.0 * TICK + t.line(ls) + 1.0;
+    let bottom = 2.0 * X_TICK + t.line(ls) + 1.0;
     // The last year label is centred on the right edge of the plot: half of it hangs over.
     let right = frame.right.max(t.width("2035", ls, false) / 2.0 + 1.0);
     let plot_w = area.w - left - right;
@@ -110,7 +113,8 @@ fn year_chart<'a>(
         .bold_line_style(line(theme.grid, 0.5))
         .light_line_style(INVISIBLE)
         .disable_x_mesh()
-        .set_all_tick_mark_size(units(TICK));
+        .set_all_tick_mark_size(units(TICK))
+        .set_tick_mark_size(LabelAreaPosition::Bottom, units(X_TICK));
     if let Some(desc) = frame.y_desc {
         mesh.y_desc(desc).axis_desc_style(text_style(
             ls,
@@ -120,8 +124,57 @@ fn year_chart<'a>(
             VPos::Top,
         ));
     }
+    backend::guides(true);
     mesh.draw()?;
+    backend::guides(false);
     Ok(chart)
+}
+
+/// The plot's top and bottom edges, in area-local points.
+fn plot_span(chart: &YearChart<'_>) -> (f32, f32) {
+    let (_, ys) = chart.plotting_area().get_pixel_range();
+    (to_pt((0, ys.start)).1, to_pt((0, ys.end)).1)
+}
+
+/// Label centres as close to `want` as they can be while at least `gap` apart and inside
+/// `lo..=hi`, keeping their order: neighbours that would overlap are merged into a block
+/// centred on their wishes, and blocks are merged until none overlap.
+fn spread(want: &[f32], gap: f32, lo: f32, hi: f32) -> Vec<f32> {
+    let mut order: Vec<usize> = (0..want.len()).collect();
+    order.sort_by(|a, b| want[*a].total_cmp(&want[*b]));
+    // Blocks of consecutive labels: (first index in `order`, count, top centre).
+    let mut blocks: Vec<(usize, usize, f32)> = Vec::new();
+    for (k, &i) in order.iter().enumerate() {
+        blocks.push((k, 1, want[i]));
+        while blocks.len() > 1 {
+            let (b, a) = (blocks[blocks.len() - 1], blocks[blocks.len() - 2]);
+            if a.2 + a.1 as f32 * gap <= b.2 {
+                break;
+            }
+            blocks.pop();
+            let n = a.1 + b.1;
+            let mean: f32 = order[a.0..a.0 + n].iter().map(|&j| want[j]).sum::<f32>() / n as f32;
+            let top = mean - (n - 1) as f32 * gap / 2.0;
+            *blocks.last_mut().unwrap() = (a.0, n, top);
+        }
+    }
+    let mut out = vec![0.0; want.len()];
+    for (first, n, top) in blocks {
+        for k in 0..n {
+            out[order[first + k]] = top + k as f32 * gap;
+        }
+    }
+    // Keep them inside the plot, pushing the whole stack back in from either end.
+    let n = want.len();
+    let mut sorted: Vec<usize> = order.clone();
+    sorted.sort_by(|a, b| out[*a].total_cmp(&out[*b]));
+    for (k, &i) in sorted.iter().enumerate() {
+        out[i] = out[i].max(lo + k as f32 * gap);
+    }
+    for (k, &i) in sorted.iter().enumerate().rev() {
+        out[i] = out[i].min(hi - (n - 1 - k) as f32 * gap);
+    }
+    out
 }
 
 fn markers(
@@ -155,11 +208,11 @@ pub fn outlook(
     let (ls, vs) = (theme.label_size, theme.value_size);
     let entries = [
         LegendEntry {
-            swatch: Swatch::Line(theme.accent),
+            swatch: Swatch::Line(theme.you),
             text: "You".into(),
         },
         LegendEntry {
-            swatch: Swatch::Dashed(theme.muted),
+            swatch: Swatch::Dashed(theme.reference),
             text: format!("Typical {}", data.role_name),
         },
     ];
@@ -175,7 +228,7 @@ pub fn outlook(
         last,
         y_lo: 0.0,
         y_hi: ceil_to(hi * 1.12, 10.0).clamp(10.0, 100.0),
-        right: t.width("100%", vs, true) + 8.0,
+        right: t.width("100% both", vs, true) + 8.0,
         y_desc: None,
     };
     let pct = |v: &f64| format!("{v:.0}%");
@@ -187,54 +240,65 @@ pub fn outlook(
         role.clone(),
         units(4.0),
         units(2.5),
-        line(theme.muted, 1.5),
+        line(theme.reference, 1.5),
     ))?;
-    markers(&mut chart, &role, theme.muted, 1.8)?;
-    chart.draw_series(LineSeries::new(person.clone(), line(theme.accent, 2.0)))?;
-    markers(&mut chart, &person, theme.accent, 2.4)?;
+    markers(&mut chart, &role, theme.reference, 1.8)?;
+    chart.draw_series(LineSeries::new(person.clone(), line(theme.you, 2.0)))?;
+    markers(&mut chart, &person, theme.you, 2.4)?;
 
-    // End labels, pushed apart when the two lines finish close together.
+    // End labels: one when both lines end on the same figure, else pushed apart far enough
+    // that their boxes never meet.
     let pe = to_pt(chart.backend_coord(person.last().unwrap()));
     let re = to_pt(chart.backend_coord(role.last().unwrap()));
-    let gap = t.line(vs) * 0.9;
-    let (mut yp, mut yr) = (pe.1, re.1);
-    if (yp - yr).abs() < gap {
-        let mid = (yp + yr) / 2.0;
-        let sign = if yp <= yr { -1.0 } else { 1.0 };
-        yp = mid + sign * gap / 2.0;
-        yr = mid - sign * gap / 2.0;
-    }
+    let (plot_top, plot_bottom) = plot_span(&chart);
     drop(chart);
     let da = canvas.local();
-    let last_p = person.last().unwrap().1;
-    let last_r = role.last().unwrap().1;
-    label(
-        &da,
-        &super::pct(last_p),
-        (pe.0 + 5.0, yp),
-        vs,
-        theme.accent,
-        true,
-        HPos::Left,
-        VPos::Center,
-    )?;
-    label(
-        &da,
-        &super::pct(last_r),
-        (re.0 + 5.0, yr),
-        vs,
-        theme.muted,
-        false,
-        HPos::Left,
-        VPos::Center,
-    )?;
+    let last_p = super::pct(person.last().unwrap().1);
+    let last_r = super::pct(role.last().unwrap().1);
+    let x = pe.0.max(re.0) + 5.0;
+    if last_p == last_r {
+        label(
+            &da,
+            &format!("{last_p} both"),
+            (x, (pe.1 + re.1) / 2.0),
+            vs,
+            theme.ink,
+            true,
+            HPos::Left,
+            VPos::Center,
+        )?;
+    } else {
+        let ys = spread(&[pe.1, re.1], t.line(vs) + 0.5, plot_top, plot_bottom);
+        label(
+            &da,
+            &last_p,
+            (x, ys[0]),
+            vs,
+            theme.you,
+            true,
+            HPos::Left,
+            VPos::Center,
+        )?;
+        label(
+            &da,
+            &last_r,
+            (x, ys[1]),
+            vs,
+            theme.ink,
+            false,
+            HPos::Left,
+            VPos::Center,
+        )?;
+    }
     legend.draw(&da, theme, ls, (0.0, 0.0), &entries)?;
     drop(da);
     Ok(canvas.finish())
 }
 
 /// The person's weakest current skills against the role's most resilient ones: demand indices
-/// compounding at each skill's yearly growth from 2026.
+/// (100 = the role's average skill in 2026) compounding at each skill's yearly growth. Current
+/// skills are dashed in the reader's colour, recommended ones solid in the comparison colour,
+/// and every line is named at its end.
 pub fn demand(
     area: Rect,
     fonts: &FontSet,
@@ -250,47 +314,19 @@ pub fn demand(
         });
     }
     let t = Type { fonts };
-    let ls = theme.label_size;
+    let (ls, vs) = (theme.label_size, theme.value_size);
     let (first, last) = (2026, 2035);
     let index = |d0: f64, g: f64, year: i32| d0 * (1.0 + g / 100.0).powi(year - first);
-    let warm = [theme.band[3], theme.band[2], shade_amber(theme)];
-    let cool = [theme.accent, theme.accent2, theme.accent3];
+    let (mine, rec) = (theme.you, theme.accent2);
 
-    let mut entries = vec![LegendEntry {
-        swatch: Swatch::None,
-        text: "Your current skills:".into(),
-    }];
-    entries.extend(current.iter().zip(warm).map(|(s, c)| LegendEntry {
-        swatch: Swatch::Dashed(c),
-        text: s.name.clone(),
-    }));
-    // No recommendation when the reader's skills are already the role's most resilient: the
-    // advice is to deepen them, and the legend says so rather than leaving a blank column.
-    let mut second = vec![LegendEntry {
-        swatch: Swatch::None,
-        text: if recommended.is_empty() {
-            "Recommended: deepen the skills you have".into()
-        } else {
-            "Recommended:".into()
-        },
-    }];
-    second.extend(recommended.iter().zip(cool).map(|(s, c)| LegendEntry {
-        swatch: Swatch::Line(c),
-        text: s.name.clone(),
-    }));
-    // Two columns, current left and recommended right, so each group reads as a list.
-    let col_w = area.w / 2.0 - 8.0;
-    let legend1 = legend_column(&t, ls, col_w, &entries);
-    let legend2 = legend_column(&t, ls, col_w, &second);
-    let legend = LegendLayout {
-        placed: Vec::new(),
-        rows: legend1.rows.max(legend2.rows),
-        row_h: legend1.row_h,
-    };
-
-    let all = current.iter().chain(recommended);
+    let all: Vec<(&super::DemandLine, bool)> = current
+        .iter()
+        .map(|s| (s, true))
+        .chain(recommended.iter().map(|s| (s, false)))
+        .collect();
     let values: Vec<f64> = all
-        .flat_map(|s| {
+        .iter()
+        .flat_map(|(s, _)| {
             [
                 index(s.demand_2026, s.growth, first),
                 index(s.demand_2026, s.growth, last),
@@ -299,49 +335,102 @@ pub fn demand(
         .collect();
     let lo = values.iter().cloned().fold(f64::INFINITY, f64::min);
     let hi = values.iter().cloned().fold(0.0, f64::max);
-    let step = if hi - lo > 100.0 { 50.0 } else { 10.0 };
+    // The finest round step that keeps the axis to at most eight of them, the ends on whole
+    // steps: the axis hugs the data instead of jumping to the next 50.
+    let step = [5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0]
+        .into_iter()
+        .find(|s| (hi - lo) / s <= 7.0)
+        .unwrap_or(500.0);
+    let y_lo = ((lo - 0.05 * (hi - lo).max(10.0)) / step).floor() * step;
+    let y_lo = y_lo.max(0.0);
+    let y_hi = ceil_to(hi + 0.05 * (hi - lo).max(10.0), step);
+
+    let mut entries = vec![
+        LegendEntry {
+            swatch: Swatch::Dashed(mine),
+            text: "Your current skills".into(),
+        },
+        // No recommendation when the reader's skills are already the role's most resilient:
+        // the advice is to deepen them, and the legend says so without a key for absent lines.
+        if recommended.is_empty() {
+            LegendEntry {
+                swatch: Swatch::None,
+                text: "Recommended: deepen the skills you have".into(),
+            }
+        } else {
+            LegendEntry {
+                swatch: Swatch::Line(rec),
+                text: "Recommended skills".into(),
+            }
+        },
+    ];
+    if y_lo > 0.0 {
+        entries.push(LegendEntry {
+            swatch: Swatch::None,
+            text: format!("Axis starts at {y_lo:.0}"),
+        });
+    }
+    let legend = legend_layout(&t, ls, area.w, &entries);
+
+    // End-of-line names take the right margin, up to 40 % of the width.
+    let name_w = all
+        .iter()
+        .map(|(s, _)| t.width(&s.name, vs, false))
+        .fold(0.0f32, f32::max)
+        .min(0.4 * area.w);
     let frame = YearFrame {
         chart: "demand",
         first,
         last,
-        y_lo: ((lo * 0.95 / step).floor() * step).max(0.0),
-        y_hi: ceil_to(hi * 1.03, step),
-        right: 4.0,
+        y_lo,
+        y_hi,
+        right: name_w + 8.0,
         y_desc: Some("Demand index"),
     };
     let fmt = |v: &f64| format!("{v:.0}");
     let canvas = Canvas::new(area, fonts);
     let mut chart = year_chart(&canvas, &t, theme, area, &legend, &frame, &fmt)?;
-    for (s, c) in current.iter().zip(warm) {
+    let mut ends = Vec::new();
+    for (s, is_current) in &all {
         let pts: Vec<(i32, f64)> = (first..=last)
             .map(|y| (y, index(s.demand_2026, s.growth, y)))
             .collect();
-        chart.draw_series(DashedLineSeries::new(
-            pts.clone(),
-            units(4.0),
-            units(2.5),
-            line(c, 1.6),
-        ))?;
-        markers(&mut chart, &[pts[0], pts[pts.len() - 1]], c, 2.0)?;
+        if *is_current {
+            chart.draw_series(DashedLineSeries::new(
+                pts.clone(),
+                units(4.0),
+                units(2.5),
+                line(mine, 1.6),
+            ))?;
+            markers(&mut chart, &[pts[0], pts[pts.len() - 1]], mine, 2.0)?;
+        } else {
+            chart.draw_series(LineSeries::new(pts.clone(), line(rec, 1.8)))?;
+            markers(&mut chart, &[pts[0], pts[pts.len() - 1]], rec, 2.0)?;
+        }
+        ends.push(to_pt(chart.backend_coord(&pts[pts.len() - 1])));
     }
-    for (s, c) in recommended.iter().zip(cool) {
-        let pts: Vec<(i32, f64)> = (first..=last)
-            .map(|y| (y, index(s.demand_2026, s.growth, y)))
-            .collect();
-        chart.draw_series(LineSeries::new(pts.clone(), line(c, 1.8)))?;
-        markers(&mut chart, &[pts[0], pts[pts.len() - 1]], c, 2.0)?;
-    }
+    let (plot_top, plot_bottom) = plot_span(&chart);
     drop(chart);
     let da = canvas.local();
-    legend1.draw(&da, theme, ls, (0.0, 0.0), &entries)?;
-    legend2.draw(&da, theme, ls, (area.w / 2.0, 0.0), &second)?;
+    let want: Vec<f32> = ends.iter().map(|e| e.1).collect();
+    let ys = spread(&want, t.line(vs) + 0.5, plot_top, plot_bottom);
+    for (((s, is_current), end), y) in all.iter().zip(&ends).zip(ys) {
+        let name = t.fit(&s.name, vs, false, name_w);
+        let color = if *is_current { mine } else { rec };
+        label(
+            &da,
+            &name,
+            (end.0 + 5.0, y),
+            vs,
+            color,
+            false,
+            HPos::Left,
+            VPos::Center,
+        )?;
+    }
+    legend.draw(&da, theme, ls, (0.0, 0.0), &entries)?;
     drop(da);
     Ok(canvas.finish())
-}
-
-/// The third warm line: the band amber is too light for a thin line, so darken it a little.
-fn shade_amber(theme: &ChartTheme) -> Color {
-    super::theme::shade(theme.band[1], 0.15)
 }
 
 /// Normal density of scores among the role's peers, shaded where peers are safer than the person.
@@ -403,6 +492,7 @@ pub fn peers(
         .x_label_area_size(units(bottom))
         .build_cartesian_2d(0.0..100.0, 0.0..peak * 1.08)?;
     let x_fmt = |v: &f64| format!("{v:.0}");
+    backend::guides(true);
     chart
         .configure_mesh()
         .x_labels(11)
@@ -417,6 +507,7 @@ pub fn peers(
         .axis_desc_style(text_style(ls, theme.muted, false, HPos::Center, VPos::Top))
         .set_all_tick_mark_size(units(TICK))
         .draw()?;
+    backend::guides(false);
     chart.draw_series(AreaSeries::new(curve.clone(), 0.0, fill(light)))?;
     chart.draw_series(AreaSeries::new(safer, 0.0, fill(dark)))?;
     chart.draw_series(LineSeries::new(curve, line(theme.accent2, 1.2)))?;

@@ -392,20 +392,6 @@ fn signed(v: i32) -> String {
     }
 }
 
-/// "+15%", or "+14.4%" when rounding would hide a visible difference between bars.
-fn signed_pct(v: f64) -> String {
-    if (v - v.round()).abs() < 0.05 {
-        format!("{}%", signed(v.round() as i32))
-    } else {
-        let s = format!("{:.1}%", v.abs());
-        if v < 0.0 {
-            format!("\u{2013}{s}")
-        } else {
-            format!("+{s}")
-        }
-    }
-}
-
 fn pct(v: f64) -> String {
     format!("{}%", v.round() as i32)
 }
@@ -474,29 +460,6 @@ fn legend_layout(t: &Type<'_>, size: f32, max_w: f32, entries: &[LegendEntry]) -
     LegendLayout {
         placed,
         rows: if entries.is_empty() { 0 } else { row + 1 },
-        row_h,
-    }
-}
-
-/// One entry per row, each shortened to `max_w`: for groups that must read as a list.
-fn legend_column(t: &Type<'_>, size: f32, max_w: f32, entries: &[LegendEntry]) -> LegendLayout {
-    let row_h = t.line(size).max(SWATCH) + 2.0;
-    let placed = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let key = e.swatch.width()
-                + if matches!(e.swatch, Swatch::None) {
-                    0.0
-                } else {
-                    SWATCH_GAP
-                };
-            (0.0, i, t.fit(&e.text, size, false, max_w - key))
-        })
-        .collect();
-    LegendLayout {
-        placed,
-        rows: entries.len(),
         row_h,
     }
 }

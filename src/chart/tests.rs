@@ -11,6 +11,8 @@ use crate::score::fixtures::typical;
 use crate::score::{assess, Assessment, TaskLine};
 use plotters::style::FontTransform;
 
+mod overlap;
+
 /// The typical audit and three extremes: one (most exposed) task and 0 years; every task in equal
 /// shares, 40 years, daily use in a high-offset industry; one safe task, never using AI.
 fn audits(catalog: &Catalog, role_key: &str) -> Vec<(&'static str, Audit)> {
@@ -68,8 +70,10 @@ fn area_for(name: &str) -> Rect {
     let h = match name {
         "time-split" => 120.0,
         "benchmark" => 150.0,
-        "peers" | "salary" | "roadmap" => 170.0,
-        "demand" | "related-roles" => 200.0,
+        "salary" => 110.0,
+        "peers" | "roadmap" => 170.0,
+        "related-roles" => 200.0,
+        "demand" => 230.0,
         "waterfall" => 230.0,
         "task-exposure" => 330.0,
         _ => 220.0,
@@ -222,6 +226,9 @@ fn charts_write_the_figures_the_reader_needs() {
 
     let gauge = get("gauge");
     assert!(has_text(&gauge, "35") && has_text(&gauge, "Moderate risk"));
+    for tick in ["0", "25", "50", "75", "100"] {
+        assert!(has_text(&gauge, tick), "gauge lacks the tick {tick}");
+    }
     let bench = get("benchmark");
     for s in [
         "You",
@@ -264,11 +271,32 @@ fn charts_write_the_figures_the_reader_needs() {
     let outlook = get("outlook");
     assert!(has_text(&outlook, "2026") && has_text(&outlook, "2035") && has_text(&outlook, "You"));
     let salary = get("salary");
-    assert!(has_text(&salary, "+15%") && has_text(&salary, "Mid-level (you)"));
+    let mine = &a.role.salary_premium;
+    assert!(
+        has_text(&salary, "+15%") && has_text(&salary, "You"),
+        "{mine}"
+    );
+    assert!(has_text(&salary, "AI salary premium at mid-level"));
+    assert!(has_text(
+        &salary,
+        &format!("{}%", signed(mine.round() as i32))
+    ));
     let demand = get("demand");
-    assert!(has_text(&demand, "Demand index") && has_text(&demand, "Recommended:"));
+    assert!(has_text(&demand, "Demand index") && has_text(&demand, "Recommended skills"));
+    let series = chart_series(&a, &catalog);
+    for s in series
+        .demand_current
+        .iter()
+        .chain(&series.demand_recommended)
+    {
+        assert!(
+            has_text(&demand, &s.name),
+            "demand does not name {}",
+            s.name
+        );
+    }
     let roadmap = get("roadmap");
-    for s in ["2026", "2034", "Phase 1", "Phase 3", "0–2 years"] {
+    for s in ["2026", "2034", "2035", "Phase 1", "Phase 3", "0–2 years"] {
         assert!(has_text(&roadmap, s), "roadmap lacks {s}");
     }
     for p in &a.role.roadmap {

@@ -1,13 +1,16 @@
 //! The career roadmap as a Gantt chart: the role's three phases on a years-from-now axis labelled
 //! with calendar years, each phase's title written above its bar where it has room.
 
-use super::backend::Canvas;
+use super::backend::{self, Canvas};
 use super::Series;
 use super::{label, line, rect, require, too_small, ChartError, ChartTheme, Scale, Type};
 use crate::fonts::FontSet;
 use crate::page::{Item, Rect};
 use plotters::element::PathElement;
 use plotters::style::text_anchor::{HPos, VPos};
+
+/// Space between a bar's start (and the year line under it) and its title.
+const TITLE_INSET: f32 = 3.0;
 
 pub fn roadmap(
     area: Rect,
@@ -27,7 +30,17 @@ pub fn roadmap(
     let (ls, vs) = (theme.label_size, theme.value_size);
     // "From now" is the submission year, so the same audit always gets the same axis.
     let year0 = data.year0;
-    let span = phases.iter().map(|p| p.end).fold(8.0f64, f64::max).ceil();
+    // The axis runs as far as the outlook (page 15) does, so both pages show the same years.
+    let outlook_end = data
+        .outlook
+        .last()
+        .map(|p| (p.year - year0) as f64)
+        .unwrap_or(0.0);
+    let span = phases
+        .iter()
+        .map(|p| p.end)
+        .fold(outlook_end.max(8.0), f64::max)
+        .ceil();
 
     let names: Vec<String> = (1..=phases.len()).map(|i| format!("Phase {i}")).collect();
     let label_w = names
@@ -54,7 +67,13 @@ pub fn roadmap(
 
     let canvas = Canvas::new(area, fonts);
     let da = canvas.local();
-    for k in (0..=span as i32).step_by(step) {
+    backend::guides(true);
+    // The last year is always labelled: it is where the outlook ends.
+    let mut years: Vec<i32> = (0..=span as i32).step_by(step).collect();
+    if years.last() != Some(&(span as i32)) {
+        *years.last_mut().unwrap() = span as i32;
+    }
+    for k in years {
         let x = xs.at(k as f64);
         let c = if k == 0 { theme.muted } else { theme.grid };
         da.draw(&PathElement::new(
@@ -64,7 +83,7 @@ pub fn roadmap(
         label(
             &da,
             &(year0 + k).to_string(),
-            (x, y_bottom + 3.0),
+            (x, y_bottom + 4.0),
             ls,
             theme.muted,
             false,
@@ -72,6 +91,7 @@ pub fn roadmap(
             VPos::Top,
         )?;
     }
+    backend::guides(false);
     let colors = [
         theme.accent.tint(0.45),
         theme.accent.tint(0.2),
@@ -93,6 +113,7 @@ pub fn roadmap(
         )?;
         let (bx0, bx1) = (xs.at(p.start), xs.at(p.end.min(span)));
         let color = colors[i % colors.len()];
+        backend::group();
         rect(&da, bx0, bar_top, bx1, bar_top + bar_h, color)?;
         let span_text = p.span.replace('-', "–");
         if t.width(&span_text, vs, true) + 6.0 <= bx1 - bx0 {
@@ -107,17 +128,19 @@ pub fn roadmap(
                 VPos::Center,
             )?;
         }
-        // The title starts at its bar; a long one is pulled left, then shortened.
+        backend::ungroup();
+        // The title starts just inside its bar, clear of the year line the bar starts on; a
+        // long one is pulled left, then shortened.
         let w = t.width(&p.title, ls, false);
         let baseline_top = row_top + 2.0;
-        let (text, at, h) = if bx0 + w <= area.w - 1.0 {
-            (p.title.clone(), bx0, HPos::Left)
+        let (text, at, h) = if bx0 + TITLE_INSET + w <= area.w - 1.0 {
+            (p.title.clone(), bx0 + TITLE_INSET, HPos::Left)
         } else if w <= area.w - 1.0 - x0 {
             (p.title.clone(), area.w - 1.0, HPos::Right)
         } else {
             (
-                t.fit(&p.title, ls, false, area.w - 1.0 - x0),
-                x0,
+                t.fit(&p.title, ls, false, area.w - 1.0 - x0 - TITLE_INSET),
+                x0 + TITLE_INSET,
                 HPos::Left,
             )
         };
