@@ -95,6 +95,7 @@ pub fn ninety_days(
         2
     };
     let grid_bottom = head_h + block_h + 6.0 + marker_h * 0.5;
+    super::backend::guides(true);
     for w in 0..=WEEKS {
         let x = xs.at((w * 7) as f64);
         da.draw(&PathElement::new(
@@ -114,9 +115,13 @@ pub fn ninety_days(
             )?;
         }
     }
-    let colors = [theme.accent, theme.accent2, theme.accent3];
-    for ((first, last, title), c) in BLOCKS.iter().zip(colors) {
+    super::backend::guides(false);
+    // The three blocks are stretches of time, not categories: one colour, told apart by the
+    // gaps between them and their labels.
+    let c = theme.accent;
+    for (first, last, title) in BLOCKS.iter() {
         let (x0, x1) = (xs.at((*first - 1) as f64), xs.at(*last as f64));
+        super::backend::group();
         rect(&da, x0 + 0.5, head_h, x1 - 0.5, head_h + block_h, c)?;
         let long = format!("Days {first}–{last} · {title}");
         let text = if t.width(&long, vs, true) + 8.0 <= x1 - x0 {
@@ -139,6 +144,7 @@ pub fn ninety_days(
     let my = head_h + block_h + 6.0 + 4.0;
     let r = 3.0;
     let n = data.quick_wins;
+    super::backend::group();
     for k in 0..n {
         let x = xs.at(7.0 * (k as f64 + 0.5) / n as f64);
         da.draw(&Circle::new(
@@ -164,6 +170,7 @@ pub fn ninety_days(
             VPos::Center,
         )?;
     }
+    super::backend::group();
     da.draw(&Circle::new(
         (xr, my),
         super::backend::units(r),

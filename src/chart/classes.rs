@@ -194,6 +194,7 @@ pub fn class_tasks(
         50 => &[0, 25, 50],
         _ => &[0, 50, 100],
     };
+    super::backend::guides(true);
     for (scale, ticks) in [(&share_scale, share_ticks), (&exp_scale, &[0, 50, 100][..])] {
         for &v in ticks {
             let x = scale.at(v as f64);
@@ -214,6 +215,7 @@ pub fn class_tasks(
             )?;
         }
     }
+    super::backend::guides(false);
     for (i, r) in shown_rows.iter().enumerate() {
         let cy = y_top + row_h * (i as f32 + 0.5);
         let name = t.fit(&r.label, text_size, false, label_w);
@@ -233,6 +235,8 @@ pub fn class_tasks(
             (&exp_scale, r.exposure_pct, theme.reference, bar_h * 0.6),
         ] {
             let end = scale.at(v.clamp(0, 100) as f64);
+            // A bar and its figure belong together.
+            super::backend::group();
             if end > scale.p0 {
                 rect(&da, scale.p0, cy - h / 2.0, end, cy + h / 2.0, c)?;
             }
@@ -248,6 +252,7 @@ pub fn class_tasks(
             )?;
         }
     }
+    super::backend::ungroup();
     if more > 0 {
         let cy = y_top + row_h * (n as f32 - 0.5);
         let text = t.fit(

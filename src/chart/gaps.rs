@@ -109,6 +109,7 @@ pub fn skill_gaps(
     let max = gap_max(data);
     let xs = Scale::new(0.0, max as f64, x0, x1);
     let y_bottom = top + row_h * n;
+    super::backend::guides(true);
     for v in (0..=max).step_by(25) {
         let x = xs.at(v as f64);
         let c = if v == 0 { theme.muted } else { theme.grid };
@@ -127,9 +128,12 @@ pub fn skill_gaps(
             VPos::Top,
         )?;
     }
+    super::backend::guides(false);
     let r = (row_h * 0.22).clamp(2.0, 3.5);
     for (i, g) in gaps.iter().enumerate() {
         let cy = top + row_h * (i as f32 + 0.5);
+        // A row's dumbbell and its figures belong together.
+        super::backend::group();
         let name = t.fit(&g.name, text_size, true, label_w);
         label(
             &da,

@@ -59,6 +59,8 @@ pub fn phase(
         let (x0, x1) = (all.at(p.start), all.at(p.end));
         let current = k == i;
         let c = if current { theme.accent } else { theme.grid };
+        // Each phase's name is written on its own segment.
+        super::backend::group();
         rect(&da, x0 + 1.0, 0.0, x1 - 1.0, strip_h, c)?;
         let (a, b) = years(data, k);
         let text = format!("Phase {} · {a}–{b}", k + 1);
@@ -113,6 +115,8 @@ pub fn phase(
     let every = (1..=span)
         .find(|e| (x1 - x0) / span as f32 * *e as f32 >= year_w + 8.0)
         .unwrap_or(span);
+    super::backend::ungroup();
+    super::backend::guides(true);
     for (k, y) in (y_from..=y_to).enumerate() {
         if k as i32 % every != 0 && y != y_to {
             continue;
@@ -137,12 +141,14 @@ pub fn phase(
         vec![(x0, axis_y), (x1, axis_y)],
         line(theme.accent, 1.5),
     ))?;
+    super::backend::guides(false);
     // Slots: each milestone's text is centred under its marker within an equal share of the
     // width, so neighbours never meet; the check sits at the end, right-aligned.
     let slot = (x1 - x0) / (n as f32 + 1.0);
     let r = 3.5;
     for (k, s) in steps.iter().enumerate() {
         let x = xs.at(at(k, n));
+        super::backend::group();
         da.draw(&Circle::new(
             (x, axis_y),
             super::backend::units(r),
@@ -169,6 +175,7 @@ pub fn phase(
         }
     }
     // The check: a ring at the phase's end, its label kept inside the area.
+    super::backend::group();
     da.draw(&Circle::new(
         (x1, axis_y),
         super::backend::units(r),

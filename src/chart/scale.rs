@@ -44,6 +44,8 @@ pub fn score_scale(
         let x0 = x_of(lo) + if lo > 0.0 { GAP / 2.0 } else { 0.0 };
         let x1 = x_of(hi) - if hi < 100.0 { GAP / 2.0 } else { 0.0 };
         let color = theme.band_color(band);
+        // Each band's name is written on its own segment.
+        super::backend::group();
         da.draw(&Rectangle::new([(x0, top), (x1, top + BAR)], fill(color)))?;
         let name = t.fit(band.label(), ls, band == data.band, x1 - x0 - 6.0);
         label(
@@ -70,6 +72,7 @@ pub fn score_scale(
     };
 
     let you = x_of(data.score as f32);
+    super::backend::group();
     da.draw(&Polygon::new(
         vec![
             (you, top - 0.5),
@@ -93,6 +96,7 @@ pub fn score_scale(
 
     let base = data.components.baseline;
     let bx = x_of(base as f32);
+    super::backend::group();
     da.draw(&PathElement::new(
         vec![(bx, top + BAR + 0.5), (bx, top + BAR + MARK + 0.5)],
         line(theme.ink, 1.2),
@@ -110,6 +114,7 @@ pub fn score_scale(
         h,
         VPos::Top,
     )?;
+    super::backend::ungroup();
     drop(da);
     Ok(canvas.finish())
 }
