@@ -505,7 +505,12 @@ pub(super) fn texts(blocks: &[Block]) -> Vec<String> {
                 out.extend(texts(l));
                 out.extend(texts(r));
             }
-            Block::Toc | Block::Chart { .. } | Block::Space(_) | Block::Rule | Block::Foot => {}
+            Block::Toc
+            | Block::Chart { .. }
+            | Block::Space(_)
+            | Block::Rule
+            | Block::Foot
+            | Block::Spare => {}
         }
     }
     out.into_iter().map(|t| t.replace("**", "")).collect()

@@ -69,7 +69,9 @@ mod tests {
         let mut outside = Vec::new();
         for audit in &audits {
             let a = crate::score::assess(audit, &catalog).unwrap();
-            let doc = render(&a, &catalog, &layouts, &fonts).unwrap().document;
+            let doc = render(&a, &catalog, &layouts, &fonts)
+                .unwrap_or_else(|e| panic!("{}: {e}", audit.audit_id))
+                .document;
             for (i, page) in doc.pages.iter().enumerate() {
                 let f = filled(page, style.content());
                 per_page[i].push(f);
@@ -98,7 +100,7 @@ mod tests {
             outside.len(),
             range.min * 100.0,
             range.max * 100.0,
-            &outside[..outside.len().min(12)],
+            &outside[..outside.len().min(60)],
             summary.join("; ")
         );
     }

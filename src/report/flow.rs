@@ -143,6 +143,15 @@ impl<'e, 'a> Flow<'e, 'a> {
                     let rest = self.height_of(&blocks[i + 1..])?;
                     self.y = self.y.max(self.bottom - rest);
                 }
+                Block::Spare if self.grow => {
+                    let rest = self.height_of(&blocks[i + 1..])?;
+                    if self.y + rest > self.bottom {
+                        break;
+                    }
+                    self.y = self.bottom - rest;
+                }
+                // While measuring, spare content counts for nothing: it only takes room left.
+                Block::Spare => break,
                 _ => self.block(b)?,
             }
             self.check(&describe(b))?;
@@ -180,7 +189,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             Block::Heading { .. } => s.heading_before,
             Block::Title(_) => 2.0,
             Block::Paragraph(_) | Block::Small(_) => s.paragraph,
-            Block::Space(_) | Block::Foot => 0.0,
+            Block::Space(_) | Block::Foot | Block::Spare => 0.0,
             _ => s.block,
         }
     }
@@ -288,7 +297,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             }
             Block::Space(h) => self.y += h,
             // Inside columns or while measuring, the foot is where the flow is.
-            Block::Foot => {}
+            Block::Foot | Block::Spare => {}
             Block::Rule => {
                 self.artifact(hline(
                     self.x,

@@ -43,6 +43,9 @@ pub enum Block {
     /// `::foot`: what follows is set at the foot of the type area (a page's closing callout
     /// stands in the same place on every page), with the room left above it.
     Foot,
+    /// `::spare`: like `::foot`, but what follows is left out when the page has no room for it
+    /// (a closing pointer that a full page does without).
+    Spare,
 }
 
 /// One KPI tile (`::kpi LABEL | VALUE | NOTE`).
@@ -381,6 +384,7 @@ fn parse_until(lines: &[&str], i: &mut usize, in_columns: bool) -> Result<Vec<Bl
                 "toc" => Block::Toc,
                 "rule" => Block::Rule,
                 "foot" => Block::Foot,
+                "spare" => Block::Spare,
                 "table" if arg.is_empty() => Block::Table(table(lines, i)?),
                 "space" => Block::Space(arg.parse().map_err(|_| {
                     err(*i - 1, format!("`::space {arg}` needs a number of points"))
