@@ -336,7 +336,7 @@ fn related_roles(d: &Series) -> String {
 
 fn class_tasks(d: &Series, class: TaskClass) -> String {
     let shown = super::classes::shown(d, class);
-    let cls = class.label().to_lowercase();
+    let cls = super::classes::in_words(class);
     if shown.rows.is_empty() {
         return format!(
             "Bar chart of {cls} tasks: neither you nor a typical {} has any.",

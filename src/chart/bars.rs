@@ -200,7 +200,11 @@ pub fn benchmark(
     let bars: Vec<HBar> = data
         .benchmark
         .iter()
-        .map(|(label, value, you)| score_bar(label.clone(), *value, *you, theme))
+        .map(|(label, value, you)| HBar {
+            // The reader against the references they are compared with, as on every chart.
+            color: if *you { theme.you } else { theme.reference },
+            ..score_bar(label.clone(), *value, *you, theme)
+        })
         .collect();
     let canvas = Canvas::new(area, fonts);
     let da = canvas.local();

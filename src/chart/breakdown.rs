@@ -10,7 +10,6 @@ use super::{
 use crate::catalog::TaskClass;
 use crate::fonts::FontSet;
 use crate::page::{Color, Item, Rect};
-use crate::score::Band;
 use plotters::element::PathElement;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -147,8 +146,8 @@ pub fn waterfall(
         let cx = x0 + slot * (i as f32 + 0.5);
         let (bx0, bx1) = (cx - bar_w / 2.0, cx + bar_w / 2.0);
         let (color, text, bold) = match kind {
-            Step::Start => (theme.band_color(Band::of(*v)), v.to_string(), false),
-            Step::End => (theme.band_color(Band::of(*v)), v.to_string(), true),
+            Step::Start => (theme.reference, v.to_string(), false),
+            Step::End => (theme.you, v.to_string(), true),
             Step::Delta if *v > 0 => (theme.up(), signed(*v), false),
             Step::Delta if *v < 0 => (theme.down(), signed(*v), false),
             Step::Delta => (theme.muted, signed(0), false),

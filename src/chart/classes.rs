@@ -74,7 +74,7 @@ pub fn class_tasks(
         let text = format!(
             "Neither you nor a typical {} has {} tasks.",
             data.role_name,
-            class.label().to_lowercase()
+            in_words(class)
         );
         let lines = t.wrap(&text, ls, false, area.w - 2.0, 3);
         for (i, l) in lines.iter().enumerate() {
@@ -100,8 +100,8 @@ pub fn class_tasks(
     if typical {
         let note = t.fit(
             &format!(
-                "None of your tasks is {}: a typical {}’s, by share of a typical week",
-                class.label().to_lowercase(),
+                "None of your tasks is {}. Shown: a typical {}’s, by share of the week",
+                in_words(class),
                 data.role_name
             ),
             ls,
@@ -274,4 +274,13 @@ pub fn class_tasks(
     }
     drop(da);
     Ok(canvas.finish())
+}
+
+/// The class as it reads inside a sentence ("AI" keeps its capitals).
+pub(super) fn in_words(class: TaskClass) -> &'static str {
+    match class {
+        TaskClass::Automated => "automated-class",
+        TaskClass::Assisted => "AI-assisted",
+        TaskClass::HumanSafe => "human-safe",
+    }
 }

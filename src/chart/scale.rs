@@ -81,7 +81,7 @@ pub fn score_scale(
         ],
         fill(theme.you),
     ))?;
-    let text = format!("You: {}", data.score);
+    let text = format!("You: {} · {}", data.score, data.band.label());
     let (x, h) = anchor(you, t.width(&text, vs, true));
     label(
         &da,

@@ -376,12 +376,10 @@ impl<'e, 'a> Flow<'e, 'a> {
     fn callout(&mut self, tone: &Tone, text: &str) {
         let st = &self.env.style;
         let c = &st.colors;
-        let color = match tone {
-            Tone::Info => c.accent,
-            Tone::Good => c.low,
-            Tone::Warn => c.high,
-            Tone::Risk => c.very_high,
-        };
+        // One callout style: band colours mean risk bands and nothing else, so a callout's tone
+        // is in its words, not its colour.
+        let _ = tone;
+        let color = c.accent;
         let pad = 9.0;
         let style = self.style(st.type_.body, c.ink, Align::Left);
         let set = text::set(
