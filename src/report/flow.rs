@@ -22,6 +22,8 @@ pub struct Flow<'e, 'a> {
     /// Whether a chart with a height range may grow into the room left at the page's foot:
     /// in the page's own flow, not inside columns or while measuring.
     pub grow: bool,
+    /// Only measuring: charts take their height without being drawn.
+    pub measure: bool,
 }
 
 pub fn rect(r: Rect, fill: Option<Color>, stroke: Option<Stroke>) -> Item {
@@ -178,6 +180,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             missing: &mut missing,
             chart_time: &mut chart_time,
             grow: false,
+            measure: true,
         };
         scratch.blocks(blocks)?;
         Ok(self.gap_before(first) + scratch.y)
@@ -267,6 +270,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             Block::Callout { tone, text } => self.callout(tone, text),
             Block::Kpis(tiles) => self.kpis(tiles)?,
             Block::Toc => super::furniture::toc(self),
+            Block::Chart { height, .. } if self.measure => self.y += height,
             Block::Chart { name, height, .. } => self.chart(name, *height)?,
             Block::Table(t) => tables::table(self, t)?,
             Block::Columns(left, right) => {

@@ -128,6 +128,7 @@ pub fn render(
             missing: &mut missing,
             chart_time: &mut chart_time,
             grow: true,
+            measure: false,
         };
         f.items
             .push(crate::page::Item::open(crate::page::Role::Sect));
