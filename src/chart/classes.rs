@@ -137,13 +137,14 @@ pub fn class_tasks(
         (&rows[..fit_rows - 1], rows.len() - (fit_rows - 1))
     };
     let n = shown_rows.len() + usize::from(more > 0);
-    let row_h = (avail / n as f32).min(20.0);
+    // Rows grow with the room the page gives the chart, up to two lines of label each.
+    let row_h = (avail / n as f32).min(28.0);
     let text_size = if row_h < t.line(size) + 2.0 {
         MIN_LABEL
     } else {
         size
     };
-    let bar_h = (row_h * 0.6).clamp(3.0, 11.0);
+    let bar_h = (row_h * 0.6).clamp(3.0, 13.0);
 
     let value_w = t.width("100%", vs, false) + 4.0;
     let label_w = shown_rows
@@ -218,17 +219,25 @@ pub fn class_tasks(
     super::backend::guides(false);
     for (i, r) in shown_rows.iter().enumerate() {
         let cy = y_top + row_h * (i as f32 + 0.5);
-        let name = t.fit(&r.label, text_size, false, label_w);
-        label(
-            &da,
-            &name,
-            (0.0, cy),
-            text_size,
-            theme.ink,
-            false,
-            HPos::Left,
-            VPos::Center,
-        )?;
+        let lh = t.line(text_size);
+        let names = if row_h >= 2.0 * lh + 2.0 {
+            t.wrap(&r.label, text_size, false, label_w, 2)
+        } else {
+            vec![t.fit(&r.label, text_size, false, label_w)]
+        };
+        let first = cy - lh * (names.len() as f32 - 1.0) / 2.0;
+        for (j, name) in names.iter().enumerate() {
+            label(
+                &da,
+                name,
+                (0.0, first + lh * j as f32),
+                text_size,
+                theme.ink,
+                false,
+                HPos::Left,
+                VPos::Center,
+            )?;
+        }
         let s = share(r, typical);
         for (scale, v, c, h) in [
             (&share_scale, s, color, bar_h),
