@@ -23,21 +23,6 @@ pub(super) const BLOCKS: [(i64, i64, &str); 3] = [
 
 pub(super) const RETAKE: &str = "Retake the audit";
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// Day `n` of the plan (day 1 is the submission date).
 pub(super) fn day(data: &Series, n: i64) -> Date {
     data.plan_start + Duration::days(n - 1)
@@ -45,17 +30,12 @@ pub(super) fn day(data: &Series, n: i64) -> Date {
 
 /// "20 Nov": the week labels.
 fn short(d: Date) -> String {
-    format!("{} {}", d.day(), &MONTHS[d.month() as usize - 1][..3])
+    format!("{} {}", d.day(), &d.month().to_string()[..3])
 }
 
 /// "20 November 2026": the alt text's dates, as the pages write dates.
 pub(super) fn long(d: Date) -> String {
-    format!(
-        "{} {} {}",
-        d.day(),
-        MONTHS[d.month() as usize - 1],
-        d.year()
-    )
+    format!("{} {} {}", d.day(), d.month(), d.year())
 }
 
 pub(super) fn wins_text(n: usize) -> String {

@@ -2,7 +2,7 @@
 //! cursor and refuses anything that would cross the bottom margin (an overflow error, never a
 //! silent spill onto another page).
 
-use super::markup::{Block, Tone};
+use super::markup::Block;
 use super::text::{self, Align, Missing, TextStyle};
 use super::{tables, Env, LayoutError};
 use crate::fonts::FontId;
@@ -267,7 +267,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             Block::Bullets(items) => self.list(items, |_| "•".to_string(), c.accent2),
             Block::Numbered(items) => self.list(items, |i| format!("{}.", i + 1), c.accent),
             Block::Checklist(items) => self.checklist(items),
-            Block::Callout { tone, text } => self.callout(tone, text),
+            Block::Callout { text, .. } => self.callout(text),
             Block::Kpis(tiles) => self.kpis(tiles)?,
             Block::Toc => super::furniture::toc(self),
             Block::Chart { height, .. } if self.measure => self.y += height,
@@ -377,12 +377,11 @@ impl<'e, 'a> Flow<'e, 'a> {
         }
     }
 
-    fn callout(&mut self, tone: &Tone, text: &str) {
+    fn callout(&mut self, text: &str) {
         let st = &self.env.style;
         let c = &st.colors;
-        // One callout style: band colours mean risk bands and nothing else, so a callout's tone
-        // is in its words, not its colour.
-        let _ = tone;
+        // One callout style whatever the tone: band colours mean risk bands and nothing else,
+        // so a callout's tone is in its words, not its colour.
         let color = c.accent;
         let pad = 9.0;
         let style = self.style(st.type_.body, c.ink, Align::Left);
