@@ -132,7 +132,8 @@ impl<'e, 'a> Flow<'e, 'a> {
     }
 
     pub fn blocks(&mut self, blocks: &[Block]) -> Result<(), LayoutError> {
-        for (i, b) in blocks.iter().enumerate() {
+        let mut i = 0;
+        while let Some(b) = blocks.get(i) {
             if i > 0 {
                 self.y += self.gap_before(b);
             }
@@ -146,9 +147,23 @@ impl<'e, 'a> Flow<'e, 'a> {
                     self.y = self.y.max(self.bottom - rest);
                 }
                 Block::Spare if self.grow => {
-                    let rest = self.height_of(&blocks[i + 1..])?;
+                    // A group is kept only with every group after it, all set at the foot.
+                    let rest = blocks[i + 1..]
+                        .split(|b| matches!(b, Block::Spare))
+                        .map(|group| self.height_of(group))
+                        .sum::<Result<f32, _>>()?;
                     if self.y + rest > self.bottom {
-                        break;
+                        // This group does without; a later `::spare` group may still fit.
+                        match blocks[i + 1..]
+                            .iter()
+                            .position(|b| matches!(b, Block::Spare))
+                        {
+                            Some(next) => {
+                                i += 1 + next;
+                                continue;
+                            }
+                            None => break,
+                        }
                     }
                     self.y = self.bottom - rest;
                 }
@@ -157,6 +172,7 @@ impl<'e, 'a> Flow<'e, 'a> {
                 _ => self.block(b)?,
             }
             self.check(&describe(b))?;
+            i += 1;
         }
         Ok(())
     }

@@ -44,7 +44,9 @@ pub enum Block {
     /// stands in the same place on every page), with the room left above it.
     Foot,
     /// `::spare`: like `::foot`, but what follows is left out when the page has no room for it
-    /// (a closing pointer that a full page does without).
+    /// (a closing pointer that a full page does without). Each `::spare` starts a group of its
+    /// own, kept only with every group after it: when they do not all fit, the first is left out
+    /// and the rest tried again.
     Spare,
 }
 

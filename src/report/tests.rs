@@ -121,6 +121,58 @@ fn overflowing_copy_is_an_error_naming_the_page() {
     }
 }
 
+/// A page set from `layout` on page 5, every other page short.
+fn with_page_5(layout: &str) -> Layouts {
+    let pages = PAGE_NAMES
+        .iter()
+        .map(|n| {
+            let text = if *n == "05-benchmark" {
+                layout.to_string()
+            } else {
+                format!("# {n}\n\nShort.\n")
+            };
+            (n.to_string(), text)
+        })
+        .collect();
+    Layouts::new(
+        pages,
+        BUILTIN_RUNNING.to_string(),
+        BUILTIN_STYLE.to_string(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_spare_group_that_does_not_fit_is_left_out_and_the_next_is_kept() {
+    let catalog = Catalog::builtin();
+    let fonts = FontSet::builtin();
+    let audit = audit(&catalog, "Ana");
+    let a = crate::score::assess(&audit, &catalog).unwrap();
+    let page_5 = |body_words: usize, optional_words: usize| {
+        let body = "Body text fills the page. ".repeat(body_words / 5);
+        let optional = "Optional words. ".repeat(optional_words / 2);
+        let layouts = with_page_5(&format!(
+            "# Spare\n\n{body}\n\n::spare\n\nOPTIONAL {optional}\n\n::spare\n\nCLOSING pointer.\n"
+        ));
+        let r = render(&a, &catalog, &layouts, &fonts).expect("spare content never overflows");
+        let text: String = r.document.pages[4]
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text(t) => Some(t.text.to_string()),
+                _ => None,
+            })
+            .collect();
+        (text.contains("OPTIONAL"), text.contains("CLOSING"))
+    };
+    // Room for both groups: both are set.
+    assert_eq!(page_5(100, 40), (true, true));
+    // The optional section is too long for the room left, the closing line is not.
+    assert_eq!(page_5(100, 1200), (false, true));
+    // A full page does without both.
+    assert_eq!(page_5(1025, 1200), (false, false));
+}
+
 #[test]
 fn a_name_in_an_unsupported_script_is_replaced_and_reported() {
     let catalog = Catalog::builtin();
