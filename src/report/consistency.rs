@@ -510,7 +510,8 @@ pub(super) fn texts(blocks: &[Block]) -> Vec<String> {
             | Block::Space(_)
             | Block::Rule
             | Block::Foot
-            | Block::Spare => {}
+            | Block::Spare
+            | Block::Optional => {}
         }
     }
     out.into_iter().map(|t| t.replace("**", "")).collect()

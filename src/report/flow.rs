@@ -146,18 +146,15 @@ impl<'e, 'a> Flow<'e, 'a> {
                     let rest = self.height_of(&blocks[i + 1..])?;
                     self.y = self.y.max(self.bottom - rest);
                 }
-                Block::Spare if self.grow => {
-                    // A group is kept only with every group after it, all set at the foot.
+                Block::Spare | Block::Optional if self.grow => {
+                    // A group is kept only with every group after it.
                     let rest = blocks[i + 1..]
-                        .split(|b| matches!(b, Block::Spare))
+                        .split(is_optional)
                         .map(|group| self.height_of(group))
                         .sum::<Result<f32, _>>()?;
                     if self.y + rest > self.bottom {
-                        // This group does without; a later `::spare` group may still fit.
-                        match blocks[i + 1..]
-                            .iter()
-                            .position(|b| matches!(b, Block::Spare))
-                        {
+                        // This group does without; a later group may still fit.
+                        match blocks[i + 1..].iter().position(is_optional) {
                             Some(next) => {
                                 i += 1 + next;
                                 continue;
@@ -165,10 +162,12 @@ impl<'e, 'a> Flow<'e, 'a> {
                             None => break,
                         }
                     }
-                    self.y = self.bottom - rest;
+                    if matches!(b, Block::Spare) {
+                        self.y = self.bottom - rest;
+                    }
                 }
-                // While measuring, spare content counts for nothing: it only takes room left.
-                Block::Spare => break,
+                // While measuring, optional content counts for nothing: it only takes room left.
+                Block::Spare | Block::Optional => break,
                 _ => self.block(b)?,
             }
             self.check(&describe(b))?;
@@ -208,7 +207,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             Block::Heading { .. } => s.heading_before,
             Block::Title(_) => 2.0,
             Block::Paragraph(_) | Block::Small(_) => s.paragraph,
-            Block::Space(_) | Block::Foot | Block::Spare => 0.0,
+            Block::Space(_) | Block::Foot | Block::Spare | Block::Optional => 0.0,
             _ => s.block,
         }
     }
@@ -317,7 +316,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             }
             Block::Space(h) => self.y += h,
             // Inside columns or while measuring, the foot is where the flow is.
-            Block::Foot | Block::Spare => {}
+            Block::Foot | Block::Spare | Block::Optional => {}
             Block::Rule => {
                 self.artifact(hline(
                     self.x,
@@ -513,4 +512,9 @@ fn describe(b: &Block) -> String {
         }
         other => format!("{other:?}"),
     }
+}
+
+/// Whether `b` opens a group of blocks that a full page does without.
+fn is_optional(b: &Block) -> bool {
+    matches!(b, Block::Spare | Block::Optional)
 }

@@ -244,7 +244,9 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
         })
         .fold(0.0f32, f32::max);
     flow.tagged(Role::P, |f| f.items.extend(items));
-    flow.y = (flow.y + h + 4.0).max(ink_bottom - 1.0);
+    // Only a pile of marks no language writes reaches the band's foot: the subtitle then
+    // overlaps the pile rather than leaving the band.
+    flow.y = (flow.y + h + 4.0).max((ink_bottom - 1.0).min(band_h - 20.0));
     let (sub, ss) = fit_line(&env.running.cover, w, FontId::REGULAR, 11.0, 7.0, env.fonts);
     let set = text::set(
         &sub,

@@ -48,6 +48,10 @@ pub enum Block {
     /// own, kept only with every group after it: when they do not all fit, the first is left out
     /// and the rest tried again.
     Spare,
+    /// `::optional`: what follows, up to the next `::optional` or `::spare`, is set in place
+    /// when it and every group after it fit, and left out otherwise (a section a full page does
+    /// without).
+    Optional,
 }
 
 /// One KPI tile (`::kpi LABEL | VALUE | NOTE`).
@@ -387,6 +391,7 @@ fn parse_until(lines: &[&str], i: &mut usize, in_columns: bool) -> Result<Vec<Bl
                 "rule" => Block::Rule,
                 "foot" => Block::Foot,
                 "spare" => Block::Spare,
+                "optional" => Block::Optional,
                 "table" if arg.is_empty() => Block::Table(table(lines, i)?),
                 "space" => Block::Space(arg.parse().map_err(|_| {
                     err(*i - 1, format!("`::space {arg}` needs a number of points"))

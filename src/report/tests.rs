@@ -143,7 +143,7 @@ fn with_page_5(layout: &str) -> Layouts {
 }
 
 #[test]
-fn a_spare_group_that_does_not_fit_is_left_out_and_the_next_is_kept() {
+fn an_optional_section_that_does_not_fit_is_left_out_and_the_closing_callout_kept() {
     let catalog = Catalog::builtin();
     let fonts = FontSet::builtin();
     let audit = audit(&catalog, "Ana");
@@ -152,7 +152,7 @@ fn a_spare_group_that_does_not_fit_is_left_out_and_the_next_is_kept() {
         let body = "Body text fills the page. ".repeat(body_words / 5);
         let optional = "Optional words. ".repeat(optional_words / 2);
         let layouts = with_page_5(&format!(
-            "# Spare\n\n{body}\n\n::spare\n\nOPTIONAL {optional}\n\n::spare\n\nCLOSING pointer.\n"
+            "# Spare\n\n{body}\n\n::optional\n\nOPTIONAL {optional}\n\n::spare\n\nCLOSING pointer.\n"
         ));
         let r = render(&a, &catalog, &layouts, &fonts).expect("spare content never overflows");
         let text: String = r.document.pages[4]
