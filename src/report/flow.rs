@@ -107,9 +107,21 @@ impl<'e, 'a> Flow<'e, 'a> {
         }
     }
 
+    /// Sets `text` `width` wide: only measured while the flow measures (and kept for when it
+    /// is placed), otherwise set for placing.
+    pub fn set(&mut self, text: &str, width: f32, style: &TextStyle) -> text::SetText {
+        let env = self.env;
+        if self.measure {
+            env.measured.measure(text, width, style, env.fonts)
+        } else {
+            env.measured
+                .place(text, width, style, env.fonts, self.missing)
+        }
+    }
+
     /// Sets text at the cursor across `width` from `x` and advances the cursor.
     pub fn text_at(&mut self, text: &str, x: f32, width: f32, style: &TextStyle) -> f32 {
-        let set = text::set(text, width, style, self.env.fonts, self.missing);
+        let set = self.set(text, width, style);
         let h = set.height;
         self.items.extend(set.placed(x, self.y));
         self.y += h;
@@ -352,7 +364,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             mstyle.font = FontId::BOLD;
             mstyle.color = marker_color;
             let top = self.y;
-            let m = text::set(&marker(i), indent, &mstyle, self.env.fonts, self.missing);
+            let m = self.set(&marker(i), indent, &mstyle);
             self.items.push(Item::open(Role::LI));
             self.tagged(Role::Lbl, |f| f.items.extend(m.placed(f.x, top)));
             self.tagged(Role::LBody, |f| {
@@ -400,13 +412,7 @@ impl<'e, 'a> Flow<'e, 'a> {
         let color = c.accent;
         let pad = 9.0;
         let style = self.style(st.type_.body, c.ink, Align::Left);
-        let set = text::set(
-            text,
-            self.width - 2.0 * pad - 4.0,
-            &style,
-            self.env.fonts,
-            self.missing,
-        );
+        let set = self.set(text, self.width - 2.0 * pad - 4.0, &style);
         let h = set.height + 2.0 * pad;
         self.artifact(rect(
             Rect::new(self.x, self.y, self.width, h),
@@ -449,13 +455,7 @@ impl<'e, 'a> Flow<'e, 'a> {
                 color: c.muted,
                 align: Align::Left,
             };
-            let l = text::set(
-                &label.to_uppercase(),
-                w - 16.0,
-                &lstyle,
-                env.fonts,
-                self.missing,
-            );
+            let l = self.set(&label.to_uppercase(), w - 16.0, &lstyle);
             self.tagged(Role::P, |f| f.items.extend(l.placed(x + 8.0, top + 9.0)));
             let (v, vsize) = text::fit_line(value, w - 16.0, FontId::BOLD, 19.0, 11.0, env.fonts);
             let (value, _) = text::line_at(
@@ -477,7 +477,7 @@ impl<'e, 'a> Flow<'e, 'a> {
                 color: c.muted,
                 align: Align::Left,
             };
-            let s = text::set(sub, w - 16.0, &sstyle, env.fonts, self.missing);
+            let s = self.set(sub, w - 16.0, &sstyle);
             if 47.0 + s.height > h - 4.0 {
                 return Err(LayoutError::Overflow {
                     page: self.page + 1,

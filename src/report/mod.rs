@@ -66,6 +66,8 @@ pub struct Env<'a> {
     pub running: templates::Running,
     /// (title, zero-based page) of every page, for the contents page.
     pub toc: Vec<(String, usize)>,
+    /// Text set while measuring the rest of a page, kept for when it is placed.
+    pub measured: text::Measured,
 }
 
 /// A laid-out report and the characters no font could draw (shown as a replacement).
@@ -111,6 +113,7 @@ pub fn render(
         theme: style.chart_theme(),
         series: context::series(a, catalog),
         toc,
+        measured: text::Measured::default(),
     };
     let mut missing = text::Missing::default();
     let mut chart_time = std::time::Duration::ZERO;

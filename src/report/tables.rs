@@ -6,7 +6,7 @@
 
 use super::flow::{hline, rect, Flow};
 use super::markup::{Cell, Table};
-use super::text::{self, Align, TextStyle};
+use super::text::{Align, TextStyle};
 use super::LayoutError;
 use crate::fonts::{FontId, FontSet};
 use crate::page::{Item, Rect, Role};
@@ -134,7 +134,7 @@ fn set_cell(
     let mut items = Vec::new();
     if !cell.list {
         let text = cell.items.first().map_or("", String::as_str);
-        let set = text::set(text, area.w, style, env.fonts, flow.missing);
+        let set = flow.set(text, area.w, style);
         let h = set.height;
         items.extend(set.placed(area.x, area.y));
         if let Some(bar) = &cell.bar {
@@ -167,8 +167,8 @@ fn set_cell(
         if i > 0 {
             y += LIST_GAP;
         }
-        let mark = text::set("–", LIST_INDENT, &dash, env.fonts, flow.missing);
-        let body = text::set(item, area.w - LIST_INDENT, style, env.fonts, flow.missing);
+        let mark = flow.set("–", LIST_INDENT, &dash);
+        let body = flow.set(item, area.w - LIST_INDENT, style);
         items.push(Item::open(Role::LI));
         items.push(Item::open(Role::Lbl));
         items.extend(mark.placed(area.x, y));

@@ -8,6 +8,9 @@ pub use crate::text::{Align, Missing};
 
 use crate::fonts::{FontId, FontSet};
 use crate::page::{Color, Item};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 
 /// How to set a block of text.
 #[derive(Debug, Clone, Copy)]
@@ -100,6 +103,78 @@ pub fn set(
         }
     }
     out
+}
+
+/// Blocks set while a page measures what follows a growing chart or a foot block: the same
+/// text is set again where it is placed, and setting text is the layout's largest cost.
+#[derive(Default)]
+pub struct Measured(RefCell<FxHashMap<SetKey, (SetText, BTreeSet<char>)>>);
+
+#[derive(PartialEq, Eq, Hash)]
+struct SetKey {
+    text: Box<str>,
+    /// `f32` bits: the same block is always set at exactly the same width.
+    width: u32,
+    size: u32,
+    leading: u32,
+    font: FontId,
+    bold: FontId,
+    color: Color,
+    align: Align,
+}
+
+impl SetKey {
+    fn new(text: &str, width: f32, style: &TextStyle) -> SetKey {
+        SetKey {
+            text: text.into(),
+            width: width.to_bits(),
+            size: style.size.to_bits(),
+            leading: style.leading.to_bits(),
+            font: style.font,
+            bold: style.bold,
+            color: style.color,
+            align: style.align,
+        }
+    }
+}
+
+impl Measured {
+    /// `set`, for a measuring pass: only the height and width are of use, and the full
+    /// result is kept for the pass that places it.
+    pub fn measure(&self, text: &str, width: f32, style: &TextStyle, fonts: &FontSet) -> SetText {
+        let key = SetKey::new(text, width, style);
+        let mut cache = self.0.borrow_mut();
+        let (set, _) = cache.entry(key).or_insert_with(|| {
+            let mut missing = Missing::default();
+            let set = set(text, width, style, fonts, &mut missing);
+            (set, missing.0)
+        });
+        SetText {
+            items: Vec::new(),
+            height: set.height,
+            width: set.width,
+        }
+    }
+
+    /// `set`, for the pass that places the text: what a measuring pass set is taken, not set
+    /// again, and its missing characters are reported as if set here.
+    pub fn place(
+        &self,
+        text: &str,
+        width: f32,
+        style: &TextStyle,
+        fonts: &FontSet,
+        missing: &mut Missing,
+    ) -> SetText {
+        let taken = self.0.borrow_mut().remove(&SetKey::new(text, width, style));
+        match taken {
+            Some((set, lacking)) => {
+                missing.0.extend(lacking);
+                set
+            }
+            None => set(text, width, style, fonts, missing),
+        }
+    }
 }
 
 /// `text` as one line in `font` whose baseline starts at (x, y): its runs and its width.

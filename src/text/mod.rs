@@ -20,7 +20,7 @@ use crate::fonts::{FontId, FontSet};
 use crate::page::Color;
 use std::collections::BTreeSet;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Align {
     Left,
     Justify,
