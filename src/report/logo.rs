@@ -29,8 +29,14 @@ pub struct Logo {
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
-/// Reads and decodes `rel` (as style.toml gives it) inside the layouts directory `dir`.
-pub fn load(dir: &Path, rel: &str) -> Result<Logo> {
+impl Logo {
+    /// Reads and decodes `rel` (as style.toml gives it) inside the layouts directory `dir`.
+    pub fn load(dir: &Path, rel: &str) -> Result<Logo> {
+        load(dir, rel)
+    }
+}
+
+fn load(dir: &Path, rel: &str) -> Result<Logo> {
     let path = dir.join(rel);
     let what = format!(
         "the brand's logo {} (`logo` under [brand] in {})",
@@ -182,3 +188,7 @@ pub fn encode_test_png(width: u32, height: u32, alpha: bool) -> Vec<u8> {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "logo_tests.rs"]
+mod tests;

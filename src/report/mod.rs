@@ -21,6 +21,7 @@ mod text;
 #[cfg(test)]
 pub use context::series as chart_series;
 pub use context::Context;
+#[cfg(test)]
 pub use logo::Logo;
 pub use style::{Brand, Style};
 pub use templates::Layouts;

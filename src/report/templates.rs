@@ -135,7 +135,7 @@ impl Layouts {
         let mut layouts = Layouts::new(pages, read("running.j2".into())?, style)?;
         let brand = &mut layouts.style.brand;
         if !brand.logo.is_empty() {
-            let logo = super::logo::load(dir, &brand.logo)?;
+            let logo = super::logo::Logo::load(dir, &brand.logo)?;
             // A new logo renders every report again, as a changed template does.
             use sha2::{Digest, Sha256};
             let mut h = Sha256::new();
