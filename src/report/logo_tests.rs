@@ -208,8 +208,9 @@ fn every_png_colour_type_decodes_to_rgb_and_alpha() {
     };
     use png::{BitDepth as D, ColorType as C};
     let none = |_: &mut png::Encoder<&mut Vec<u8>>| {};
-    // (file, RGB of the two pixels, alpha)
-    let cases: Vec<(Vec<u8>, [u8; 6], Option<[u8; 2]>)> = vec![
+    /// A file, the RGB of its two pixels and their alpha.
+    type Case = (Vec<u8>, [u8; 6], Option<[u8; 2]>);
+    let cases: Vec<Case> = vec![
         (
             encode(C::Grayscale, D::Eight, &[0, 200], &none),
             [0, 0, 0, 200, 200, 200],
@@ -263,7 +264,9 @@ fn a_bad_logo_is_refused_at_start_up_naming_the_file_the_cause_and_the_fix() {
     let fixture = std::fs::read(FIXTURE).unwrap();
     let mut huge = fixture.clone();
     huge.resize(MAX_BYTES as usize + 1, 0);
-    let cases: Vec<(&str, &str, Option<Vec<u8>>, &[&str])> = vec![
+    /// A name, the logo's path, its content (none: no file) and words the error must say.
+    type Case<'a> = (&'a str, &'a str, Option<Vec<u8>>, &'a [&'a str]);
+    let cases: Vec<Case> = vec![
         (
             "missing",
             "brand/logo.png",
