@@ -103,7 +103,7 @@ fn decode(bytes: &[u8]) -> std::result::Result<Image, String> {
     let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     // 16-bit samples to 8, palettes and grey of 1–4 bits expanded, tRNS to alpha.
     decoder.set_transformations(png::Transformations::normalize_to_color8());
-    // Decoding allocates the pixels only after the header's size is checked below; this
+    // The pixels are allocated here only after the header's size is checked below; the limit
     // bounds what a crafted file can make the decoder allocate besides.
     decoder.set_limits(png::Limits {
         bytes: MAX_SIDE as usize * MAX_SIDE as usize * 4 + (1 << 20),
@@ -114,6 +114,9 @@ fn decode(bytes: &[u8]) -> std::result::Result<Image, String> {
         return Err(format!(
             "is {width}×{height} pixels, more than the {MAX_SIDE} pixels a side a logo may have"
         ));
+    }
+    if width == 0 || height == 0 {
+        return Err("has no pixels".into());
     }
     let size = reader
         .output_buffer_size()
@@ -136,7 +139,7 @@ fn decode(bytes: &[u8]) -> std::result::Result<Image, String> {
     };
     if info.bit_depth != png::BitDepth::Eight {
         return Err(format!(
-            "has {:?}-bit samples after decoding",
+            "has samples of {:?} bits the decoder did not reduce to 8",
             info.bit_depth
         ));
     }
@@ -153,9 +156,6 @@ fn decode(bytes: &[u8]) -> std::result::Result<Image, String> {
     }
     if rgb.len() != pixels * 3 {
         return Err("ends before its last row".into());
-    }
-    if pixels == 0 {
-        return Err("has no pixels".into());
     }
     let alpha = (!alpha.is_empty()).then_some(alpha.as_slice());
     Ok(Image::new(width, height, &rgb, alpha))
