@@ -1130,12 +1130,18 @@ print(json.dumps({"tree": tree, "html": html.get_payload(decode=True).decode("ut
             .args(["-c", script])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         use std::io::Write;
         c.stdin.take().unwrap().write_all(raw).unwrap();
         let out = c.wait_with_output().unwrap();
-        assert!(out.status.success());
+        assert!(
+            out.status.success(),
+            "Python finds no HTML, text and PNG part: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(raw)
+        );
         serde_json::from_slice(&out.stdout).unwrap()
     };
     let png = std::fs::read(crate::util::fixture("logo.png")).unwrap();
