@@ -174,6 +174,59 @@ pub enum LinkTarget {
     Uri(String),
 }
 
+/// A raster image (the brand's logo), decoded once when the layouts load and shared by every
+/// page and every report of the run that shows it.
+///
+/// The samples are kept as PDF and PNG both store them, zlib-compressed: compressed once here,
+/// every report writes the same bytes (and a re-render the same file) without deflating them
+/// again. Always RGB, whatever the source's colour type: one kind of image for the PDF stage to
+/// write and for veraPDF to have checked.
+#[derive(Debug, PartialEq)]
+pub struct Image {
+    /// In pixels.
+    pub width: u32,
+    pub height: u32,
+    /// 8-bit RGB samples, row by row, zlib-compressed.
+    pub rgb: Vec<u8>,
+    /// 8-bit alpha samples likewise; `None` for an image with no transparent pixel.
+    pub alpha: Option<Vec<u8>>,
+}
+
+impl Image {
+    /// An image from uncompressed 8-bit RGB samples and alpha samples (one per pixel).
+    pub fn new(width: u32, height: u32, rgb: &[u8], alpha: Option<&[u8]>) -> Image {
+        let pixels = width as usize * height as usize;
+        assert_eq!(
+            rgb.len(),
+            pixels * 3,
+            "RGB samples for {width}×{height} pixels"
+        );
+        let alpha = alpha.filter(|a| {
+            assert_eq!(a.len(), pixels, "alpha samples for {width}×{height} pixels");
+            a.iter().any(|&v| v != 255)
+        });
+        Image {
+            width,
+            height,
+            rgb: zlib(rgb),
+            alpha: alpha.map(zlib),
+        }
+    }
+
+    /// Width over height.
+    pub fn aspect(&self) -> f32 {
+        self.width as f32 / self.height.max(1) as f32
+    }
+}
+
+/// Once per run and small: the best compression is worth its time.
+fn zlib(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(data).expect("writing to memory does not fail");
+    z.finish().expect("writing to memory does not fail")
+}
+
 /// A structure element's type: PDF 1.7's standard structure types (ISO 32000-1 §14.8.4),
 /// the ones a screen reader knows, so no role map is needed.
 // Spelled as the PDF standard spells them (TOC, TOCI, TH), so the mapping reads as a table.
@@ -242,13 +295,21 @@ pub enum Tag {
 }
 
 /// A page's items in reading order: the order a person reads the page is the order of the
-/// content in its structure. `Open` and `Close` nest; every `Text` and `Shape` lies inside a
-/// structure element or an artifact, and every `Link` inside a `Role::Link` element.
+/// content in its structure. `Open` and `Close` nest; every `Text`, `Shape` and `Image` lies
+/// inside a structure element or an artifact, and every `Link` inside a `Role::Link` element.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Text(TextRun),
     Shape(ShapeItem),
-    Link { rect: Rect, target: LinkTarget },
+    /// An image stretched over `rect` (the layout keeps its aspect ratio).
+    Image {
+        rect: Rect,
+        image: std::sync::Arc<Image>,
+    },
+    Link {
+        rect: Rect,
+        target: LinkTarget,
+    },
     Open(Tag),
     Close,
 }

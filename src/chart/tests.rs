@@ -122,7 +122,7 @@ fn item_box(fonts: &FontSet, item: &Item) -> Option<Rect> {
             };
             Rect::new(b.x - half, b.y - half, b.w + 2.0 * half, b.h + 2.0 * half)
         }
-        Item::Link { rect, .. } => *rect,
+        Item::Link { rect, .. } | Item::Image { rect, .. } => *rect,
         Item::Open(_) | Item::Close => return None,
     })
 }

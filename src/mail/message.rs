@@ -4,7 +4,8 @@
 //! (the Content-Type's `name`), a Message-ID that is stable per report version
 //! (`<audit_id.sha256-prefix@from-domain>`, with `.rN` after the N-th operator resend so that
 //! the resend is a new message), the Date of the hand-over to the server, and `List-Unsubscribe` (URL + mailto) with
-//! `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+//! `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058). With a brand logo the HTML
+//! part and the logo (inline, by Content-ID) form a multipart/related; the plain text is as it is.
 //!
 //! Header safety: names and subjects are cleaned of control characters and then go through
 //! lettre's header encoding (RFC 2047), and the only raw headers are built from percent-encoded
@@ -14,7 +15,7 @@ use super::settings::Settings;
 use crate::score::Band;
 use anyhow::{bail, Context};
 use lettre::message::header::{ContentDisposition, ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{Address, Message};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -137,6 +138,19 @@ impl Composer {
                 .replace("{email}", &percent_encode(to_addr.as_ref()))
                 .replace("{token}", token.as_deref().unwrap_or(""))
         });
+        let domain = self.from.email.domain();
+        // The logo's Content-ID names its bytes: the same logo is the same part in every email.
+        let logo = self.brand.logo_image.as_ref().map(|logo| {
+            let hash = format!("{:x}", Sha256::digest(&logo.png));
+            (logo, format!("logo.{}@{domain}", &hash[..16]))
+        });
+        // The size the logo is shown at, in CSS pixels: 40 high, at most 240 wide. Given as
+        // HTML attributes too, which Outlook reads instead of the CSS.
+        let logo_size = logo.as_ref().map_or((0, 0), |(l, _)| {
+            let aspect = l.image.aspect();
+            let w = (40.0 * aspect).min(240.0);
+            (w.round() as u32, (w / aspect).round().max(1.0) as u32)
+        });
         let ctx = minijinja::context! {
             first_name => first.clone().unwrap_or_default(),
             full_name => name.clone().unwrap_or_default(),
@@ -149,6 +163,9 @@ impl Composer {
             postal_address => self.postal_address.clone(),
             sender => self.from.name.clone().unwrap_or_else(|| self.brand.name.clone()),
             brand => self.brand.name.clone(),
+            logo => logo.as_ref().map(|(_, cid)| cid.clone()),
+            logo_width => logo_size.0,
+            logo_height => logo_size.1,
             brand_color => format!("#{:02x}{:02x}{:02x}", self.brand.primary.r, self.brand.primary.g, self.brand.primary.b),
         };
         let render = |name: &str| -> anyhow::Result<String> {
@@ -164,7 +181,6 @@ impl Composer {
         let text = render("body.txt.j2")?;
         let html = render("body.html.j2")?;
 
-        let domain = self.from.email.domain();
         let version = &l.pdf_sha256[..l.pdf_sha256.len().min(16)];
         let resend = match l.resends {
             0 => String::new(),
@@ -233,14 +249,30 @@ impl Composer {
                     .expect("an ASCII file name of letters, digits, '-' and '.'"),
             )
             .body(l.pdf.to_vec());
+        let alternative = MultiPart::alternative()
+            .boundary(format!("=_rr_a_{tag}"))
+            .singlepart(SinglePart::plain(text));
+        // The logo travels with the HTML part it belongs to (multipart/related), shown from the
+        // message itself: a remote image is blocked by most mail programs. Only when the HTML
+        // shows it: a template of one's own may leave it out.
+        let alternative = match logo {
+            Some((logo, cid)) if html.contains(&format!("cid:{cid}")) => {
+                let png = Attachment::new_inline(cid).body(
+                    logo.png.to_vec(),
+                    ContentType::parse("image/png").expect("a valid MIME type"),
+                );
+                alternative.multipart(
+                    MultiPart::related()
+                        .boundary(format!("=_rr_r_{tag}"))
+                        .singlepart(SinglePart::html(html))
+                        .singlepart(png),
+                )
+            }
+            _ => alternative.singlepart(SinglePart::html(html)),
+        };
         let body = MultiPart::mixed()
             .boundary(format!("=_rr_m_{tag}"))
-            .multipart(
-                MultiPart::alternative()
-                    .boundary(format!("=_rr_a_{tag}"))
-                    .singlepart(SinglePart::plain(text))
-                    .singlepart(SinglePart::html(html)),
-            )
+            .multipart(alternative)
             .singlepart(pdf);
         let mut message = b.multipart(body).context("cannot build the message")?;
         if let Some(d) = &self.dkim {
@@ -525,6 +557,70 @@ mod tests {
             "the HTML takes the brand colour:\n{raw}"
         );
         assert!(!flat.contains("AI Career Risk team"), "{raw}");
+    }
+
+    #[test]
+    fn a_brand_logo_is_an_inline_image_of_the_html_part_and_the_text_stays() {
+        let body = |raw: &str, content_type: &str| -> String {
+            let start = raw.find(content_type).expect(content_type);
+            let rest = &raw[start..];
+            let body = rest.find("\r\n\r\n").unwrap() + 4;
+            rest[body..body + rest[body..].find("\r\n--").unwrap()].to_string()
+        };
+        let plain = settings();
+        let mut st = settings();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let logo = crate::report::Logo::load(&dir, "logo.png").unwrap();
+        st.brand.logo_image = Some(std::sync::Arc::new(logo));
+        let letter = letter("Ana Silva", "ana@example.com");
+        let without = String::from_utf8(
+            Composer::new(&plain)
+                .unwrap()
+                .compose(&letter)
+                .unwrap()
+                .message
+                .formatted(),
+        )
+        .unwrap();
+        let raw = String::from_utf8(
+            Composer::new(&st)
+                .unwrap()
+                .compose(&letter)
+                .unwrap()
+                .message
+                .formatted(),
+        )
+        .unwrap();
+        assert!(!without.contains("cid:") && !without.contains("multipart/related"));
+        assert!(raw.contains("Content-Type: multipart/related;"), "{raw}");
+        let html = body(&raw, "Content-Type: text/html").replace("=\r\n", "");
+        let cid = html
+            .split("src=3D\"cid:")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or_else(|| panic!("the HTML shows the logo by Content-ID:\n{html}"));
+        assert!(
+            cid.starts_with("logo.") && cid.ends_with("@risk.example"),
+            "{cid}"
+        );
+        assert!(html.contains("width=3D\"120\" height=3D\"40\""), "{html}");
+        let part = &raw[raw
+            .find(&format!("Content-ID: <{cid}>"))
+            .expect("the inline part")..];
+        let head = &part[..part.find("\r\n\r\n").unwrap()];
+        assert!(head.contains("Content-Disposition: inline"), "{head}");
+        assert!(head.contains("Content-Type: image/png"), "{head}");
+        // The related part follows the HTML inside the alternative, after the plain text.
+        let (text_at, related_at) = (
+            raw.find("Content-Type: text/plain").unwrap(),
+            raw.find("Content-Type: multipart/related").unwrap(),
+        );
+        assert!(text_at < related_at && related_at < raw.find("Content-Type: text/html").unwrap());
+        assert_eq!(
+            body(&raw, "Content-Type: text/plain"),
+            body(&without, "Content-Type: text/plain"),
+            "the plain text is unchanged"
+        );
     }
 
     #[test]

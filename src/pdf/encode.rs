@@ -23,6 +23,7 @@ pub(super) fn finish(
     pdf: &PdfDocument,
     doc: &Document,
     level: u32,
+    images: &super::image::Images,
     contents: impl FnOnce(&[u8]) -> Result<(Vec<Vec<u8>>, Tree)>,
 ) -> Result<Vec<u8>> {
     // `optimize: false` keeps printpdf from compressing; `subset_fonts` needs `text_layout`.
@@ -64,6 +65,7 @@ pub(super) fn finish(
     for (id, content) in streams.into_iter().zip(contents) {
         lo.get_object_mut(id)?.as_stream_mut()?.set_content(content);
     }
+    super::image::add(&mut lo, images)?;
 
     // /Lang needs PDF 1.4; printpdf declares 1.3.
     lo.version = "1.7".to_string();

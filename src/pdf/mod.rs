@@ -12,6 +12,7 @@
 mod document;
 mod embed;
 mod encode;
+mod image;
 mod link;
 mod num;
 mod pen;
@@ -37,14 +38,15 @@ pub fn write(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>> {
 /// `write` with the zlib level for the streams.
 fn write_at(doc: &Document, fonts: &FontSet, level: u32) -> Result<Vec<u8>> {
     let (pdf, mut faces) = build(doc, fonts)?;
-    encode::finish(&pdf, doc, level, |probe| {
+    let images = image::Images::of(doc);
+    encode::finish(&pdf, doc, level, &images, |probe| {
         embed::read_probe(&mut faces, probe)?;
         let mut tree = tags::Tree::new(doc.pages.len());
         let contents = doc
             .pages
             .iter()
             .enumerate()
-            .map(|(i, page)| content(page, i, doc.height, &faces, &mut tree))
+            .map(|(i, page)| content(page, i, doc.height, &faces, &images, &mut tree))
             .collect::<Result<_>>()?;
         Ok((contents, tree))
     })
@@ -89,6 +91,7 @@ fn content(
     index: usize,
     page_height: f32,
     faces: &Faces,
+    images: &image::Images,
     tree: &mut tags::Tree,
 ) -> Result<Vec<u8>> {
     let mut pen = pen::Pen::new(page_height, page.items.len() * 48);
@@ -105,6 +108,12 @@ fn content(
                 if shape::visible(shape) {
                     marking.content(&mut pen)?;
                     shape::draw(&mut pen, shape);
+                }
+            }
+            Item::Image { rect, image } => {
+                if image::visible(rect) {
+                    marking.content(&mut pen)?;
+                    image::draw(&mut pen, images, rect, image)?;
                 }
             }
             Item::Link { .. } => marking.annotation()?,

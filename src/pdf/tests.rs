@@ -199,6 +199,15 @@ fn sample(fonts: &FontSet) -> Document {
             None,
             Some(thin),
         ),
+        Item::Image {
+            rect: Rect::new(300.0, 500.0, 90.0, 30.0),
+            image: std::sync::Arc::new(crate::page::Image::new(
+                3,
+                1,
+                &[31, 58, 104, 255, 255, 255, 27, 122, 128],
+                Some(&[255, 128, 0]),
+            )),
+        },
         rotated(40.0, 700.0, 9.0, "Ryzyko automatyzacji (%)", 90.0),
         run(56.0, 800.0, FontId::REGULAR, 9.0, "Bottom line of page two"),
     ]);
@@ -605,6 +614,18 @@ mod reference {
             match item {
                 Item::Text(run) => text(&mut ops, &mut state, run, height, faces),
                 Item::Shape(item) => shape(&mut ops, &mut state, item, height),
+                Item::Image { rect, .. } => ops.push(Op::UseXobject {
+                    // The document's first image: the only one of the test documents.
+                    id: printpdf::XObjectId("Im1".into()),
+                    transform: printpdf::XObjectTransform {
+                        translate_x: Some(Pt(round(rect.x, 100.0))),
+                        translate_y: Some(Pt(round(height - rect.bottom(), 100.0))),
+                        scale_x: Some(round(rect.w, 100.0)),
+                        scale_y: Some(round(rect.h, 100.0)),
+                        no_auto_scale: true,
+                        ..Default::default()
+                    },
+                }),
                 Item::Link { .. } | Item::Open(_) | Item::Close => {}
             }
         }
@@ -931,7 +952,8 @@ fn bench_24_pages() {
             .enumerate()
             .map(|(i, p)| {
                 let mut tree = super::tags::Tree::new(doc.pages.len());
-                super::content(p, i, doc.height, &faces, &mut tree)
+                let images = super::image::Images::of(&doc);
+                super::content(p, i, doc.height, &faces, &images, &mut tree)
                     .unwrap()
                     .len()
             })

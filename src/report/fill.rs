@@ -29,7 +29,7 @@ pub fn filled(page: &Page, content: Rect) -> f32 {
                 Shape::Path { points, .. } => points.iter().map(|p| p.y).fold(f32::MIN, f32::max),
                 Shape::Circle { center, radius } => center.y + radius,
             },
-            Item::Link { rect, .. } => rect.y + rect.h,
+            Item::Link { rect, .. } | Item::Image { rect, .. } => rect.y + rect.h,
         };
         bottom = bottom.max(low);
     }

@@ -51,11 +51,26 @@ fn running(env: &Env, index: usize, items: &mut Vec<Item>) {
     let size = st.type_.header;
     if index > 0 {
         let y = p.margin_top - 34.0;
+        // The logo at about the label's line height, centred on its capitals; one too wide
+        // for that height to leave the reader's name room is left out of the header.
+        let mut label_x = content.x;
+        if let Some(logo) = &st.brand.logo_image {
+            let h = size * 1.2;
+            let w = h * logo.image.aspect();
+            if w <= content.w * 0.25 {
+                let middle = y - size * 0.35;
+                items.push(Item::Image {
+                    rect: Rect::new(content.x, middle - h / 2.0, w, h),
+                    image: logo.image.clone(),
+                });
+                label_x += w + size * 0.8;
+            }
+        }
         let label = env.running.brand.to_uppercase();
         let label_w = run(
             items,
             env,
-            content.x,
+            label_x,
             y,
             false,
             FontId::BOLD,
@@ -63,7 +78,7 @@ fn running(env: &Env, index: usize, items: &mut Vec<Item>) {
             c.accent,
             &label,
         );
-        let room = content.w - label_w - 24.0;
+        let room = content.right() - label_x - label_w - 24.0;
         let (name, s) = fit_line(
             &env.ctx.person.full_name,
             room,
@@ -141,13 +156,40 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
     ));
     let x = flow.x;
     let w = flow.width;
-    // The brand's wordmark: a square in the secondary colour and the name, above the kicker.
-    flow.artifact(rect(Rect::new(x, 29.0, 9.0, 9.0), Some(c.accent2), None));
+    // The brand's wordmark: a square in the secondary colour, or the logo, and the name,
+    // above the kicker.
+    let name_x = match &st.brand.logo_image {
+        None => {
+            flow.artifact(rect(Rect::new(x, 29.0, 9.0, 9.0), Some(c.accent2), None));
+            x + 15.0
+        }
+        Some(logo) => {
+            let r = logo_box(logo.image.aspect(), x, 29.0, 9.0, w * 0.5);
+            let image = Item::Image {
+                rect: r,
+                image: logo.image.clone(),
+            };
+            if st.brand.name.trim().is_empty() {
+                // The logo is then the only sign of who sends the report.
+                flow.items
+                    .push(Item::Open(Tag::Element(crate::page::Element {
+                        role: Role::Figure,
+                        alt: Some("Logo".into()),
+                        lang: None,
+                    })));
+                flow.items.extend([image, Item::Close]);
+            } else {
+                // The name beside it says it in words: a screen reader should not say it twice.
+                flow.artifact(image);
+            }
+            r.right() + 6.0
+        }
+    };
     let mut mark = Vec::new();
     run(
         &mut mark,
         env,
-        x + 15.0,
+        name_x,
         37.5,
         false,
         FontId::BOLD,
@@ -277,6 +319,17 @@ pub fn cover(flow: &mut Flow, blocks: &[Block]) -> Result<(), LayoutError> {
         .cloned()
         .collect();
     flow.blocks(&rest)
+}
+
+/// Where a logo of `aspect` (width over height) stands: `height` tall from `top` at `x`, unless
+/// that is wider than `max_w`, then narrowed to it and centred on the same middle.
+fn logo_box(aspect: f32, x: f32, top: f32, height: f32, max_w: f32) -> Rect {
+    let w = height * aspect;
+    if w <= max_w {
+        return Rect::new(x, top, w, height);
+    }
+    let h = max_w / aspect;
+    Rect::new(x, top + (height - h) / 2.0, max_w, h)
 }
 
 /// The contents list: one linked line per section page.

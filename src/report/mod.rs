@@ -11,6 +11,7 @@ mod context;
 mod fill;
 mod flow;
 mod furniture;
+mod logo;
 mod markup;
 mod style;
 mod tables;
@@ -20,6 +21,8 @@ mod text;
 #[cfg(test)]
 pub use context::series as chart_series;
 pub use context::Context;
+#[cfg(test)]
+pub use logo::Logo;
 pub use style::{Brand, Style};
 pub use templates::Layouts;
 

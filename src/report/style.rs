@@ -40,6 +40,13 @@ pub struct Brand {
     pub primary: Color,
     #[serde(with = "hex")]
     pub secondary: Color,
+    /// A PNG file, relative to the layouts directory: in the cover's wordmark instead of the
+    /// square, in the running header and at the top of the email. Empty or absent for none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub logo: String,
+    /// The logo's file decoded, set when the layouts load (`Layouts::from_dir`).
+    #[serde(skip)]
+    pub logo_image: Option<std::sync::Arc<super::logo::Logo>>,
 }
 
 impl Default for Brand {

@@ -132,7 +132,20 @@ impl Layouts {
         for name in PAGE_NAMES {
             pages.push((name.to_string(), read(format!("pages/{name}.j2"))?));
         }
-        Layouts::new(pages, read("running.j2".into())?, style)
+        let mut layouts = Layouts::new(pages, read("running.j2".into())?, style)?;
+        let brand = &mut layouts.style.brand;
+        if !brand.logo.is_empty() {
+            let logo = super::logo::Logo::load(dir, &brand.logo)?;
+            // A new logo renders every report again, as a changed template does.
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            h.update(layouts.fingerprint.as_bytes());
+            h.update([0]);
+            h.update(&logo.png);
+            layouts.fingerprint = format!("{:x}", h.finalize());
+            brand.logo_image = Some(std::sync::Arc::new(logo));
+        }
+        Ok(layouts)
     }
 
     pub(crate) fn new(

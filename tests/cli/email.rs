@@ -3,7 +3,7 @@
 //! byte-exact to a directory. Covers delivery and headers, the byte-identical PDF, exactly-once
 //! across runs, 550 / 450 handling, server down, wrong password, STARTTLS with a test
 //! certificate, the loopback-only plain mode, consent, suppression, the outbox and
-//! `--to-override`, `--resend`, and that the password never shows.
+//! `--to-override`, `--resend`, that the password never shows, and the brand's logo inline.
 
 use crate::util::tempdir;
 use std::collections::BTreeSet;
@@ -1080,4 +1080,124 @@ fn names_in_any_script_reach_the_file_name_subject_and_greeting() {
             "{id}: the body names the attachment as it arrives"
         );
     }
+}
+
+/// A copy of the built-in layouts in `dir` whose brand has the logo of `tests/fixtures/`.
+fn layouts_with_logo(dir: &Path) -> PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("layouts");
+    let to = dir.join("layouts");
+    std::fs::create_dir_all(to.join("pages")).unwrap();
+    for entry in std::fs::read_dir(from.join("pages")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, to.join("pages").join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::copy(from.join("running.j2"), to.join("running.j2")).unwrap();
+    let style = std::fs::read_to_string(from.join("style.toml")).unwrap();
+    let style = style.replacen("[brand]\n", "[brand]\nlogo = \"brand/logo.png\"\n", 1);
+    std::fs::write(to.join("style.toml"), style).unwrap();
+    std::fs::create_dir_all(to.join("brand")).unwrap();
+    std::fs::copy(crate::util::fixture("logo.png"), to.join("brand/logo.png")).unwrap();
+    to
+}
+
+#[test]
+fn a_brand_logo_reaches_the_html_part_as_an_inline_image() {
+    let s = sample_rows(43, 5);
+    let layouts = layouts_with_logo(s.path());
+    let smtp = Smtp::start(s.path(), &[]);
+    let mut extra = smtp.plain();
+    extra.extend(["--layouts".into(), layouts.display().to_string()]);
+    let o = s.run(&extra, &[]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), s.consenting.len(), "{}", o.stderr);
+    // Python's email package reads the structure: the HTML and the logo side by side in a
+    // multipart/related, the HTML's image the part with that Content-ID, the bytes the file's.
+    let script = r#"
+import email, json, sys
+m = email.message_from_binary_file(sys.stdin.buffer)
+tree = [p.get_content_type() for p in m.walk()]
+html = [p for p in m.walk() if p.get_content_type() == "text/html"][0]
+text = [p for p in m.walk() if p.get_content_type() == "text/plain"][0]
+logo = [p for p in m.walk() if p.get_content_type() == "image/png"][0]
+print(json.dumps({"tree": tree, "html": html.get_payload(decode=True).decode("utf-8"),
+    "text": text.get_payload(decode=True).decode("utf-8"),
+    "cid": logo["Content-ID"], "disposition": logo.get_content_disposition(),
+    "png": list(logo.get_payload(decode=True))}))
+"#;
+    let read = |raw: &[u8]| -> serde_json::Value {
+        let mut c = Command::new(python())
+            .args(["-c", script])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        c.stdin.take().unwrap().write_all(raw).unwrap();
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "Python finds no HTML, text and PNG part: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(raw)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let png = std::fs::read(crate::util::fixture("logo.png")).unwrap();
+    for mail in &mails {
+        let m = read(&mail.raw);
+        let tree: Vec<&str> = m["tree"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            tree,
+            [
+                "multipart/mixed",
+                "multipart/alternative",
+                "text/plain",
+                "multipart/related",
+                "text/html",
+                "image/png",
+                "application/pdf"
+            ]
+        );
+        let cid = m["cid"].as_str().unwrap();
+        let cid = cid.trim_start_matches('<').trim_end_matches('>');
+        assert!(
+            m["html"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("src=\"cid:{cid}\"")),
+            "the HTML shows the inline part {cid}"
+        );
+        assert_eq!(m["disposition"], "inline");
+        let bytes: Vec<u8> = m["png"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u8)
+            .collect();
+        assert!(bytes == png, "the logo's bytes are the file's");
+        assert!(!m["text"].as_str().unwrap().contains("cid:"));
+    }
+    // The reports carry it too: one image on the cover.
+    let pdf = s
+        .path()
+        .join(format!("out/reports/{}.pdf", s.consenting[0].0));
+    let list = Command::new("pdfimages")
+        .args(["-f", "1", "-l", "1", "-list"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    let kinds: Vec<&str> = list
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .collect();
+    assert_eq!(kinds, ["image", "smask"], "{list}");
 }
