@@ -168,6 +168,9 @@ pub struct SendArgs {
     /// Output directory holding ledger.sqlite and reports/
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
+    /// Layout directory whose [brand] (name, colours, logo) signs the email, as for `run`
+    #[arg(long, value_name = "DIR", env = "RISKREPORT_LAYOUTS")]
+    pub layouts: Option<PathBuf>,
     #[command(flatten)]
     pub mail: MailOptions,
 }

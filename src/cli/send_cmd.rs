@@ -5,7 +5,12 @@ use super::email::{email_phase, settings};
 use super::Outcome;
 
 pub fn run(args: SendArgs, quiet: bool) -> anyhow::Result<Outcome> {
-    let settings = settings(&args.mail)?;
+    let mut settings = settings(&args.mail)?;
+    // The same brand as the reports it sends, so `send` after `run` signs as `run --email` does.
+    settings.brand = match &args.layouts {
+        Some(d) => crate::report::Layouts::from_dir(d)?.style.brand,
+        None => crate::report::Layouts::builtin().style.brand,
+    };
     if !args.out.join(crate::store::ledger::FILE_NAME).exists()
         && !crate::store::layout::reports(&args.out).exists()
         && !args.out.join(crate::store::layout::MARKER).exists()

@@ -1200,4 +1200,19 @@ print(json.dumps({"tree": tree, "html": html.get_payload(decode=True).decode("ut
         .filter_map(|l| l.split_whitespace().nth(2))
         .collect();
     assert_eq!(kinds, ["image", "smask"], "{list}");
+    // `send` signs with the same brand when given the same layouts: a report sent again
+    // carries the logo, and without --layouts it does not.
+    let id = s.consenting[0].0.clone();
+    for (layouts, logo) in [(Some(&layouts), true), (None, false)] {
+        let mut extra = smtp.plain();
+        extra.extend(["--resend".into(), "--id".into(), id.clone()]);
+        if let Some(l) = layouts {
+            extra.extend(["--layouts".into(), l.display().to_string()]);
+        }
+        let o = s.send(&extra, &[]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let last = smtp.mails().pop().unwrap();
+        let raw = String::from_utf8_lossy(&last.raw);
+        assert_eq!(raw.contains("Content-Type: image/png"), logo, "{raw}");
+    }
 }
