@@ -137,14 +137,19 @@ pub fn class_tasks(
         (&rows[..fit_rows - 1], rows.len() - (fit_rows - 1))
     };
     let n = shown_rows.len() + usize::from(more > 0);
-    // Rows grow with the room the page gives the chart, up to two lines of label each.
-    let row_h = (avail / n as f32).min(28.0);
+    // Rows grow with the room the page gives the chart, up to two lines of label each; one or
+    // two rows grow further, so a short profile's chart fills the page rather than a white band.
+    let row_h = (avail / n as f32).min(match n {
+        1 => 80.0,
+        2 => 52.0,
+        _ => 28.0,
+    });
     let text_size = if row_h < t.line(size) + 2.0 {
         MIN_LABEL
     } else {
         size
     };
-    let bar_h = (row_h * 0.6).clamp(3.0, 13.0);
+    let bar_h = (row_h * 0.6).clamp(3.0, if n <= 2 { 22.0 } else { 13.0 });
 
     let value_w = t.width("100%", vs, false) + 4.0;
     let label_w = shown_rows
