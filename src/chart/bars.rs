@@ -418,23 +418,26 @@ pub fn salary(
     let ls = theme.label_size;
     // Whole percent, rounded as the page's text rounds it: one figure per claim.
     let text = |v: f64| format!("{}%", super::signed(v.round() as i32));
+    // Each bar is as long as the figure written at its end: two bars whose labels read the same
+    // are drawn the same length.
+    let (role, you) = (level.role.round(), level.person.round());
     let bars = [
         HBar {
             label: format!("Typical {}", data.role_name),
             bold: false,
-            value: level.role,
+            value: role,
             color: theme.reference,
-            text: text(level.role),
+            text: text(role),
         },
         HBar {
             label: "You".into(),
             bold: true,
-            value: level.person,
+            value: you,
             color: theme.you,
-            text: text(level.person),
+            text: text(you),
         },
     ];
-    let hi = level.role.max(level.person).max(1.0);
+    let hi = role.max(you).max(1.0);
     let step = [5.0, 10.0, 20.0, 25.0, 50.0]
         .into_iter()
         .find(|s| hi / s <= 5.0)
