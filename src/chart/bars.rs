@@ -318,11 +318,30 @@ pub fn skills(
             text: format!("{}%", s.resilience),
         })
         .collect();
+    // A key to the colours: the bands a skill's bar can take, named as the score's bands are,
+    // only those drawn (no key for a colour the chart does not use).
+    let mut bands: Vec<Band> = skills
+        .iter()
+        .map(|s| Band::of(100 - s.resilience as i32))
+        .collect();
+    bands.sort_by_key(|b| *b as usize);
+    bands.dedup();
+    let entries: Vec<LegendEntry> = std::iter::once(LegendEntry {
+        swatch: Swatch::None,
+        text: "AI risk band:".into(),
+    })
+    .chain(bands.iter().map(|&b| LegendEntry {
+        swatch: Swatch::Box(theme.band_color(b)),
+        text: b.label().into(),
+    }))
+    .collect();
+    let legend = legend_layout(&t, theme.label_size, area.w, &entries);
     let canvas = Canvas::new(area, fonts);
     let da = canvas.local();
+    legend.draw(&da, theme, theme.label_size, (0.0, 0.0), &entries)?;
     let spec = HBarSpec {
         chart: "skills",
-        top: 1.0,
+        top: legend.height() + 4.0,
         label_share: 0.45,
         ticks: &PCT_TICKS,
         x_max: 100.0,
