@@ -101,7 +101,7 @@ pub fn skill_gaps(
         .iter()
         .map(|g| t.width(&g.name, text_size, true))
         .fold(0.0f32, f32::max)
-        .min(area.w * 0.32);
+        .min(area.w * 0.4);
     let x0 = label_w + 6.0 + value_w;
     let x1 = area.w - 1.0 - res_w - 8.0 - value_w;
     if x1 - x0 < 60.0 {
