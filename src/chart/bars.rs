@@ -37,6 +37,11 @@ struct HBarSpec<'s> {
     ticks: &'s [(f64, &'s str)],
     x_max: f64,
     max_row: f32,
+    /// The thickest a bar gets: a chart of few rows that grows with its page draws heavier bars.
+    max_bar: f32,
+    /// Value labels grow with the bars up to this size (the theme's value size for most charts):
+    /// a thick bar with a small figure at its end reads as a gap in the chart.
+    max_value: f32,
     /// A vertical reference line at this value crosses every row: value labels step over it.
     avoid: Option<f64>,
 }
@@ -64,12 +69,16 @@ fn hbars(
     while size > MIN_SIZE && avail / n < t.line(size) + 1.5 {
         size = (size - 0.25).max(MIN_SIZE);
     }
-    let vsize = theme.value_size.min(size);
+    let row_h = (avail / n).min(spec.max_row);
+    let bar_h = (row_h * 0.66).min(spec.max_bar);
+    let vsize = theme
+        .value_size
+        .min(size)
+        .max((bar_h * 0.45).min(spec.max_value));
     if avail / n < t.line(size) + 1.0 {
         let need_h = spec.top + axis_h + n * (t.line(MIN_SIZE) + 1.0);
         return Err(too_small(spec.chart, area, 160.0, need_h));
     }
-    let row_h = (avail / n).min(spec.max_row);
 
     let label_w = bars
         .iter()
@@ -78,7 +87,7 @@ fn hbars(
         .min(spec.label_share * area.w);
     let value_w = bars
         .iter()
-        .map(|b| t.width(&b.text, vsize, false))
+        .map(|b| t.width(&b.text, vsize, b.bold))
         .fold(0.0f32, f32::max);
     let last_tick = spec
         .ticks
@@ -119,7 +128,6 @@ fn hbars(
         )?;
     }
     backend::guides(false);
-    let bar_h = (row_h * 0.66).min(20.0);
     let avoid = spec.avoid.map(|v| xs.at(v));
     for (i, b) in bars.iter().enumerate() {
         let cy = y_top + row_h * (i as f32 + 0.5);
@@ -215,6 +223,8 @@ pub fn benchmark(
         ticks: &SCORE_TICKS,
         x_max: 100.0,
         max_row: 48.0,
+        max_bar: 20.0,
+        max_value: 0.0,
         avoid: None,
     };
     hbars(&da, &t, theme, area, &bars, &spec)?;
@@ -272,6 +282,8 @@ pub fn task_exposure(
         ticks: &PCT_TICKS,
         x_max: 100.0,
         max_row: 22.0,
+        max_bar: 20.0,
+        max_value: 0.0,
         avoid: None,
     };
     hbars(&da, &t, theme, area, &bars, &spec)?;
@@ -306,15 +318,36 @@ pub fn skills(
             text: format!("{}%", s.resilience),
         })
         .collect();
+    // A key to the colours: the bands a skill's bar can take, named as the score's bands are,
+    // only those drawn (no key for a colour the chart does not use).
+    let mut bands: Vec<Band> = skills
+        .iter()
+        .map(|s| Band::of(100 - s.resilience as i32))
+        .collect();
+    bands.sort_by_key(|b| *b as usize);
+    bands.dedup();
+    let entries: Vec<LegendEntry> = std::iter::once(LegendEntry {
+        swatch: Swatch::None,
+        text: "AI risk band:".into(),
+    })
+    .chain(bands.iter().map(|&b| LegendEntry {
+        swatch: Swatch::Box(theme.band_color(b)),
+        text: b.label().into(),
+    }))
+    .collect();
+    let legend = legend_layout(&t, theme.label_size, area.w, &entries);
     let canvas = Canvas::new(area, fonts);
     let da = canvas.local();
+    legend.draw(&da, theme, theme.label_size, (0.0, 0.0), &entries)?;
     let spec = HBarSpec {
         chart: "skills",
-        top: 1.0,
+        top: legend.height() + 4.0,
         label_share: 0.45,
         ticks: &PCT_TICKS,
         x_max: 100.0,
         max_row: 36.0,
+        max_bar: 20.0,
+        max_value: 0.0,
         avoid: None,
     };
     hbars(&da, &t, theme, area, &bars, &spec)?;
@@ -357,6 +390,8 @@ pub fn related_roles(
         ticks: &SCORE_TICKS,
         x_max: 100.0,
         max_row: 40.0,
+        max_bar: 20.0,
+        max_value: 0.0,
         avoid: Some(data.score as f64),
     };
     let frame = hbars(&da, &t, theme, area, &bars, &spec)?;
@@ -402,23 +437,26 @@ pub fn salary(
     let ls = theme.label_size;
     // Whole percent, rounded as the page's text rounds it: one figure per claim.
     let text = |v: f64| format!("{}%", super::signed(v.round() as i32));
+    // Each bar is as long as the figure written at its end: two bars whose labels read the same
+    // are drawn the same length.
+    let (role, you) = (level.role.round(), level.person.round());
     let bars = [
         HBar {
             label: format!("Typical {}", data.role_name),
             bold: false,
-            value: level.role,
+            value: role,
             color: theme.reference,
-            text: text(level.role),
+            text: text(role),
         },
         HBar {
             label: "You".into(),
             bold: true,
-            value: level.person,
+            value: you,
             color: theme.you,
-            text: text(level.person),
+            text: text(you),
         },
     ];
-    let hi = level.role.max(level.person).max(1.0);
+    let hi = role.max(you).max(1.0);
     let step = [5.0, 10.0, 20.0, 25.0, 50.0]
         .into_iter()
         .find(|s| hi / s <= 5.0)
@@ -460,7 +498,9 @@ pub fn salary(
         label_share: 0.45,
         ticks: &ticks,
         x_max,
-        max_row: 30.0,
+        max_row: 100.0,
+        max_bar: 40.0,
+        max_value: 16.0,
         avoid: None,
     };
     hbars(&da, &t, theme, area, &bars, &spec)?;

@@ -3,12 +3,12 @@
 //! role's typical tasks of the class instead, said so above the bars.
 
 use super::backend::Canvas;
-use super::{label, line, rect, require, too_small, ChartError, ChartTheme, Scale, Series, Type};
+use super::{label, pct_ticks, rect, require, row_label, too_small, ChartError, ChartTheme};
 use super::{ClassTask, MIN_LABEL};
+use super::{Scale, Series, Type};
 use crate::catalog::TaskClass;
 use crate::fonts::FontSet;
 use crate::page::{Item, Rect};
-use plotters::element::PathElement;
 use plotters::style::text_anchor::{HPos, VPos};
 
 /// The typical tasks shown to a reader with none in the class: the pages list at most six.
@@ -137,14 +137,19 @@ pub fn class_tasks(
         (&rows[..fit_rows - 1], rows.len() - (fit_rows - 1))
     };
     let n = shown_rows.len() + usize::from(more > 0);
-    // Rows grow with the room the page gives the chart, up to two lines of label each.
-    let row_h = (avail / n as f32).min(28.0);
+    // Rows grow with the room the page gives the chart, up to two lines of label each; one or
+    // two rows grow further, so a short profile's chart fills the page rather than a white band.
+    let row_h = (avail / n as f32).min(match n {
+        1 => 80.0,
+        2 => 52.0,
+        _ => 28.0,
+    });
     let text_size = if row_h < t.line(size) + 2.0 {
         MIN_LABEL
     } else {
         size
     };
-    let bar_h = (row_h * 0.6).clamp(3.0, 13.0);
+    let bar_h = (row_h * 0.6).clamp(3.0, if n <= 2 { 22.0 } else { 13.0 });
 
     let value_w = t.width("100%", vs, false) + 4.0;
     let label_w = shown_rows
@@ -195,49 +200,20 @@ pub fn class_tasks(
         50 => &[0, 25, 50],
         _ => &[0, 50, 100],
     };
-    super::backend::guides(true);
     for (scale, ticks) in [(&share_scale, share_ticks), (&exp_scale, &[0, 50, 100][..])] {
-        for &v in ticks {
-            let x = scale.at(v as f64);
-            let c = if v == 0 { theme.muted } else { theme.grid };
-            da.draw(&PathElement::new(
-                vec![(x, y_top), (x, y_bottom)],
-                line(c, 0.5),
-            ))?;
-            label(
-                &da,
-                &format!("{v}%"),
-                (x, y_bottom + 3.0),
-                ls,
-                theme.muted,
-                false,
-                HPos::Center,
-                VPos::Top,
-            )?;
-        }
+        pct_ticks(&da, theme, scale, ticks, (y_top, y_bottom))?;
     }
-    super::backend::guides(false);
     for (i, r) in shown_rows.iter().enumerate() {
         let cy = y_top + row_h * (i as f32 + 0.5);
-        let lh = t.line(text_size);
-        let names = if row_h >= 2.0 * lh + 2.0 {
-            t.wrap(&r.label, text_size, false, label_w, 2)
-        } else {
-            vec![t.fit(&r.label, text_size, false, label_w)]
-        };
-        let first = cy - lh * (names.len() as f32 - 1.0) / 2.0;
-        for (j, name) in names.iter().enumerate() {
-            label(
-                &da,
-                name,
-                (0.0, first + lh * j as f32),
-                text_size,
-                theme.ink,
-                false,
-                HPos::Left,
-                VPos::Center,
-            )?;
-        }
+        row_label(
+            &da,
+            &t,
+            &r.label,
+            (text_size, false, theme.ink),
+            label_w,
+            cy,
+            row_h,
+        )?;
         let s = share(r, typical);
         for (scale, v, c, h) in [
             (&share_scale, s, color, bar_h),

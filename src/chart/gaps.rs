@@ -3,8 +3,8 @@
 
 use super::backend::Canvas;
 use super::{
-    fill, label, legend_layout, line, require, too_small, ChartError, ChartTheme, LegendEntry,
-    Scale, Series, Swatch, Type, MIN_LABEL,
+    fill, label, legend_layout, line, pct_ticks, require, row_label, too_small, ChartError,
+    ChartTheme, LegendEntry, Scale, Series, Swatch, Type, MIN_LABEL,
 };
 use crate::fonts::FontSet;
 use crate::page::{Item, Rect};
@@ -89,7 +89,8 @@ pub fn skill_gaps(
     } else {
         size
     };
-    let row_h = (avail / n).min(22.0);
+    // Rows grow with the room the page gives the chart, up to two lines of name each.
+    let row_h = (avail / n).min(34.0);
 
     let res_w = gaps
         .iter()
@@ -100,7 +101,7 @@ pub fn skill_gaps(
         .iter()
         .map(|g| t.width(&g.name, text_size, true))
         .fold(0.0f32, f32::max)
-        .min(area.w * 0.32);
+        .min(area.w * 0.4);
     let x0 = label_w + 6.0 + value_w;
     let x1 = area.w - 1.0 - res_w - 8.0 - value_w;
     if x1 - x0 < 60.0 {
@@ -109,41 +110,21 @@ pub fn skill_gaps(
     let max = gap_max(data);
     let xs = Scale::new(0.0, max as f64, x0, x1);
     let y_bottom = top + row_h * n;
-    super::backend::guides(true);
-    for v in (0..=max).step_by(25) {
-        let x = xs.at(v as f64);
-        let c = if v == 0 { theme.muted } else { theme.grid };
-        da.draw(&PathElement::new(
-            vec![(x, top), (x, y_bottom)],
-            line(c, 0.5),
-        ))?;
-        label(
-            &da,
-            &format!("{v}%"),
-            (x, y_bottom + 3.0),
-            ls,
-            theme.muted,
-            false,
-            HPos::Center,
-            VPos::Top,
-        )?;
-    }
-    super::backend::guides(false);
+    let ticks: Vec<i32> = (0..=max).step_by(25).collect();
+    pct_ticks(&da, theme, &xs, &ticks, (top, y_bottom))?;
     let r = (row_h * 0.22).clamp(2.0, 3.5);
     for (i, g) in gaps.iter().enumerate() {
         let cy = top + row_h * (i as f32 + 0.5);
         // A row's dumbbell and its figures belong together.
         super::backend::group();
-        let name = t.fit(&g.name, text_size, true, label_w);
-        label(
+        row_label(
             &da,
-            &name,
-            (0.0, cy),
-            text_size,
-            theme.ink,
-            true,
-            HPos::Left,
-            VPos::Center,
+            &t,
+            &g.name,
+            (text_size, true, theme.ink),
+            label_w,
+            cy,
+            row_h,
         )?;
         let (xy, xt) = (
             xs.at(g.your_pct.clamp(0, max) as f64),

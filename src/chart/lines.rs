@@ -299,6 +299,9 @@ pub fn outlook(
 /// (100 = the role's average skill in 2026) compounding at each skill's yearly growth. Current
 /// skills are dashed in the reader's colour, recommended ones solid in the comparison colour,
 /// and every line is named at its end.
+/// How far right of its line's end a demand line's name starts: room for a leader line.
+const LEADER: f32 = 10.0;
+
 pub fn demand(
     area: Rect,
     fonts: &FontSet,
@@ -384,18 +387,24 @@ pub fn demand(
         last,
         y_lo,
         y_hi,
-        right: name_w + 8.0,
+        right: name_w + LEADER + 3.0,
         y_desc: Some("Demand index"),
     };
     let fmt = |v: &f64| format!("{v:.0}");
     let canvas = Canvas::new(area, fonts);
     let mut chart = year_chart(&canvas, &t, theme, area, &legend, &frame, &fmt)?;
-    let mut ends = Vec::new();
-    for (s, is_current) in &all {
+    let mut ends = vec![(0.0, 0.0); all.len()];
+    // The recommended lines first and the dashed current ones over them: where a current skill's
+    // line coincides with a recommended one, its dashes still show on the solid line.
+    let order = (0..all.len())
+        .filter(|&k| !all[k].1)
+        .chain((0..all.len()).filter(|&k| all[k].1));
+    for k in order {
+        let (s, is_current) = all[k];
         let pts: Vec<(i32, f64)> = (first..=last)
             .map(|y| (y, index(s.demand_2026, s.growth, y)))
             .collect();
-        if *is_current {
+        if is_current {
             chart.draw_series(DashedLineSeries::new(
                 pts.clone(),
                 units(4.0),
@@ -407,20 +416,36 @@ pub fn demand(
             chart.draw_series(LineSeries::new(pts.clone(), line(rec, 1.8)))?;
             markers(&mut chart, &[pts[0], pts[pts.len() - 1]], rec, 2.0)?;
         }
-        ends.push(to_pt(chart.backend_coord(&pts[pts.len() - 1])));
+        ends[k] = to_pt(chart.backend_coord(&pts[pts.len() - 1]));
     }
     let (plot_top, plot_bottom) = plot_span(&chart);
     drop(chart);
     let da = canvas.local();
     let want: Vec<f32> = ends.iter().map(|e| e.1).collect();
-    let ys = spread(&want, t.line(vs) + 0.5, plot_top, plot_bottom);
+    // Labels stay a half line inside the plot, so none sits on the axis floor among the years.
+    let lh = t.line(vs);
+    let ys = spread(
+        &want,
+        lh + 0.5,
+        plot_top + lh / 2.0,
+        plot_bottom - lh / 2.0 - 1.0,
+    );
     for (((s, is_current), end), y) in all.iter().zip(&ends).zip(ys) {
         let name = t.fit(&s.name, vs, false, name_w);
         let color = if *is_current { mine } else { rec };
+        // A name nudged off its line's end is tied back to it, so lines that end close together
+        // keep their names apart without losing which is which.
+        super::backend::group();
+        if (y - end.1).abs() > 1.0 {
+            da.draw(&PathElement::new(
+                vec![(end.0 + 3.0, end.1), (end.0 + LEADER - 2.0, y)],
+                line(color, 0.6),
+            ))?;
+        }
         label(
             &da,
             &name,
-            (end.0 + 5.0, y),
+            (end.0 + LEADER, y),
             vs,
             color,
             false,
@@ -428,6 +453,7 @@ pub fn demand(
             VPos::Center,
         )?;
     }
+    super::backend::ungroup();
     legend.draw(&da, theme, ls, (0.0, 0.0), &entries)?;
     drop(da);
     Ok(canvas.finish())

@@ -391,6 +391,72 @@ fn value_grid(
     Ok(())
 }
 
+/// The vertical gridlines of a horizontal percent axis between `y_top` and `y_bottom`, the zero
+/// line darker, each labelled below the rows: the row charts of pages 8–10 and 12 read alike.
+fn pct_ticks(
+    da: &LocalArea<'_>,
+    theme: &ChartTheme,
+    xs: &Scale,
+    ticks: &[i32],
+    (y_top, y_bottom): (f32, f32),
+) -> Result<(), ChartError> {
+    backend::guides(true);
+    for &v in ticks {
+        let x = xs.at(v as f64);
+        let c = if v == 0 { theme.muted } else { theme.grid };
+        da.draw(&PathElement::new(
+            vec![(x, y_top), (x, y_bottom)],
+            line(c, 0.5),
+        ))?;
+        label(
+            da,
+            &format!("{v}%"),
+            (x, y_bottom + 3.0),
+            theme.label_size,
+            theme.muted,
+            false,
+            HPos::Center,
+            VPos::Top,
+        )?;
+    }
+    backend::guides(false);
+    Ok(())
+}
+
+/// A row's name at the left edge, centred on `cy`: wrapped onto two lines when the row is tall
+/// enough for them, so a name is cut with "…" only where even two lines cannot hold it.
+#[allow(clippy::too_many_arguments)]
+fn row_label(
+    da: &LocalArea<'_>,
+    t: &Type<'_>,
+    text: &str,
+    (size, bold, color): (f32, bool, Color),
+    max_w: f32,
+    cy: f32,
+    row_h: f32,
+) -> Result<(), ChartError> {
+    let lh = t.line(size);
+    let names = if row_h >= 2.0 * lh + 2.0 {
+        t.wrap(text, size, bold, max_w, 2)
+    } else {
+        vec![t.fit(text, size, bold, max_w)]
+    };
+    let first = cy - lh * (names.len() as f32 - 1.0) / 2.0;
+    for (j, name) in names.iter().enumerate() {
+        label(
+            da,
+            name,
+            (0.0, first + lh * j as f32),
+            size,
+            color,
+            bold,
+            HPos::Left,
+            VPos::Center,
+        )?;
+    }
+    Ok(())
+}
+
 /// "+3", "–2" or "0". An en dash stands in for the minus sign, which Noto Sans lacks.
 fn signed(v: i32) -> String {
     match v {

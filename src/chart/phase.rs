@@ -109,7 +109,9 @@ pub fn phase(
     } else {
         MIN_LABEL
     };
-    let max_lines = (((area.h - label_top) / t.line(size)).floor() as usize).min(3);
+    // As many lines as the chart's height holds: a milestone is wrapped whole, and cut with "…"
+    // only where the page leaves the chart no room for it.
+    let max_lines = ((area.h - label_top) / t.line(size)).floor() as usize;
     // The years above the axis: each calendar year of the phase, thinned to what fits.
     let span = (y_to - y_from).max(1);
     let every = (1..=span)

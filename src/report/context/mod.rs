@@ -18,11 +18,10 @@ pub use standing::rank_words;
 use crate::catalog::{Basis, Catalog, TaskClass, Usage};
 use crate::score::{Assessment, Band};
 
-/// The name the copy addresses the reader by (preferred name, else the full name) is shortened
-/// beyond this many user-perceived characters: the copy is set for names, not for 120-character
-/// words. The full name still shows, wrapped, on the cover and in the header.
-const GREETING_GRAPHEMES: usize = 32;
-/// The whole name and the job title in running copy: longer ones are shortened there.
+/// The job title in running copy (the cover's first paragraph): longer ones are shortened there.
+/// Names are not: a reader's name is theirs, and a sentence that cuts it mid-word with "…"
+/// reads as a mistake; the copy wraps a long name like any other words (only the running
+/// header, a single line, shortens it).
 const RUNNING_COPY_GRAPHEMES: usize = 60;
 
 /// `text` cut to at most `max` grapheme clusters, with an ellipsis when cut; never inside a

@@ -94,9 +94,7 @@ pub struct Person {
     pub greeting_name: String,
     #[serde(serialize_with = "as_text")]
     pub job_title: String,
-    /// The name and title cut for running copy (the cover's first paragraph), see [`shorten`].
-    #[serde(serialize_with = "as_text")]
-    pub name_short: String,
+    /// The title cut for running copy (the cover's first paragraph), see [`shorten`].
     #[serde(serialize_with = "as_text")]
     pub title_short: String,
     /// The reader's career level, where the roadmap starts.

@@ -15,9 +15,8 @@ pub(super) fn person(a: &Assessment) -> Person {
     let d = audit.submitted_at;
     Person {
         full_name: audit.full_name.clone(),
-        greeting_name: shorten(audit.greeting_name(), GREETING_GRAPHEMES),
+        greeting_name: audit.greeting_name().to_string(),
         job_title: audit.job_title.clone(),
-        name_short: shorten(&audit.full_name, RUNNING_COPY_GRAPHEMES),
         title_short: shorten(&audit.job_title, RUNNING_COPY_GRAPHEMES),
         seniority: SeniorityCtx {
             key: seniority_key(a.seniority),
