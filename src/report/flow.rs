@@ -158,7 +158,21 @@ impl<'e, 'a> Flow<'e, 'a> {
                     let rest = self.height_of(&blocks[i + 1..])?;
                     self.y = self.y.max(self.bottom - rest);
                 }
-                Block::Spare | Block::Optional if self.grow => {
+                Block::Optional => {
+                    // Set in place only when it fits with what the page keeps after it (its
+                    // foot, its callout); while measuring it counts for nothing.
+                    let end = i + 1 + group_len(&blocks[i + 1..]);
+                    let fits = self.grow && {
+                        let need = self.height_of(&blocks[i + 1..end])?
+                            + self.height_of(&blocks[end..])?;
+                        self.y + need <= self.bottom
+                    };
+                    if !fits {
+                        i = end;
+                        continue;
+                    }
+                }
+                Block::Spare if self.grow => {
                     // A group is kept only with every group after it.
                     let rest = blocks[i + 1..]
                         .split(is_optional)
@@ -174,12 +188,10 @@ impl<'e, 'a> Flow<'e, 'a> {
                             None => break,
                         }
                     }
-                    if matches!(b, Block::Spare) {
-                        self.y = self.bottom - rest;
-                    }
+                    self.y = self.bottom - rest;
                 }
-                // While measuring, optional content counts for nothing: it only takes room left.
-                Block::Spare | Block::Optional => break,
+                // While measuring, spare content counts for nothing: it only takes room left.
+                Block::Spare => break,
                 _ => self.block(b)?,
             }
             self.check(&describe(b))?;
@@ -517,4 +529,12 @@ fn describe(b: &Block) -> String {
 /// Whether `b` opens a group of blocks that a full page does without.
 fn is_optional(b: &Block) -> bool {
     matches!(b, Block::Spare | Block::Optional)
+}
+
+/// How many blocks an `::optional` group holds: up to the next optional group or the foot.
+fn group_len(blocks: &[Block]) -> usize {
+    blocks
+        .iter()
+        .position(|b| matches!(b, Block::Spare | Block::Optional | Block::Foot))
+        .unwrap_or(blocks.len())
 }

@@ -48,9 +48,9 @@ pub enum Block {
     /// own, kept only with every group after it: when they do not all fit, the first is left out
     /// and the rest tried again.
     Spare,
-    /// `::optional`: what follows, up to the next `::optional` or `::spare`, is set in place
-    /// when it and every group after it fit, and left out otherwise (a section a full page does
-    /// without).
+    /// `::optional`: what follows, up to the next `::optional`, `::spare` or `::foot`, is set
+    /// in place when it fits with what the page keeps after it, and left out otherwise (a
+    /// section a full page does without); it takes no room from a growing chart.
     Optional,
 }
 
