@@ -476,12 +476,17 @@ pub fn peers(
     }
     let t = Type { fonts };
     let ls = theme.label_size;
-    let light = theme.accent2.tint(0.78);
-    let dark = theme.accent2.tint(0.35);
+    // Peers are the reference group: grey, as every reference is; the reader is navy.
+    let light = theme.reference.tint(0.6);
+    let dark = theme.reference;
     let entries = [
         LegendEntry {
             swatch: Swatch::Box(light),
-            text: format!("{} (peers)", data.role_plural),
+            text: format!(
+                "{} more exposed than you: {}%",
+                data.role_plural,
+                100 - data.peers_safer_pct
+            ),
         },
         LegendEntry {
             swatch: Swatch::Box(dark),
@@ -536,14 +541,14 @@ pub fn peers(
     backend::guides(false);
     chart.draw_series(AreaSeries::new(curve.clone(), 0.0, fill(light)))?;
     chart.draw_series(AreaSeries::new(safer, 0.0, fill(dark)))?;
-    chart.draw_series(LineSeries::new(curve, line(theme.accent2, 1.2)))?;
+    chart.draw_series(LineSeries::new(curve, line(theme.muted, 1.2)))?;
     let (x, base) = to_pt(chart.backend_coord(&(score, 0.0)));
     drop(chart);
 
     let da = canvas.local();
     da.draw(&PathElement::new(
         vec![(x, top + you_h - 1.0), (x, base)],
-        line(theme.ink, 1.4),
+        line(theme.you, 1.6),
     ))?;
     let text = format!("You: {}", data.score);
     let w = t.width(&text, ls, true);
@@ -554,7 +559,7 @@ pub fn peers(
     } else {
         HPos::Center
     };
-    label(&da, &text, (x, top), ls, theme.ink, true, h, VPos::Top)?;
+    label(&da, &text, (x, top), ls, theme.you, true, h, VPos::Top)?;
     legend.draw(&da, theme, ls, (0.0, 0.0), &entries)?;
     drop(da);
     Ok(canvas.finish())
