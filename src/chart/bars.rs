@@ -4,14 +4,13 @@
 use super::backend::{self, Canvas};
 use super::Series;
 use super::{
-    dashed, label, legend_layout, line, rect, require, too_small, ChartError, ChartTheme,
+    dashed, label, legend_layout, rect, require, too_small, x_ticks, ChartError, ChartTheme,
     LegendEntry, LocalArea, Scale, Swatch, Type,
 };
 use crate::catalog::TaskClass;
 use crate::fonts::FontSet;
 use crate::page::{Color, Item, Rect};
 use crate::score::Band;
-use plotters::element::PathElement;
 use plotters::style::text_anchor::{HPos, VPos};
 
 /// Clearance between a reference line and a value label, in points.
@@ -108,26 +107,13 @@ fn hbars(
     let y_top = spec.top;
     let y_bottom = y_top + row_h * n;
 
-    backend::guides(true);
-    for (v, text) in spec.ticks {
-        let x = xs.at(*v);
-        let c = if *v == 0.0 { theme.muted } else { theme.grid };
-        da.draw(&PathElement::new(
-            vec![(x, y_top), (x, y_bottom)],
-            line(c, 0.5),
-        ))?;
-        label(
-            da,
-            text,
-            (x, y_bottom + 3.0),
-            theme.label_size,
-            theme.muted,
-            false,
-            HPos::Center,
-            VPos::Top,
-        )?;
-    }
-    backend::guides(false);
+    x_ticks(
+        da,
+        theme,
+        &xs,
+        spec.ticks.iter().copied(),
+        (y_top, y_bottom),
+    )?;
     let avoid = spec.avoid.map(|v| xs.at(v));
     for (i, b) in bars.iter().enumerate() {
         let cy = y_top + row_h * (i as f32 + 0.5);

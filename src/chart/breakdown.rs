@@ -4,8 +4,8 @@
 use super::backend::{self, Canvas};
 use super::Series;
 use super::{
-    dashed, label, legend_layout, line, pct, rect, require, signed, value_grid, ChartError,
-    ChartTheme, LegendEntry, Scale, Swatch, Type,
+    dashed, label, legend_layout, line, pct, rect, require, signed, value_grid, x_ticks,
+    ChartError, ChartTheme, LegendEntry, Scale, Swatch, Type,
 };
 use crate::catalog::TaskClass;
 use crate::fonts::FontSet;
@@ -276,26 +276,8 @@ pub fn time_split(
     let canvas = Canvas::new(area, fonts);
     let da = canvas.local();
     legend.draw(&da, theme, ls, (0.0, 0.0), &entries)?;
-    backend::guides(true);
-    for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
-        let x = xs.at(v);
-        let c = if v == 0.0 { theme.muted } else { theme.grid };
-        da.draw(&PathElement::new(
-            vec![(x, y_top), (x, y_bottom)],
-            line(c, 0.5),
-        ))?;
-        label(
-            &da,
-            &pct(v),
-            (x, y_bottom + 3.0),
-            ls,
-            theme.muted,
-            false,
-            HPos::Center,
-            VPos::Top,
-        )?;
-    }
-    backend::guides(false);
+    let ticks = [0.0, 25.0, 50.0, 75.0, 100.0].map(|v| (v, pct(v)));
+    x_ticks(&da, theme, &xs, ticks, (y_top, y_bottom))?;
     for (i, (name, split, bold)) in rows.iter().enumerate() {
         let cy = y_top + row_h * (i as f32 + 0.5);
         let name = t.fit(name, ls, *bold, label_w);

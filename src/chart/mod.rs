@@ -398,19 +398,32 @@ fn pct_ticks(
     theme: &ChartTheme,
     xs: &Scale,
     ticks: &[i32],
+    rows: (f32, f32),
+) -> Result<(), ChartError> {
+    let ticks = ticks.iter().map(|&v| (f64::from(v), format!("{v}%")));
+    x_ticks(da, theme, xs, ticks, rows)
+}
+
+/// Vertical gridlines at `ticks` (value, label) between `y_top` and `y_bottom`, the zero line
+/// darker, each labelled below the rows: every horizontal bar chart's value axis.
+fn x_ticks<S: AsRef<str>>(
+    da: &LocalArea<'_>,
+    theme: &ChartTheme,
+    xs: &Scale,
+    ticks: impl IntoIterator<Item = (f64, S)>,
     (y_top, y_bottom): (f32, f32),
 ) -> Result<(), ChartError> {
     backend::guides(true);
-    for &v in ticks {
-        let x = xs.at(v as f64);
-        let c = if v == 0 { theme.muted } else { theme.grid };
+    for (v, text) in ticks {
+        let x = xs.at(v);
+        let c = if v == 0.0 { theme.muted } else { theme.grid };
         da.draw(&PathElement::new(
             vec![(x, y_top), (x, y_bottom)],
             line(c, 0.5),
         ))?;
         label(
             da,
-            &format!("{v}%"),
+            text.as_ref(),
             (x, y_bottom + 3.0),
             theme.label_size,
             theme.muted,
