@@ -34,8 +34,42 @@ pub(super) struct Face<'f> {
     used: Vec<Option<Box<str>>>,
     /// Glyph id → its width in the embedded font's /W, in thousandths of an em.
     widths: Vec<f32>,
-    /// Glyph id → the code of that glyph in the embedded subset (0 for glyphs not shown).
+    /// Glyph id → the glyph's CID in printpdf's subset, then (after `read_probe`) the code
+    /// the content streams show it with (0 for glyphs not shown).
     codes: Vec<u16>,
+    /// Single-glyph runs whose text is not the glyph's ToUnicode text (the soft hyphen a line
+    /// break adds is drawn with the hyphen's glyph): the glyph gets a second code of its own
+    /// with that text, so the run spells its text without a `/Span` (see `Encoding`).
+    aliases: Vec<(u16, Box<str>, u16)>,
+    /// The encoding of the shown codes, decided by `read_probe`.
+    pub(super) encoding: Encoding,
+}
+
+/// How the content streams encode one face's glyphs: our own CMap rather than Identity-H,
+/// so most faces (a report shows some 100 glyphs of a face) take one byte per glyph instead
+/// of two, the space can be code 32, which word spacing (`Tw`) applies to, and a glyph can
+/// have a second code with other text (`Face::aliases`). Text is most of a report's bytes.
+#[derive(Default)]
+pub(super) struct Encoding {
+    /// One byte per code; else two.
+    pub(super) one_byte: bool,
+    /// The glyph whose code is 32 (one byte only): the space, which `Tw` widens.
+    pub(super) space: Option<u16>,
+    /// The codes in use, in code order.
+    pub(super) codes: Vec<Code>,
+}
+
+/// One code of an `Encoding`. Its CID is the code itself (the CID font maps CIDs to the
+/// subset's glyphs with a CIDToGIDMap), because text extractors such as poppler's take the
+/// CID for the code when they apply word spacing, which is for code 32.
+pub(super) struct Code {
+    pub(super) code: u16,
+    /// The glyph in printpdf's subset.
+    pub(super) glyph: u16,
+    /// Its width in the font's /W, thousandths of an em.
+    pub(super) width: f32,
+    /// Its ToUnicode text.
+    pub(super) text: Box<str>,
 }
 
 /// The face for each `FontId` of the set; `None` for faces no run uses.
@@ -50,6 +84,22 @@ impl Face<'_> {
     /// by extractors, so a glyph standing for several characters there holds them reversed.
     fn note(&mut self, run: &TextRun) {
         let glyphs = &run.glyphs;
+        if let [g] = &glyphs[..] {
+            let mut chars = run.text.chars();
+            let own = matches!((chars.next(), chars.next()), (Some(c), None) if self.font.glyph(c) == Some(g.id));
+            if !run.rtl && !own {
+                if !self
+                    .aliases
+                    .iter()
+                    .any(|(id, t, _)| *id == g.id && **t == *run.text)
+                {
+                    self.aliases.push((g.id, (*run.text).into(), 0));
+                }
+                // Embedded, but its own text comes from the runs that show it as itself.
+                self.slot(g.id).get_or_insert_with(|| "".into());
+                return;
+            }
+        }
         let mut i = 0;
         while i < glyphs.len() {
             let cluster = glyphs[i].cluster;
@@ -93,23 +143,28 @@ impl Face<'_> {
                         .filter(|u| !u.is_empty())
                         .unwrap_or_else(|| "".into()),
                 };
-                let gid = g.id as usize;
-                if gid >= self.used.len() {
-                    self.used.resize(gid + 1, None);
-                    self.widths.resize(gid + 1, 0.0);
-                }
-                match &mut self.used[gid] {
+                match self.slot(g.id) {
                     Some(old) if old.is_empty() && !t.is_empty() => *old = t,
                     Some(_) => {}
-                    slot => {
-                        *slot = Some(t);
-                        // printpdf truncates the widths it writes to whole units.
-                        self.widths[gid] = (self.font.glyph_advance(g.id) * 1000.0).trunc();
-                    }
+                    slot => *slot = Some(t),
                 }
             }
             i = end;
         }
+    }
+
+    /// Glyph `gid`'s ToUnicode text, its width recorded when first asked for.
+    fn slot(&mut self, gid: u16) -> &mut Option<Box<str>> {
+        let i = gid as usize;
+        if i >= self.used.len() {
+            self.used.resize(i + 1, None);
+            self.widths.resize(i + 1, 0.0);
+        }
+        if self.used[i].is_none() {
+            // printpdf truncates the widths it writes to whole units.
+            self.widths[i] = (self.font.glyph_advance(gid) * 1000.0).trunc();
+        }
+        &mut self.used[i]
     }
 
     /// Whether printpdf embeds the face: it drops faces none of whose glyphs are shown.
@@ -120,6 +175,14 @@ impl Face<'_> {
     /// The code the content stream shows glyph `gid` with; 0 (.notdef) if it was not noted.
     pub(super) fn code(&self, gid: u16) -> u16 {
         self.codes.get(gid as usize).copied().unwrap_or(0)
+    }
+
+    /// The second code of glyph `gid` standing for `text` (see `aliases`).
+    pub(super) fn alias(&self, gid: u16, text: &str) -> Option<u16> {
+        self.aliases
+            .iter()
+            .find(|(id, t, code)| *id == gid && **t == *text && *code != 0)
+            .map(|&(_, _, code)| code)
     }
 
     /// The text ToUnicode gives glyph `gid`, if it is shown.
@@ -198,6 +261,8 @@ pub(super) fn embed<'f>(
                 used: Vec::new(),
                 widths: Vec::new(),
                 codes: Vec::new(),
+                aliases: Vec::new(),
+                encoding: Encoding::default(),
             });
         }
         if super::text::shows(run) {
@@ -292,8 +357,71 @@ pub(super) fn read_probe(faces: &mut Faces, stream: &[u8]) -> Result<()> {
             codes[gid as usize] = code.ok_or_else(|| anyhow!("printpdf wrote a bad glyph code"))?;
         }
         face.codes = codes;
+        assign(face);
     }
     Ok(())
+}
+
+/// Gives each shown glyph, and each alias, its code (see `Encoding`); `face.codes` holds
+/// printpdf's CIDs on the way in and the codes on the way out.
+fn assign(face: &mut Face) {
+    let cids = std::mem::take(&mut face.codes);
+    // (glyph, text, alias index): the shown glyphs in glyph order, then the aliases whose
+    // text is not already the glyph's own.
+    let mut wanted: Vec<(u16, Box<str>, Option<usize>)> =
+        face.shown().map(|(gid, t)| (gid, t.into(), None)).collect();
+    for (k, (gid, text, code)) in face.aliases.iter_mut().enumerate() {
+        *code = 0;
+        if face.used.get(*gid as usize).and_then(|t| t.as_deref()) != Some(&**text) {
+            wanted.push((*gid, text.clone(), Some(k)));
+        }
+    }
+    let space = face
+        .font
+        .glyph(' ')
+        .filter(|&g| face.used.get(g as usize).is_some_and(Option::is_some));
+    let numbered = |one_byte: bool| -> Vec<u16> {
+        let mut next = 1u16;
+        wanted
+            .iter()
+            .map(|&(gid, _, alias)| {
+                if one_byte && alias.is_none() && Some(gid) == space {
+                    return 32;
+                }
+                // Code 32 is the space's alone: word spacing widens every code 32.
+                if one_byte && next == 32 {
+                    next += 1;
+                }
+                next += 1;
+                next - 1
+            })
+            .collect()
+    };
+    let mut codes = numbered(true);
+    let one_byte = codes.iter().all(|&c| c <= 255);
+    if !one_byte {
+        codes = numbered(false);
+    }
+    face.codes = vec![0; cids.len()];
+    let mut encoding = Encoding {
+        one_byte,
+        space: space.filter(|_| one_byte),
+        codes: Vec::with_capacity(wanted.len()),
+    };
+    for ((gid, text, alias), code) in wanted.into_iter().zip(codes) {
+        match alias {
+            Some(k) => face.aliases[k].2 = code,
+            None => face.codes[gid as usize] = code,
+        }
+        encoding.codes.push(Code {
+            code,
+            glyph: cids.get(gid as usize).copied().unwrap_or(0),
+            width: face.widths.get(gid as usize).copied().unwrap_or(0.0),
+            text,
+        });
+    }
+    encoding.codes.sort_unstable_by_key(|c| c.code);
+    face.encoding = encoding;
 }
 
 /// The face as printpdf parses it. Parsing costs far more than anything else about a face,

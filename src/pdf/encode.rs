@@ -24,7 +24,7 @@ pub(super) fn finish(
     doc: &Document,
     level: u32,
     images: &super::image::Images,
-    contents: impl FnOnce(&[u8]) -> Result<(Vec<Vec<u8>>, Tree)>,
+    contents: impl FnOnce(&[u8]) -> Result<(Vec<Vec<u8>>, Tree, Vec<super::cmap::Font>)>,
 ) -> Result<Vec<u8>> {
     // `optimize: false` keeps printpdf from compressing; `subset_fonts` needs `text_layout`.
     let options = PdfSaveOptions {
@@ -55,7 +55,7 @@ pub(super) fn finish(
         Some(&id) => lo.get_object(id)?.as_stream()?.content.as_slice(),
         None => &[],
     };
-    let (contents, tree) = contents(probe)?;
+    let (contents, tree, fonts) = contents(probe)?;
     ensure!(
         contents.len() == streams.len(),
         "{} page contents for {} pages",
@@ -66,6 +66,11 @@ pub(super) fn finish(
         lo.get_object_mut(id)?.as_stream_mut()?.set_content(content);
     }
     super::image::add(&mut lo, images)?;
+    if let Some(&first) = pages.values().next() {
+        for font in fonts {
+            encode_font(&mut lo, first, font)?;
+        }
+    }
 
     // /Lang needs PDF 1.4; printpdf declares 1.3.
     lo.version = "1.7".to_string();
@@ -225,6 +230,73 @@ pub(super) fn finish(
     let mut bytes = Vec::with_capacity(256 * 1024);
     super::serialize::save(&lo, &structure, level, &mut bytes).context("serialising the PDF")?;
     Ok(bytes)
+}
+
+/// Points the font dictionary of `font` (a resource of page `page`) at its own encoding
+/// CMap and replaces the ToUnicode map printpdf wrote for Identity-H codes.
+fn encode_font(lo: &mut lopdf::Document, page: ObjectId, font: super::cmap::Font) -> Result<()> {
+    let resolve =
+        |lo: &lopdf::Document, dict: &lopdf::Dictionary, key: &[u8]| -> Result<lopdf::Dictionary> {
+            let (_, object) = lo.dereference(dict.get(key)?)?;
+            Ok(object.as_dict()?.clone())
+        };
+    let resources = resolve(lo, lo.get_dictionary(page)?, b"Resources")?;
+    let fonts = resolve(lo, &resources, b"Font")?;
+    let id = fonts
+        .get(font.resource.as_bytes())
+        .and_then(|f| f.as_reference())
+        .with_context(|| format!("printpdf wrote no font dictionary for {}", font.resource))?;
+    let system = lopdf::dictionary! {
+        "Registry" => lopdf::Object::string_literal("Adobe"),
+        "Ordering" => lopdf::Object::string_literal("Identity"),
+        "Supplement" => 0
+    };
+    let encoding = lo.add_object(lopdf::Stream::new(
+        lopdf::dictionary! {
+            "Type" => "CMap",
+            "CMapName" => lopdf::Object::Name(font.name.into_bytes()),
+            "CIDSystemInfo" => system,
+            "WMode" => 0
+        },
+        font.encoding,
+    ));
+    let cid_to_gid = lo.add_object(lopdf::Stream::new(
+        lopdf::Dictionary::new(),
+        font.cid_to_gid,
+    ));
+    let widths: Vec<lopdf::Object> = font
+        .widths
+        .into_iter()
+        .flat_map(|(first, run)| {
+            [
+                lopdf::Object::Integer(first.into()),
+                lopdf::Object::Array(
+                    run.into_iter()
+                        .map(|w| lopdf::Object::Integer(w as i64))
+                        .collect(),
+                ),
+            ]
+        })
+        .collect();
+    let dict = lo.get_dictionary_mut(id)?;
+    dict.set("Encoding", encoding);
+    let descendant = dict
+        .get_mut(b"DescendantFonts")
+        .and_then(|d| d.as_array_mut())
+        .ok()
+        .and_then(|d| d.first_mut())
+        .and_then(|d| d.as_dict_mut().ok())
+        .context("printpdf wrote a Type0 font without its CID font inline")?;
+    descendant.set("CIDToGIDMap", cid_to_gid);
+    descendant.set("W", widths);
+    let to_unicode = dict
+        .get(b"ToUnicode")
+        .and_then(|t| t.as_reference())
+        .context("printpdf wrote a font without ToUnicode")?;
+    lo.get_object_mut(to_unicode)?
+        .as_stream_mut()?
+        .set_content(font.to_unicode);
+    Ok(())
 }
 
 /// zlib-compresses `data`. One compressor per thread, reset between streams: a fresh one

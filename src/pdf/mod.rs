@@ -9,6 +9,7 @@
 //! because converting every operator through printpdf's and lopdf's operation types, and
 //! printing their numbers with `core::fmt`, cost most of a report's time.
 
+mod cmap;
 mod document;
 mod embed;
 mod encode;
@@ -48,7 +49,13 @@ fn write_at(doc: &Document, fonts: &FontSet, level: u32) -> Result<Vec<u8>> {
             .enumerate()
             .map(|(i, page)| content(page, i, doc.height, &faces, &images, &mut tree))
             .collect::<Result<_>>()?;
-        Ok((contents, tree))
+        let cmaps = faces
+            .iter()
+            .flatten()
+            .filter(|f| f.embedded())
+            .map(cmap::Font::of)
+            .collect();
+        Ok((contents, tree, cmaps))
     })
 }
 

@@ -20,6 +20,16 @@ pub(super) struct Pen {
     width: Option<f32>,
     dash: Option<Option<(f32, f32)>>,
     pub(super) font: Option<(u16, f32)>,
+    /// The word spacing (`Tw`) in force, in points.
+    pub(super) word_spacing: f32,
+    /// A text object is open (`BT` written): consecutive runs share it, and the first
+    /// operation that may not stand inside one closes it.
+    in_text: bool,
+    /// A run is being written: its operations keep the text object open.
+    texting: bool,
+    /// Where the open text object's line matrix stands, when it is a plain translation: the
+    /// next unrotated run moves there with `Td`, shorter than a whole `Tm`.
+    pub(super) line: Option<(f32, f32)>,
 }
 
 impl Pen {
@@ -32,12 +42,35 @@ impl Pen {
             width: None,
             dash: None,
             font: None,
+            word_spacing: 0.0,
+            in_text: false,
+            texting: false,
+            line: None,
         }
     }
 
     /// The finished content stream.
-    pub(super) fn finish(self) -> Vec<u8> {
+    pub(super) fn finish(mut self) -> Vec<u8> {
+        if self.in_text {
+            self.newline();
+            self.out.extend_from_slice(b"ET");
+        }
         self.out
+    }
+
+    /// Starts writing a text run: in the open text object, else in a new one.
+    pub(super) fn begin_text(&mut self) {
+        if !self.in_text {
+            self.op(b"BT");
+            self.in_text = true;
+            self.line = None;
+        }
+        self.texting = true;
+    }
+
+    /// The run is written; the text object stays open for the next run.
+    pub(super) fn end_text(&mut self) {
+        self.texting = false;
     }
 
     /// Page-model x → PDF x.
@@ -50,12 +83,23 @@ impl Pen {
         round(self.page_height - y, 100.0)
     }
 
-    /// Starts an operation: a newline after the previous one.
+    /// Starts an operation: a newline after the previous one. Outside a run, the open text
+    /// object is closed first (paths, images and marked content stand outside text objects).
     pub(super) fn start(&mut self) -> &mut Vec<u8> {
+        if self.in_text && !self.texting {
+            self.in_text = false;
+            self.line = None;
+            self.newline();
+            self.out.extend_from_slice(b"ET");
+        }
+        self.newline();
+        &mut self.out
+    }
+
+    fn newline(&mut self) {
         if !self.out.is_empty() {
             self.out.push(b'\n');
         }
-        &mut self.out
     }
 
     /// The stream, to continue the current operation.

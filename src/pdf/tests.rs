@@ -807,54 +807,139 @@ mod reference {
     }
 }
 
-/// Operations of a content stream, strings compared by their bytes whatever their notation
-/// (printpdf writes hex strings, `text` literal ones).
-fn operations(content: &[u8]) -> Vec<(String, Vec<lopdf::Object>)> {
+/// Decodes a shown string, in the named font, to the glyphs it shows.
+type Glyphs<'a> = &'a dyn Fn(&[u8], &[u8]) -> Vec<i64>;
+
+/// Operations of a content stream as comparable across encodings: text shown as the glyphs
+/// of the subset it shows (`glyphs` decodes a string in the named font), each run placed by
+/// an absolute text matrix (`Td` moves are summed up), and text objects, word spacing and
+/// marked content left out: those are ours alone. `strings` gets the shown strings' bytes.
+fn operations(
+    content: &[u8],
+    glyphs: Glyphs,
+    strings: &mut Vec<Vec<u8>>,
+) -> Vec<(String, Vec<lopdf::Object>)> {
     let normal = |o: &lopdf::Object| match o {
         lopdf::Object::String(bytes, _) => {
             lopdf::Object::String(bytes.clone(), lopdf::StringFormat::Literal)
         }
         other => other.clone(),
     };
-    // Glyph placement (TJ offsets, rises) is ours alone: printpdf is asked for the glyphs, so
-    // text-showing operators compare as the codes they show.
-    let codes = |operands: &[lopdf::Object]| {
-        let mut bytes = Vec::new();
-        for o in operands {
-            match o {
-                lopdf::Object::String(b, _) => bytes.extend_from_slice(b),
-                lopdf::Object::Array(items) => {
-                    for i in items {
-                        if let lopdf::Object::String(b, _) = i {
-                            bytes.extend_from_slice(b);
+    let number = |o: &lopdf::Object| o.as_float().expect("a number") as f64;
+    let round = |v: f64| (v * 100.0).round() / 100.0;
+    let mut font: Vec<u8> = Vec::new();
+    let mut line = (0.0f64, 0.0f64);
+    let mut out = Vec::new();
+    for op in lopdf::content::Content::decode(content)
+        .expect("content stream parses")
+        .operations
+    {
+        match op.operator.as_str() {
+            "Ts" | "BDC" | "BMC" | "EMC" | "BT" | "ET" | "Tw" => {}
+            "Tf" => {
+                font = op.operands[0].as_name().expect("a font name").to_vec();
+                out.push((op.operator, op.operands.iter().map(normal).collect()));
+            }
+            "Tm" | "Td" => {
+                let v: Vec<f64> = op.operands.iter().map(number).collect();
+                let matrix = if op.operator == "Td" {
+                    line = (round(line.0 + v[0]), round(line.1 + v[1]));
+                    vec![1.0, 0.0, 0.0, 1.0, line.0, line.1]
+                } else {
+                    line = (v[4], v[5]);
+                    v
+                };
+                let operands = matrix
+                    .into_iter()
+                    .map(|v| lopdf::Object::Real(v as f32))
+                    .collect();
+                out.push(("Tm".to_string(), operands));
+            }
+            "Tj" | "TJ" => {
+                // Glyph placement (TJ offsets, rises) is ours alone: printpdf is asked for the
+                // glyphs, so text-showing operators compare as the glyphs they show.
+                let mut shown = Vec::new();
+                for o in &op.operands {
+                    let items = match o {
+                        lopdf::Object::Array(items) => items.clone(),
+                        o => vec![o.clone()],
+                    };
+                    for item in items {
+                        if let lopdf::Object::String(b, _) = item {
+                            shown.extend(glyphs(&font, &b));
+                            strings.push(b);
                         }
                     }
                 }
-                _ => {}
+                let shown = shown.into_iter().map(lopdf::Object::Integer).collect();
+                out.push(("show".to_string(), vec![lopdf::Object::Array(shown)]));
+            }
+            _ => {
+                let operands = op
+                    .operands
+                    .iter()
+                    .map(|o| match o {
+                        lopdf::Object::Array(items) => {
+                            lopdf::Object::Array(items.iter().map(normal).collect())
+                        }
+                        o => normal(o),
+                    })
+                    .collect();
+                out.push((op.operator, operands));
             }
         }
-        lopdf::Object::String(bytes, lopdf::StringFormat::Literal)
-    };
-    lopdf::content::Content::decode(content)
-        .expect("content stream parses")
-        .operations
-        .into_iter()
-        .filter(|op| !matches!(op.operator.as_str(), "Ts" | "BDC" | "BMC" | "EMC"))
-        .map(|op| {
-            if matches!(op.operator.as_str(), "Tj" | "TJ") {
-                return ("show".to_string(), vec![codes(&op.operands)]);
+    }
+    out
+}
+
+/// Each font resource of `doc`'s first page: whether its codes are one byte, and its CID →
+/// glyph map (none: Identity, two-byte codes that are the glyphs).
+fn encodings(doc: &lopdf::Document) -> std::collections::HashMap<Vec<u8>, (bool, Option<Vec<u8>>)> {
+    let page = *doc.get_pages().values().next().unwrap();
+    let deref = |o: &lopdf::Object| doc.dereference(o).unwrap().1.clone();
+    let resources = deref(doc.get_dictionary(page).unwrap().get(b"Resources").unwrap());
+    let fonts = deref(resources.as_dict().unwrap().get(b"Font").unwrap());
+    let mut out = std::collections::HashMap::new();
+    for (name, font) in fonts.as_dict().unwrap() {
+        let font = deref(font);
+        let font = font.as_dict().unwrap();
+        let cid_font = deref(&font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0]);
+        let map = match deref(cid_font.as_dict().unwrap().get(b"CIDToGIDMap").unwrap()) {
+            lopdf::Object::Stream(s) => Some(s.decompressed_content().unwrap_or(s.content.clone())),
+            _ => None,
+        };
+        let one_byte = match deref(font.get(b"Encoding").unwrap()) {
+            lopdf::Object::Stream(s) => {
+                let program = s.decompressed_content().unwrap_or(s.content.clone());
+                String::from_utf8_lossy(&program).contains("<00> <FF>")
             }
-            let operands = op
-                .operands
-                .iter()
-                .map(|o| match o {
-                    lopdf::Object::Array(items) => {
-                        lopdf::Object::Array(items.iter().map(normal).collect())
-                    }
-                    o => normal(o),
-                })
-                .collect();
-            (op.operator, operands)
+            _ => false,
+        };
+        out.insert(name.clone(), (one_byte, map));
+    }
+    out
+}
+
+/// The glyphs a string shows in a font of `encodings`.
+fn decode(
+    encodings: &std::collections::HashMap<Vec<u8>, (bool, Option<Vec<u8>>)>,
+    font: &[u8],
+    bytes: &[u8],
+) -> Vec<i64> {
+    let (one_byte, map) = &encodings[font];
+    let codes: Vec<usize> = if *one_byte {
+        bytes.iter().map(|&b| b as usize).collect()
+    } else {
+        bytes
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]) as usize)
+            .collect()
+    };
+    codes
+        .into_iter()
+        .map(|c| match map {
+            Some(map) => u16::from_be_bytes([map[2 * c], map[2 * c + 1]]) as i64,
+            None => c as i64,
         })
         .collect()
 }
@@ -885,23 +970,21 @@ fn content_streams_say_what_printpdf_would() {
         };
         let theirs = pdf.to_lopdf_document(&options, &mut Vec::new());
         let (ours_pages, their_pages) = (ours.get_pages(), theirs.get_pages());
+        let (ours_fonts, their_fonts) = (encodings(&ours), encodings(&theirs));
+        assert!(
+            ours_fonts.values().any(|(one_byte, _)| *one_byte),
+            "no face is shown with one-byte codes"
+        );
         assert_eq!(ours_pages.len(), their_pages.len());
         for ((number, a), b) in ours_pages.iter().zip(their_pages.values()) {
             let (a, b) = (ours.get_page_content(*a), theirs.get_page_content(*b));
             assert!(a.len() > 1, "page {number} is empty");
-            let ops = operations(&a);
-            assert_eq!(ops, operations(&b), "page {number}");
-            for bytes in ops
-                .iter()
-                .flat_map(|(_, operands)| operands)
-                .flat_map(|o| match o {
-                    lopdf::Object::Array(items) => items.clone(),
-                    o => vec![o.clone()],
-                })
-            {
-                if let lopdf::Object::String(bytes, _) = bytes {
-                    escaped.retain(|b| !bytes.contains(b));
-                }
+            let mut strings = Vec::new();
+            let ops = operations(&a, &|f, b| decode(&ours_fonts, f, b), &mut strings);
+            let reference = operations(&b, &|f, b| decode(&their_fonts, f, b), &mut Vec::new());
+            assert_eq!(ops, reference, "page {number}");
+            for bytes in strings {
+                escaped.retain(|b| !bytes.contains(b));
             }
         }
     }
@@ -981,4 +1064,73 @@ fn bench_24_pages() {
             size as f64 / 1024.0
         );
     }
+}
+
+#[test]
+fn justified_spaces_are_word_spacing_and_a_break_hyphen_is_a_code_of_its_own() {
+    let fonts = FontSet::builtin();
+    let before = "Hyphenated at a break: sec";
+    let end = 56.0 + crate::text::width(before, FontId::REGULAR, 10.0, &fonts);
+    let mut hyphen = run(end, 100.0, FontId::REGULAR, 10.0, "-");
+    if let Item::Text(t) = &mut hyphen {
+        t.text = "\u{AD}".into();
+    }
+    let mut doc = sample(&fonts);
+    doc.pages.truncate(1);
+    doc.outline.clear();
+    doc.pages[0].items = vec![
+        justified(&fonts, 56.0, 80.0, 480.0, JUSTIFIED),
+        run(56.0, 100.0, FontId::REGULAR, 10.0, before),
+        hyphen,
+        run(
+            56.0,
+            114.0,
+            FontId::REGULAR,
+            10.0,
+            "tor - with a real hyphen too.",
+        ),
+    ];
+    let doc = tagged(doc);
+    let bytes = write(&doc, &fonts).unwrap();
+    let pdf = lopdf::Document::load_mem(&bytes).unwrap();
+    let page = *pdf.get_pages().values().next().unwrap();
+    let content = lopdf::content::Content::decode(&pdf.get_page_content(page)).unwrap();
+    let gap = {
+        let natural = crate::text::width(JUSTIFIED, FontId::REGULAR, 10.0, &fonts);
+        (480.0 - natural) / JUSTIFIED.matches(' ').count() as f32
+    };
+    // The justified line widens its spaces by word spacing, not by an offset at each space.
+    let tw: Vec<f32> = content
+        .operations
+        .iter()
+        .filter(|op| op.operator == "Tw")
+        .map(|op| op.operands[0].as_float().unwrap())
+        .collect();
+    assert!(
+        tw.iter().any(|&w| (w - gap).abs() < 0.01),
+        "no Tw of {gap}: {tw:?}"
+    );
+    let offsets = content
+        .operations
+        .iter()
+        .filter(|op| op.operator == "TJ")
+        .flat_map(|op| op.operands[0].as_array().unwrap().clone())
+        .filter(|o| o.as_float().is_ok_and(|v| v.abs() > 100.0))
+        .count();
+    assert_eq!(offsets, 0, "offsets as wide as a justified space");
+    // The break's hyphen spells its soft hyphen through ToUnicode: no /ActualText span,
+    // and text extraction reads it where a real hyphen reads as a hyphen.
+    let raw = String::from_utf8_lossy(&pdf.get_page_content(page)).into_owned();
+    assert!(!raw.contains("ActualText"), "{raw}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.pdf"), &bytes).unwrap();
+    let text = tool(dir.path(), "pdftotext", &["t.pdf", "-"]);
+    assert!(text.contains("sec\u{AD}"), "{text:?}");
+    assert!(text.contains("tor - with"), "{text:?}");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let expected: Vec<&str> = JUSTIFIED.split_whitespace().collect();
+    assert!(
+        words.windows(expected.len()).any(|w| w == expected),
+        "the justified line reads {words:?}"
+    );
 }

@@ -41,9 +41,9 @@ pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
     if !shows(run) || !face.embedded() {
         return;
     }
-    let mark = pen.current().len();
     let size = round(run.size, 100.0);
-    pen.op(b"BT");
+    pen.begin_text();
+    let mark = pen.current().len();
     if pen.font != Some((run.font.0, size)) {
         let out = pen.start();
         name(out, face.id.0.as_bytes());
@@ -59,20 +59,28 @@ pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
     }
     let (x, y) = (pen.x(run.x), pen.y(run.y));
     let matrix = if run.rotation == 0.0 {
-        [1.0, 0.0, 0.0, 1.0, x, y]
+        if let Some((lx, ly)) = pen.line {
+            pen.op_numbers(&[round(x - lx, 100.0), round(y - ly, 100.0)], b"Td");
+        } else {
+            pen.op_numbers(&[1.0, 0.0, 0.0, 1.0, x, y], b"Tm");
+        }
+        pen.line = Some((x, y));
+        None
     } else {
         // Counter-clockwise on the page is counter-clockwise in PDF space too: the y flip
         // moves the origin, it does not mirror the text.
         let (sin, cos) = run.rotation.to_radians().sin_cos();
         let (sin, cos) = (round(sin, 10000.0), round(cos, 10000.0));
-        [cos, sin, -sin + 0.0, cos, x, y]
+        pen.line = None;
+        Some([cos, sin, -sin + 0.0, cos, x, y])
     };
-    pen.op_numbers(&matrix, b"Tm");
+    if let Some(matrix) = matrix {
+        pen.op_numbers(&matrix, b"Tm");
+    }
     let spelled = show(pen, face, run, size);
     if run.embolden {
         pen.op(b"0 Tr");
     }
-    pen.op(b"ET");
     if !spelled {
         // Known only once the glyphs are written (one pass over them): the span goes in
         // front, as if written first.
@@ -95,6 +103,7 @@ pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
         pen.current().splice(mark..mark, span);
         pen.op(b"EMC");
     }
+    pen.end_text();
 }
 
 /// Whether the glyphs' ToUnicode texts, in drawing order reversed (as extractors read
@@ -116,6 +125,32 @@ fn spells_rtl(face: &Face, run: &TextRun) -> bool {
 /// left-to-right runs).
 fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) -> bool {
     let k = 1000.0 / size;
+    let one_byte = face.encoding.one_byte;
+    // A run of one glyph standing for other text than its own (the soft hyphen at a break)
+    // shows the glyph's second code, whose ToUnicode is that text.
+    if let [g] = &run.glyphs[..] {
+        if let Some(c) = (!run.rtl).then(|| face.alias(g.id, &run.text)).flatten() {
+            let out = pen.start();
+            out.push(b'(');
+            code(out, c, one_byte);
+            out.extend_from_slice(b") Tj");
+            return true;
+        }
+    }
+    // Justification widens the spaces: word spacing does that for code 32 (the space, in a
+    // face with one-byte codes) once a run, rather than an offset at every space.
+    let space = face.encoding.space;
+    if let Some(sp) = space {
+        if let Some(g) = run.glyphs.iter().find(|g| g.id == sp && g.dx == 0.0) {
+            let extra = (g.advance * k - face.width(sp)) * size / 1000.0;
+            let tw = round(extra, 1000.0);
+            if tw != pen.word_spacing {
+                pen.op_numbers(&[tw], b"Tw");
+                pen.word_spacing = tw;
+            }
+        }
+    }
+    let widened = pen.word_spacing * k;
     let mut w = TjWriter::default();
     let mut rise = 0.0f32;
     // Thousandths of an em the pen must still move right before the next glyph.
@@ -149,8 +184,11 @@ fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) -> bool {
             moved = true;
             due = 0.0;
         }
-        w.glyph(pen, face.code(g.id));
+        w.glyph(pen, face.code(g.id), one_byte);
         due += (g.advance - g.dx) * k - face.width(g.id);
+        if Some(g.id) == space {
+            due -= widened;
+        }
     }
     // A trailing mark's offset is undone too, so the pen ends where the layout's run ends and
     // extractors see no gap before the next run.
@@ -196,14 +234,14 @@ impl TjWriter {
         }
     }
 
-    fn glyph(&mut self, pen: &mut Pen, c: u16) {
+    fn glyph(&mut self, pen: &mut Pen, c: u16, one_byte: bool) {
         self.open(pen);
         let out = pen.current();
         if !self.string {
             out.push(b'(');
             self.string = true;
         }
-        code(out, c);
+        code(out, c, one_byte);
     }
 
     fn offset(&mut self, pen: &mut Pen, n: f32) {
@@ -234,10 +272,11 @@ impl TjWriter {
     }
 }
 
-/// One glyph's code in a literal string: two big-endian bytes, with the bytes that would end
-/// the string, start an escape or be read as a different line end escaped.
-fn code(out: &mut Vec<u8>, code: u16) {
-    for b in code.to_be_bytes() {
+/// One glyph's code in a literal string: one byte or two big-endian ones, with the bytes
+/// that would end the string, start an escape or be read as a different line end escaped.
+fn code(out: &mut Vec<u8>, code: u16, one_byte: bool) {
+    let bytes = code.to_be_bytes();
+    for &b in &bytes[usize::from(one_byte)..] {
         match b {
             b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
             b'\r' => out.extend_from_slice(b"\\r"),
