@@ -8,9 +8,11 @@
 //! numbering. It is read back from printpdf itself: the first page hands printpdf a "probe",
 //! each face's used glyphs in one text-showing op, and printpdf encodes them with its
 //! subset's codes. The probe's stream is then replaced by the real page content like every
-//! other page's. Each glyph's ToUnicode text is the character the face maps to it, else the
-//! text of the first cluster it was shown for; runs whose glyphs do not spell their text
-//! that way get `/ActualText` (see `text`).
+//! other page's. The codes the content streams show are then ours (`Encoding`, written as
+//! CMaps by `cmap`). Each glyph's ToUnicode text is the character the face maps to it, else
+//! the text of the first cluster it was shown for; a one-glyph run standing for other text
+//! (the soft hyphen at a break) gets a second code with that text, and other runs whose
+//! glyphs do not spell their text get `/ActualText` (see `text`).
 
 use crate::fonts::{Font, FontId, FontSet};
 use crate::page::{Document, Item, TextRun};

@@ -1,13 +1,15 @@
-//! Shaped runs → one text object each, the glyphs shown by their subset codes (Identity-H),
-//! placed where the layout put them: where a glyph's advance differs from the face's own
+//! Shaped runs → text objects (consecutive runs of one marked stretch share one, moving
+//! with `Td`), the glyphs shown by their face's codes (see `embed::Encoding`), placed where
+//! the layout put them: where a glyph's advance differs from the face's own
 //! (kerning, justification) a TJ offset moves the pen, a mark's vertical offset is a text rise.
 //! A run whose glyphs, read through ToUnicode in drawing order, do not spell its text (right-
 //! to-left, reordered or merged clusters) is wrapped in a `/Span` with `/ActualText`, so
 //! copy-paste and `pdftotext` give the logical string.
 //!
-//! The codes are written as literal strings, two bytes per glyph, where printpdf writes hex
-//! strings, four digits per glyph: text is most of a report's content, so this takes a
-//! quarter off the bytes to deflate and makes the compressed streams smaller too.
+//! The codes are written as literal strings, one byte per glyph for most faces, where
+//! printpdf writes hex strings, four digits per glyph: text is most of a report's content,
+//! so this takes most of the bytes off the text to deflate and makes the streams smaller.
+//! Justified lines widen their spaces (code 32) with word spacing, `Tw`, once a run.
 
 use super::embed::{Face, Faces};
 use super::num::number;
