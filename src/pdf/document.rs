@@ -125,7 +125,46 @@ pub(super) fn link_description(doc: &Document, page: Option<usize>, uri: Option<
 
 /// A PDF text string: UTF-16BE with a byte-order mark, so any script survives.
 pub(super) fn text_string(s: &str) -> DictItem {
-    DictItem::Bytes(utf16(s))
+    DictItem::String {
+        data: text_bytes(s),
+        literal: true,
+    }
+}
+
+/// The bytes of a PDF text string: PDFDocEncoding when it has every character (the alt
+/// texts, link descriptions and metadata of an English report: half the bytes of UTF-16,
+/// and a report has some 8,000 characters of them), else UTF-16BE with a byte-order mark.
+pub(super) fn text_bytes(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        match pdfdoc(c) {
+            Some(b) => out.push(b),
+            None => return utf16(s),
+        }
+    }
+    // "þÿ…" and "ï»¿…" would read as the byte-order marks of UTF-16 and UTF-8.
+    if out.starts_with(&[0xFE, 0xFF]) || out.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return utf16(s);
+    }
+    out
+}
+
+/// `c` in PDFDocEncoding (ISO 32000-1, Annex D.2), if it has it; control characters are
+/// left to UTF-16 (readers disagree on PDFDocEncoding's tab and line ends).
+fn pdfdoc(c: char) -> Option<u8> {
+    const HIGH: [char; 31] = [
+        '\u{2022}', '\u{2020}', '\u{2021}', '\u{2026}', '\u{2014}', '\u{2013}', '\u{0192}',
+        '\u{2044}', '\u{2039}', '\u{203A}', '\u{2212}', '\u{2030}', '\u{201E}', '\u{201C}',
+        '\u{201D}', '\u{2018}', '\u{2019}', '\u{201A}', '\u{2122}', '\u{FB01}', '\u{FB02}',
+        '\u{0141}', '\u{0152}', '\u{0160}', '\u{0178}', '\u{017D}', '\u{0131}', '\u{0142}',
+        '\u{0153}', '\u{0161}', '\u{017E}',
+    ];
+    match c {
+        ' '..='~' => Some(c as u8),
+        '\u{20AC}' => Some(0xA0),
+        '\u{A1}'..='\u{FF}' if c != '\u{AD}' => Some(c as u32 as u8),
+        _ => HIGH.iter().position(|&h| h == c).map(|i| 0x80 + i as u8),
+    }
 }
 
 /// `s` as UTF-16BE with a byte-order mark, the bytes of a PDF text string.
@@ -138,7 +177,7 @@ pub(super) fn utf16(s: &str) -> Vec<u8> {
 
 /// The sRGB profile every colour of the report is in (see `color/README.md` for its origin
 /// and licence), embedded as the output intent PDF/A asks for device colours.
-pub(super) const SRGB_ICC: &[u8] = include_bytes!("../../color/sRGB.icc");
+pub(super) const SRGB_ICC: &[u8] = include_bytes!("../../color/sRGB-v2-magic.icc");
 
 /// The catalog's /OutputIntents: the report's colours are meant as sRGB.
 pub(super) fn output_intents(icc: ObjectId) -> DictItem {
@@ -298,4 +337,43 @@ fn xml_escape(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod text_string_tests {
+    use super::text_bytes;
+
+    /// Every character our PDFDocEncoding table has reads back as itself through lopdf's
+    /// decoder (its own table of Annex D), and text it lacks goes as UTF-16.
+    #[test]
+    fn text_strings_decode_to_what_was_written() {
+        let decode = |bytes: Vec<u8>| {
+            lopdf::decode_text_string(&lopdf::Object::String(bytes, lopdf::StringFormat::Literal))
+                .unwrap()
+        };
+        let mut single = 0;
+        for c in (0..0x3000u32)
+            .chain(0xFB00..0xFB10)
+            .filter_map(char::from_u32)
+        {
+            let s = format!("a{c}");
+            let bytes = text_bytes(&s);
+            if bytes.len() == 2 {
+                single += 1;
+            }
+            assert_eq!(decode(bytes), s, "U+{:04X}", c as u32);
+        }
+        // ASCII's printable characters, Latin-1's 94 and the 32 others.
+        assert_eq!(single, 95 + 94 + 32);
+        for s in [
+            "Go to page 8: Work AI already does",
+            "roles’ “quoted” −2 – 3…",
+            "محمد",
+            "þÿ ok",
+        ] {
+            assert_eq!(decode(text_bytes(s)), s);
+        }
+        assert_eq!(text_bytes("AI’s"), b"AI\x90s");
+        assert!(text_bytes("محمد").starts_with(&[0xFE, 0xFF]));
+    }
 }

@@ -243,7 +243,7 @@ pub(super) struct Ids<'a> {
 /// follow the pages'. Written as bytes directly, not built as lopdf objects first: a report
 /// has hundreds of elements, and they are only ever written.
 pub(super) fn objects(tree: &Tree, ids: &Ids) -> Vec<(u32, Vec<u8>)> {
-    use super::serialize::{hex, integer, reference};
+    use super::serialize::{integer, literal, reference};
     let mut out = Vec::with_capacity(tree.nodes.len() + 2);
     for (i, node) in tree.nodes.iter().enumerate() {
         let mut b = Vec::with_capacity(64);
@@ -294,7 +294,7 @@ pub(super) fn objects(tree: &Tree, ids: &Ids) -> Vec<(u32, Vec<u8>)> {
         b.push(b']');
         if let Some(alt) = &node.element.alt {
             b.extend_from_slice(b"/Alt");
-            hex(&mut b, &super::document::utf16(alt));
+            literal(&mut b, &super::document::text_bytes(alt));
         }
         if let Some(lang) = node.element.lang {
             // A language tag is ASCII letters, digits and hyphens: nothing to escape.

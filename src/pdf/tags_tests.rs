@@ -63,16 +63,7 @@ fn structure(doc: &Document) -> (&Dictionary, El) {
 }
 
 fn text(o: &Object) -> String {
-    let bytes = o.as_str().unwrap();
-    if bytes.starts_with(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = bytes[2..]
-            .chunks(2)
-            .map(|c| u16::from_be_bytes([c[0], c[1]]))
-            .collect();
-        String::from_utf16(&units).unwrap()
-    } else {
-        String::from_utf8(bytes.to_vec()).unwrap()
-    }
+    lopdf::decode_text_string(o).unwrap()
 }
 
 fn read(doc: &Document, dict: &Dictionary, pages: &BTreeMap<(u32, u16), usize>) -> El {

@@ -323,13 +323,7 @@ fn pdf_is_valid_and_complete() {
         .iter()
         .map(|a| {
             assert_eq!(a.get(b"F").unwrap().as_i64().unwrap(), 4);
-            let bytes = a.get(b"Contents").unwrap().as_str().unwrap();
-            assert_eq!(&bytes[..2], &[0xFE, 0xFF]);
-            let units: Vec<u16> = bytes[2..]
-                .chunks(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect();
-            String::from_utf16(&units).unwrap()
+            lopdf::decode_text_string(a.get(b"Contents").unwrap()).unwrap()
         })
         .collect();
     let third = doc.outline.iter().find(|o| o.page == 2).map(|o| &o.title);
