@@ -5,7 +5,7 @@
 use super::columns::{Columns, REQUIRED};
 use super::reject::{Problem, Reject};
 use super::row_limit::{Cuts, RowLimit, MAX_ROW_BYTES};
-use super::validate::{validate_row, Seen};
+use super::validate::{note_id, validate_row, Seen};
 use super::Audit;
 use crate::catalog::Catalog;
 use std::fs::File;
@@ -270,10 +270,12 @@ impl AuditReader<'_> {
     }
 }
 
-impl Iterator for AuditReader<'_> {
-    type Item = Result<Audit, Reject>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl AuditReader<'_> {
+    /// The next row whose audit_id (as typed, trimmed) `wanted` accepts, validated; the rows
+    /// before it are only read far enough to note their ids for duplicate detection, so
+    /// `render --id` does not pay for validating (matching titles, checking tasks) every row
+    /// before the ones it renders.
+    pub fn next_wanted(&mut self, wanted: &dyn Fn(&str) -> bool) -> Option<Result<Audit, Reject>> {
         loop {
             match self.csv.read_record(&mut self.record) {
                 Ok(false) => return None,
@@ -284,6 +286,13 @@ impl Iterator for AuditReader<'_> {
                     }
                     let parser_line = self.record.position().map(|p| p.line()).unwrap_or(0);
                     let (line, cut) = self.cuts.resolve(parser_line);
+                    let id = self.record.get(self.columns.audit_id).unwrap_or("").trim();
+                    if !wanted(id) {
+                        if cut.is_none() {
+                            note_id(&self.record, line, &self.columns, &mut self.seen);
+                        }
+                        continue;
+                    }
                     if let Some(cut) = cut {
                         return Some(Err(too_long(
                             &self.record,
@@ -301,6 +310,9 @@ impl Iterator for AuditReader<'_> {
                     ));
                 }
                 Err(e) => {
+                    if !wanted("") {
+                        continue;
+                    }
                     let parser_line = e.position().map(|p| p.line()).unwrap_or(0);
                     let line = self.cuts.resolve(parser_line).0;
                     let reason = format!("the row cannot be read as CSV ({e}); check its quoting");
@@ -315,6 +327,14 @@ impl Iterator for AuditReader<'_> {
                 }
             }
         }
+    }
+}
+
+impl Iterator for AuditReader<'_> {
+    type Item = Result<Audit, Reject>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_wanted(&|_| true)
     }
 }
 
