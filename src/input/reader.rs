@@ -376,6 +376,46 @@ mod tests {
         }
     }
 
+    const HEADER: &str = "audit_id,submitted_at,email,full_name,job_title,role,industry,years_experience,tasks,ai_tools,ai_usage,country,consent_email";
+
+    fn row(id: &str, years: &str) -> String {
+        format!("{id},2026-03-01T09:00:00Z,{id}@example.com,Ana Silva,Senior Backend Engineer,backend-developer,technology,{years},crud-endpoints=50;schema-design=50,copilot,weekly,PT,true\n")
+    }
+
+    /// `render --id`'s reading: only the wanted rows come back, validated, and the rows
+    /// skipped on the way (even invalid ones) still claim their ids, so a wanted row that
+    /// repeats one is rejected as the full pass rejects it.
+    #[test]
+    fn next_wanted_validates_only_wanted_rows_and_still_sees_duplicates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        let csv = format!(
+            "{HEADER}\n{}{}{}{}",
+            row("A-1", "not a number"),
+            row("b-2", "7"),
+            row("c-3", "sixty"),
+            row("a-1", "7"),
+        );
+        std::fs::write(&path, csv).unwrap();
+        let catalog = Catalog::builtin();
+        let mut reader = open(&path, &catalog).unwrap();
+        let wanted = |id: &str| ["b-2", "c-3", "a-1"].contains(&id);
+
+        let b = reader.next_wanted(&wanted).unwrap().expect("b-2 is valid");
+        assert_eq!((b.audit_id.as_str(), b.line), ("b-2", 3));
+        let c = reader.next_wanted(&wanted).unwrap().unwrap_err();
+        assert_eq!((c.audit_id.as_str(), c.line), ("c-3", 4));
+        assert_eq!(c.problems[0].column, "years_experience");
+        let dup = reader.next_wanted(&wanted).unwrap().unwrap_err();
+        assert_eq!(dup.audit_id, "a-1");
+        assert!(
+            dup.problems[0].reason.contains("already used on line 2"),
+            "{:?}",
+            dup.problems
+        );
+        assert!(reader.next_wanted(&wanted).is_none());
+    }
+
     #[test]
     fn line_ends_become_lf_even_when_split_across_reads() {
         let mut out = String::new();
