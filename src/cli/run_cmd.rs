@@ -124,6 +124,9 @@ pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> 
     let ledger_dir = args.output.is_none().then_some(&args.out);
     let _lock = ledger_dir.map(|d| RunLock::acquire(d)).transpose()?;
     let mut ledger = ledger_dir.map(|d| Ledger::open(d)).transpose()?;
+    if let Some(l) = &ledger {
+        l.keep_log_on_close()?;
+    }
     let mut wanted: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut failures = 0;
     // Only the wanted rows are validated (the others just claim their ids for duplicate
