@@ -313,6 +313,15 @@ mod tests {
         );
     }
 
+    /// Built-in faces are parsed on first use, where a bad one would panic mid-run.
+    #[test]
+    fn every_builtin_face_parses() {
+        for (i, font) in builtin_faces().iter().enumerate() {
+            let parsed = Parsed::new(&font.name, font.data, i < 3).unwrap();
+            assert!(parsed.units_per_em > 0.0, "{}", font.name);
+        }
+    }
+
     #[test]
     fn bold_falls_back_to_bold_faces_then_regular_ones_emboldened() {
         let set = FontSet::builtin();
