@@ -383,10 +383,10 @@ impl DrawingBackend for PageBackend<'_> {
             HPos::Right => -width,
         };
         let across = match anchor.v_pos {
-            VPos::Top => metrics.ascender * size,
+            VPos::Top => metrics.ascender() * size,
             // Centring on the cap height looks centred for figures and capitals, which labels are.
-            VPos::Center => metrics.cap_height * size / 2.0,
-            VPos::Bottom => metrics.descender * size,
+            VPos::Center => metrics.cap_height() * size / 2.0,
+            VPos::Bottom => metrics.descender() * size,
         };
         // Plotters' transforms act on a y-down screen, so its Rotate90 turns text clockwise.
         let ((ux, uy), (vx, vy), rotation) = match style.transform() {
@@ -417,7 +417,7 @@ impl DrawingBackend for PageBackend<'_> {
         let size = style.size() as f32 / UNITS_PER_PT;
         let f = self.fonts.get(font);
         let w = crate::text::width(text, font, size, self.fonts);
-        let h = (f.ascender - f.descender) * size;
+        let h = (f.ascender() - f.descender()) * size;
         Ok((
             (w * UNITS_PER_PT).ceil() as u32,
             (h * UNITS_PER_PT).ceil() as u32,

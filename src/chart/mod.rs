@@ -167,7 +167,7 @@ impl Type<'_> {
     /// Ascender to descender: the height a line of text occupies.
     fn line(&self, size: f32) -> f32 {
         let f = self.fonts.get(FontId::REGULAR);
-        (f.ascender - f.descender) * size
+        (f.ascender() - f.descender()) * size
     }
 
     /// `text` shortened with "…" until it fits `max` points (just "…" if nothing fits).

@@ -73,7 +73,7 @@ fn small_area_for(name: &str) -> Rect {
 
 fn text_box(fonts: &FontSet, r: &TextRun) -> Rect {
     let f = fonts.get(r.font);
-    let (asc, desc) = (f.ascender * r.size, f.descender * r.size);
+    let (asc, desc) = (f.ascender() * r.size, f.descender() * r.size);
     Rect::new(r.x, r.y - asc, r.width(), asc - desc)
 }
 

@@ -84,7 +84,7 @@ fn area_for(name: &str) -> Rect {
 fn text_box(fonts: &FontSet, r: &TextRun) -> Rect {
     let f = fonts.get(r.font);
     let w = r.width();
-    let (asc, desc) = (f.ascender * r.size, f.descender * r.size);
+    let (asc, desc) = (f.ascender() * r.size, f.descender() * r.size);
     let th = r.rotation.to_radians();
     // Text frame on a y-down page: along the baseline, and "down" across it.
     let (ux, uy) = (th.cos(), -th.sin());
@@ -459,7 +459,7 @@ fn backend_maps_units_colours_and_rotation() {
     let Item::Text(up) = &items[1] else { panic!() };
     assert_eq!((up.font, up.rotation), (FontId::BOLD, 90.0));
     // Reading upwards with its top at the anchor: the baseline is one ascent to the right.
-    let asc = fonts.get(FontId::BOLD).ascender * 10.0;
+    let asc = fonts.get(FontId::BOLD).ascender() * 10.0;
     assert!(
         (up.x - (120.0 + asc)).abs() < 1e-3 && (up.y - 230.0).abs() < 1e-3,
         "{up:?}"
@@ -468,7 +468,7 @@ fn backend_maps_units_colours_and_rotation() {
         panic!()
     };
     assert_eq!(down.rotation, -90.0);
-    let asc = fonts.get(FontId::REGULAR).ascender * 10.0;
+    let asc = fonts.get(FontId::REGULAR).ascender() * 10.0;
     assert!((down.x - (120.0 - asc)).abs() < 1e-3, "{down:?}");
 }
 

@@ -119,14 +119,24 @@ pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> 
     if args.output.is_some() && ids.len() != 1 {
         bail!("-o names one file; give exactly one --id with it, or use --out DIR for several");
     }
-    let reader = input::open(&args.file, &renderer.catalog)?;
+    let mut reader = input::open(&args.file, &renderer.catalog)?;
     // -o writes a loose copy outside the output directory: no lock, no ledger entry.
     let ledger_dir = args.output.is_none().then_some(&args.out);
     let _lock = ledger_dir.map(|d| RunLock::acquire(d)).transpose()?;
     let mut ledger = ledger_dir.map(|d| Ledger::open(d)).transpose()?;
+    if let Some(l) = &ledger {
+        l.keep_log_on_close()?;
+    }
     let mut wanted: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut failures = 0;
-    for item in reader {
+    // Only the wanted rows are validated (the others just claim their ids for duplicate
+    // detection), and reading stops once every wanted id was found.
+    loop {
+        let next = {
+            let w = &wanted;
+            reader.next_wanted(&|id| w.contains(&id))
+        };
+        let Some(item) = next else { break };
         let (id, result) = match item {
             Ok(audit) => (audit.audit_id.clone(), Ok(audit)),
             Err(r) => (r.audit_id.clone(), Err(r)),

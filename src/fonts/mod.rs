@@ -39,83 +39,139 @@ pub struct Font {
     pub name: String,
     pub data: &'static [u8],
     pub style: Style,
+    /// Whether to tabulate `fast` (the Latin faces).
+    fast_range: bool,
+    /// Parsed on first use: a report in Latin script reads only the Noto Sans faces, and
+    /// parsing all 40 faces (the shaper collects every face's lookups) cost a `render --id`
+    /// 3 ms and the memory of faces it never used, the 4 MiB CJK one among them.
+    parsed: OnceLock<Parsed>,
+}
+
+/// What is read from a face's tables.
+struct Parsed {
     face: ttf_parser::Face<'static>,
     /// The same face as the shaper reads it.
     shaper: rustybuzz::Face<'static>,
-    pub units_per_em: f32,
+    units_per_em: f32,
     /// Whether the face has each code point below FAST_RANGE; empty for faces that are not
     /// Latin.
     fast: Vec<bool>,
-    pub ascender: f32,
-    pub descender: f32,
-    pub cap_height: f32,
+    ascender: f32,
+    descender: f32,
+    cap_height: f32,
 }
 
-impl Font {
-    fn parse(name: String, style: Style, data: &'static [u8], fast: bool) -> Result<Font, String> {
+impl Parsed {
+    fn new(name: &str, data: &'static [u8], fast: bool) -> Result<Parsed, String> {
         let face = ttf_parser::Face::parse(data, 0)
             .map_err(|e| format!("{name}: not a usable TrueType/OpenType font ({e})"))?;
         let shaper = rustybuzz::Face::from_face(face.clone());
         let units_per_em = face.units_per_em() as f32;
-        let mut font = Font {
+        let fast = if fast {
+            (0..FAST_RANGE as u32)
+                .map(|c| char::from_u32(c).is_some_and(|ch| face.glyph_index(ch).is_some()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Parsed {
             ascender: face.ascender() as f32 / units_per_em,
             descender: face.descender() as f32 / units_per_em,
             cap_height: face
                 .capital_height()
                 .map(|c| c as f32 / units_per_em)
                 .unwrap_or(0.71),
-            name,
-            data,
-            style,
             face,
             shaper,
             units_per_em,
-            fast: Vec::new(),
-        };
-        if fast {
-            font.fast = (0..FAST_RANGE as u32)
-                .map(|c| char::from_u32(c).is_some_and(|ch| font.face.glyph_index(ch).is_some()))
-                .collect();
+            fast,
+        })
+    }
+}
+
+impl Font {
+    /// A face whose tables are read when first asked for (the built-in ones, which the test
+    /// suite checks parse).
+    fn lazy(name: String, style: Style, data: &'static [u8], fast: bool) -> Font {
+        Font {
+            name,
+            data,
+            style,
+            fast_range: fast,
+            parsed: OnceLock::new(),
         }
+    }
+
+    /// A face parsed now, so a file that is no font is refused at start.
+    fn parse(name: String, style: Style, data: &'static [u8], fast: bool) -> Result<Font, String> {
+        let parsed = Parsed::new(&name, data, fast)?;
+        let font = Font::lazy(name, style, data, fast);
+        let _ = font.parsed.set(parsed);
         Ok(font)
+    }
+
+    fn parsed(&self) -> &Parsed {
+        self.parsed.get_or_init(|| {
+            Parsed::new(&self.name, self.data, self.fast_range).expect("built-in fonts parse")
+        })
+    }
+
+    pub fn units_per_em(&self) -> f32 {
+        self.parsed().units_per_em
+    }
+
+    /// Ascender, descender (negative) and cap height, in em.
+    pub fn ascender(&self) -> f32 {
+        self.parsed().ascender
+    }
+
+    pub fn descender(&self) -> f32 {
+        self.parsed().descender
+    }
+
+    pub fn cap_height(&self) -> f32 {
+        self.parsed().cap_height
     }
 
     /// Advance of glyph `gid` in em, as the font's metrics give it (before shaping).
     pub fn glyph_advance(&self, gid: u16) -> f32 {
-        self.face
+        self.parsed()
+            .face
             .glyph_hor_advance(ttf_parser::GlyphId(gid))
             .unwrap_or(0) as f32
-            / self.units_per_em
+            / self.units_per_em()
     }
 
     /// The glyph the font's character map gives `ch`.
     pub fn glyph(&self, ch: char) -> Option<u16> {
-        self.face.glyph_index(ch).map(|g| g.0)
+        self.parsed().face.glyph_index(ch).map(|g| g.0)
     }
 
     /// Whether the face has a glyph for `ch` that draws nothing (no outline).
     pub fn blank(&self, ch: char) -> bool {
-        self.face
-            .glyph_index(ch)
-            .is_some_and(|g| self.face.glyph_bounding_box(g).is_none())
+        let face = &self.parsed().face;
+        face.glyph_index(ch)
+            .is_some_and(|g| face.glyph_bounding_box(g).is_none())
     }
 
     /// How far glyph `gid`'s ink reaches below the baseline, in ems (0 for none).
     pub fn ink_depth(&self, gid: u16) -> f32 {
-        self.face
+        self.parsed()
+            .face
             .glyph_bounding_box(ttf_parser::GlyphId(gid))
-            .map_or(0.0, |b| (-(b.y_min as f32) / self.units_per_em).max(0.0))
+            .map_or(0.0, |b| (-(b.y_min as f32) / self.units_per_em()).max(0.0))
     }
 
     pub fn has(&self, ch: char) -> bool {
-        match self.fast.get(ch as usize) {
+        let p = self.parsed();
+        match p.fast.get(ch as usize) {
             Some(&has) => has,
-            None => self.face.glyph_index(ch).is_some(),
+            None => p.face.glyph_index(ch).is_some(),
         }
     }
 
     pub fn shaper(&self) -> &rustybuzz::Face<'static> {
-        &self.shaper
+        &self.parsed().shaper
     }
 }
 
@@ -127,16 +183,14 @@ pub struct FontSet {
     chains: Vec<Vec<FontId>>,
 }
 
-/// The built-in faces, parsed once per process.
+/// The built-in faces, each parsed once per process when first used.
 fn builtin_faces() -> &'static [Font] {
     static FACES: OnceLock<Vec<Font>> = OnceLock::new();
     FACES.get_or_init(|| {
         builtin::FACES
             .iter()
             .enumerate()
-            .map(|(i, &(name, style, data))| {
-                Font::parse(name.to_string(), style, data, i < 3).expect("built-in fonts parse")
-            })
+            .map(|(i, &(name, style, data))| Font::lazy(name.to_string(), style, data, i < 3))
             .collect()
     })
 }
@@ -257,6 +311,15 @@ mod tests {
             set.get(FontId::REGULAR).has('\u{2212}'),
             "a real minus sign"
         );
+    }
+
+    /// Built-in faces are parsed on first use, where a bad one would panic mid-run.
+    #[test]
+    fn every_builtin_face_parses() {
+        for (i, font) in builtin_faces().iter().enumerate() {
+            let parsed = Parsed::new(&font.name, font.data, i < 3).unwrap();
+            assert!(parsed.units_per_em > 0.0, "{}", font.name);
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::columns::{Columns, REQUIRED};
 use super::reject::{Problem, Reject};
 use super::row_limit::{Cuts, RowLimit, MAX_ROW_BYTES};
-use super::validate::{validate_row, Seen};
+use super::validate::{note_id, validate_row, Seen};
 use super::Audit;
 use crate::catalog::Catalog;
 use std::fs::File;
@@ -270,10 +270,12 @@ impl AuditReader<'_> {
     }
 }
 
-impl Iterator for AuditReader<'_> {
-    type Item = Result<Audit, Reject>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl AuditReader<'_> {
+    /// The next row whose audit_id (as typed, trimmed) `wanted` accepts, validated; the rows
+    /// before it are only read far enough to note their ids for duplicate detection, so
+    /// `render --id` does not pay for validating (matching titles, checking tasks) every row
+    /// before the ones it renders.
+    pub fn next_wanted(&mut self, wanted: &dyn Fn(&str) -> bool) -> Option<Result<Audit, Reject>> {
         loop {
             match self.csv.read_record(&mut self.record) {
                 Ok(false) => return None,
@@ -284,6 +286,13 @@ impl Iterator for AuditReader<'_> {
                     }
                     let parser_line = self.record.position().map(|p| p.line()).unwrap_or(0);
                     let (line, cut) = self.cuts.resolve(parser_line);
+                    let id = self.record.get(self.columns.audit_id).unwrap_or("").trim();
+                    if !wanted(id) {
+                        if cut.is_none() {
+                            note_id(&self.record, line, &self.columns, &mut self.seen);
+                        }
+                        continue;
+                    }
                     if let Some(cut) = cut {
                         return Some(Err(too_long(
                             &self.record,
@@ -301,6 +310,9 @@ impl Iterator for AuditReader<'_> {
                     ));
                 }
                 Err(e) => {
+                    if !wanted("") {
+                        continue;
+                    }
                     let parser_line = e.position().map(|p| p.line()).unwrap_or(0);
                     let line = self.cuts.resolve(parser_line).0;
                     let reason = format!("the row cannot be read as CSV ({e}); check its quoting");
@@ -315,6 +327,14 @@ impl Iterator for AuditReader<'_> {
                 }
             }
         }
+    }
+}
+
+impl Iterator for AuditReader<'_> {
+    type Item = Result<Audit, Reject>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_wanted(&|_| true)
     }
 }
 
@@ -354,6 +374,46 @@ mod tests {
             self.0 = rest;
             Ok(1)
         }
+    }
+
+    const HEADER: &str = "audit_id,submitted_at,email,full_name,job_title,role,industry,years_experience,tasks,ai_tools,ai_usage,country,consent_email";
+
+    fn row(id: &str, years: &str) -> String {
+        format!("{id},2026-03-01T09:00:00Z,{id}@example.com,Ana Silva,Senior Backend Engineer,backend-developer,technology,{years},crud-endpoints=50;schema-design=50,copilot,weekly,PT,true\n")
+    }
+
+    /// `render --id`'s reading: only the wanted rows come back, validated, and the rows
+    /// skipped on the way (even invalid ones) still claim their ids, so a wanted row that
+    /// repeats one is rejected as the full pass rejects it.
+    #[test]
+    fn next_wanted_validates_only_wanted_rows_and_still_sees_duplicates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        let csv = format!(
+            "{HEADER}\n{}{}{}{}",
+            row("A-1", "not a number"),
+            row("b-2", "7"),
+            row("c-3", "sixty"),
+            row("a-1", "7"),
+        );
+        std::fs::write(&path, csv).unwrap();
+        let catalog = Catalog::builtin();
+        let mut reader = open(&path, &catalog).unwrap();
+        let wanted = |id: &str| ["b-2", "c-3", "a-1"].contains(&id);
+
+        let b = reader.next_wanted(&wanted).unwrap().expect("b-2 is valid");
+        assert_eq!((b.audit_id.as_str(), b.line), ("b-2", 3));
+        let c = reader.next_wanted(&wanted).unwrap().unwrap_err();
+        assert_eq!((c.audit_id.as_str(), c.line), ("c-3", 4));
+        assert_eq!(c.problems[0].column, "years_experience");
+        let dup = reader.next_wanted(&wanted).unwrap().unwrap_err();
+        assert_eq!(dup.audit_id, "a-1");
+        assert!(
+            dup.problems[0].reason.contains("already used on line 2"),
+            "{:?}",
+            dup.problems
+        );
+        assert!(reader.next_wanted(&wanted).is_none());
     }
 
     #[test]

@@ -165,6 +165,20 @@ pub fn validate_row(
     }
 }
 
+/// What `validate_row` does to `seen` for this row, and nothing else: for a reader that wants
+/// only some rows (`render --id`), the ones it skips must still claim their ids, so a later
+/// wanted row that repeats one (without regard to case) is rejected as a duplicate exactly as
+/// in a full pass.
+pub fn note_id(record: &csv::StringRecord, line: u64, cols: &Columns, seen: &mut Seen) {
+    if record.len() != cols.names.len() || record.iter().any(|c| c.len() > MAX_CELL_BYTES) {
+        return;
+    }
+    let id = record.get(cols.audit_id).unwrap_or("").trim();
+    if is_audit_id(id) {
+        seen.first_line(id, line);
+    }
+}
+
 fn has_control(s: &str) -> bool {
     s.chars().any(char::is_control)
 }

@@ -87,7 +87,7 @@ pub fn set(
         missing,
     );
     let line_h = style.size * style.leading;
-    let ascent = fonts.get(style.font).ascender * style.size;
+    let ascent = fonts.get(style.font).ascender() * style.size;
     let mut out = SetText {
         height: lines.len() as f32 * line_h,
         ..SetText::default()

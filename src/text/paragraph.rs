@@ -231,7 +231,7 @@ impl Paragraph {
             script: piece.script,
         };
         let face = fonts.get(item.font);
-        let scale = self.size / face.units_per_em;
+        let scale = self.size / face.units_per_em();
         let base = piece.range.start;
         let mut out: Vec<Piece> = shaping(face, item.level % 2 == 1, item.script, |shape| {
             self.text[piece.range.clone()]
@@ -298,7 +298,7 @@ impl Paragraph {
             script: piece.script,
         };
         let face = fonts.get(item.font);
-        let scale = self.size / face.units_per_em;
+        let scale = self.size / face.units_per_em();
         let text = &self.text;
         shaping(face, false, item.script, |shape| {
             let mut part = |range: Range<usize>, glyphs: &str, break_after: bool| {
@@ -581,7 +581,7 @@ fn split_and_shape(
 ) {
     let bytes = text.as_bytes();
     let face = fonts.get(item.font);
-    let scale = size / face.units_per_em;
+    let scale = size / face.units_per_em();
     let rtl = item.level % 2 == 1;
     shaping(face, rtl, item.script, |shape| {
         let mut push = |start: usize, end: usize, break_after: bool| {

@@ -43,7 +43,7 @@ fn glyphs_in_units(line: &Line, fonts: &FontSet) -> Vec<(u16, i32)> {
     line.runs
         .iter()
         .flat_map(|r| {
-            let upem = fonts.get(r.font).units_per_em;
+            let upem = fonts.get(r.font).units_per_em();
             r.glyphs
                 .iter()
                 .map(move |g| (g.id, (g.advance / r.size * upem).round() as i32))

@@ -136,6 +136,28 @@ fn render_explains_unknown_and_rejected_ids() {
     assert!(r.dir.path().join("output/reports/be-001.pdf").exists());
 }
 
+/// `render --id` validates only the rows it was asked for: problems in the others are not
+/// its business, but a requested row with a problem is reported with the reason.
+#[test]
+fn render_reports_problems_of_requested_rows_only() {
+    let dir = crate::util::tempdir();
+    let bad = "bad-1,2026-03-01T09:00:00Z,x@example.com,Jo Kim,Backend Engineer,backend-developer,technology,sixty,crud-endpoints=50;schema-design=50,,never,KR,true\n";
+    let csv = format!("{}\n{bad}{}", crate::util::HEADER, crate::util::VALID_ROWS);
+    std::fs::write(dir.path().join("in.csv"), csv).unwrap();
+    let r = crate::util::run_in(dir, &["render", "in.csv", "--id", "be-002", "-o", "x.pdf"]);
+    assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
+    assert!(!r.stderr.contains("bad-1"), "{}", r.stderr);
+    assert!(r.dir.path().join("x.pdf").exists());
+    let r = crate::util::run_in(r.dir, &["render", "in.csv", "--id", "bad-1", "-o", "y.pdf"]);
+    assert_eq!(r.code, 1, "stderr:\n{}", r.stderr);
+    assert!(
+        r.stderr.contains("`bad-1` was rejected") && r.stderr.contains("years_experience"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.dir.path().join("y.pdf").exists());
+}
+
 #[test]
 fn the_reader_is_addressed_by_the_preferred_name_or_the_whole_name() {
     let dir = crate::util::tempdir();

@@ -558,6 +558,20 @@ impl Ledger {
     /// Records a report whose PDF has just been renamed into place, in one transaction. A report
     /// rendered before keeps its email state: a re-rendered report is not resent automatically
     /// (operators use `reset_for_resend`).
+    /// Leaves this connection's commits in the write-ahead log when it closes, for the next
+    /// connection to fold into the database. `render --id` records one report: folding it in
+    /// at close synced the log and the database and deleted and re-created the log, 5 of its 7
+    /// fsyncs and some 14 ms of its wall time on this machine. The record is as safe as any
+    /// commit under `synchronous = NORMAL` (a power cut may lose it; the report is then
+    /// rendered again with the same bytes); the next `run` folds it in at its end.
+    pub fn keep_log_on_close(&self) -> anyhow::Result<()> {
+        self.conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )?;
+        Ok(())
+    }
+
     pub fn record_render(&mut self, entry: &RenderRecord) -> anyhow::Result<()> {
         let pdf_path = path_text(self.relative(&entry.pdf_path))?;
         let rendered_at = timestamp(entry.rendered_at)?;
