@@ -175,7 +175,7 @@ def draw(alt, score, w, h):
         from math import exp
         curve = [(x, 100 * exp(-((x - peak) / 12) ** 2 / 2)) for x in range(0, 101)]
         lp = lines(d, 30, 24, w - 40, h - 40, [curve], [C["reference"]], 110)
-        lp.yValueAxis.visible = 0
+        lp.yValueAxis.visible, lp.xValueAxis.valueStep = 0, 10
         sx, sy = (w - 40) / 100, (h - 40) / 110
         pts = [30, 24] + [c for x, yv in curve if x <= you for c in (30 + x * sx, 24 + yv * sy)]
         d.add(Polygon(pts + [30 + you * sx, 24], fillColor=C["moderate"], strokeColor=None))

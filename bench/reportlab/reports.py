@@ -84,13 +84,40 @@ def page_blocks(sect, alts):
                 blocks.append(("tiles", [tile]))
         elif tag == "TOC":
             toc = []
-            for item in find(k, "TOCI"):
-                m = re.match(r"(.*\S)\s+(\d+)$", text_of(item))
-                toc.append((m.group(1), int(m.group(2))))
+            for i, item in enumerate(find(k, "TOCI")):
+                m = re.match(r"(.*\S)\s+(\d+)$", text_of(item))  # "Title 3"; pages 3-24 in order
+                toc.append((m.group(1), int(m.group(2))) if m else (text_of(item), i + 3))
             blocks.append(("toc", toc))
         else:
             blocks.append(("kicker" if not seen_h1 else "p", text_of(k)))
     return blocks
+
+
+def complete(blocks, page_text):
+    """pdfinfo -struct-text stops a paragraph at its first hyphenated line break ("to-"):
+    take the rest from pdftotext's text of the page, up to where the next block starts."""
+    paras = [re.sub(r"\s+", " ", p.replace("\u00ad\n", ""))
+             for p in re.split(r"\n\s*\n", page_text)]
+    flat = [(i, j) for i, (kind, data) in enumerate(blocks) if kind in ("p", "list")
+            for j in (range(len(data)) if kind == "list" else [None])]
+    for n, (i, j) in enumerate(flat):
+        text = blocks[i][1] if j is None else blocks[i][1][j][1]
+        if not text.endswith("-"):
+            continue
+        nxt = flat[n + 1] if n + 1 < len(flat) else None
+        follow = None if nxt is None else (blocks[nxt[0]][1] if nxt[1] is None
+                                           else blocks[nxt[0]][1][nxt[1]][1])
+        for para in paras:
+            at = para.find(text[:-1])
+            if at >= 0:
+                rest = para[at:]
+                cut = rest.find(follow[:30], len(text) - 1) if follow else -1
+                rest = (rest[:cut] if cut > 0 else rest).strip()
+                if j is None:
+                    blocks[i] = ("p", rest)
+                else:
+                    blocks[i][1][j] = (blocks[i][1][j][0], rest)
+                break
 
 
 def figure_alts(pdf):
@@ -128,9 +155,11 @@ def extract(sc, pdf_dir, name):
     alts = figure_alts(pdf)
     sects = find(find(parse_struct(struct), "Document")[0], "Sect")
     pages = [page_blocks(s, alts) for s in sects]
-    first = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], check=True,
-                           capture_output=True, text=True).stdout
-    lines = [ln for ln in first.splitlines() if ln.strip() and not ln.startswith("Page ")]
+    texts = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                           text=True).stdout.split("\f")
+    for blocks, page_text in zip(pages, texts):
+        complete(blocks, page_text)
+    lines = [ln for ln in texts[1].splitlines() if ln.strip() and not ln.startswith("Page ")]
     title = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
                            text=True).stdout.splitlines()[0].split(":", 1)[1].strip()
     return {"id": sc["audit_id"], "name": name, "title": title, "footer": lines[-1],
@@ -294,7 +323,7 @@ def render(data_json, font_dir, out_dir):
             elif kind == "toc":
                 for title, page in data:
                     fl.append(Paragraph(f'<a href="#p{page}" color="#1D2433">{markup(title)}'
-                                        f'</a> <font color="#5F6779">· {page}</font>', S["toc"]))
+                                        f'</a> <font color="#5F6779">{page}</font>', S["toc"]))
             elif kind == "fig":
                 fig = [data, score, None]
                 figs.append(fig)
