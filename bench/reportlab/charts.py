@@ -187,7 +187,7 @@ def draw(alt, score, w, h):
               [C["automated"], C["assisted"], C["human_safe"]], 100, stacked=True)
         legend(d, 0, h - 4, [(C["automated"], "Automated"), (C["assisted"], "AI-assisted"),
                              (C["human_safe"], "Human-safe")])
-    elif kind == "Bar chart" and "your tasks in this class" in alt:
+    elif kind == "Bar chart" and "% of the week and " in alt:  # one task class (or a typical week's)
         rows = items(alt.split("exposure to AI: ")[1],
                      r" (\d+)% of the week and (\d+)% exposed" + END)
         fill = C["automated"] if "automated" in alt else C["assisted"] if "AI-assisted" in alt \
@@ -207,7 +207,7 @@ def draw(alt, score, w, h):
             ch.bars[(0, i)].fillColor = BANDS[3 - min(3, int(r[1]) // 25)]
         legend(d, 0, h - 4, list(zip(BANDS, ("Low", "Moderate", "High", "Very high"))))
     elif kind == "Dot chart":
-        rows = items(alt.split("Analyst: ")[-1].split("typical ", 1)[-1].split(": ", 1)[-1],
+        rows = items(alt.split("against a typical ", 1)[1].split(": ", 1)[1],
                      r" (\d+)% of your week against (\d+)% typical, (\d+)% resilient" + END)
         n = max(len(rows), 1)
         step = min((h - 14) / n, 28)
