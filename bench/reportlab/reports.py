@@ -169,6 +169,9 @@ def extract(sc, pdf_dir, name):
 # ---------------------------------------------------------------- render (timed)
 
 def render(data_json, font_dir, out_dir):
+    # ReportLab's documented speed switch: no type checks on every attribute a chart sets.
+    os.environ.setdefault("RL_shapeChecking", "0")
+    from reportlab import rl_config
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_JUSTIFY
     from reportlab.lib.pagesizes import A4
@@ -181,6 +184,7 @@ def render(data_json, font_dir, out_dir):
     from xml.sax.saxutils import escape
     import charts
 
+    rl_config.useA85 = 0  # binary deflated streams, as ours (ReportLab's default adds ASCII85)
     fd = Path(font_dir)
     for face, file in (("NotoSans", "NotoSans-Regular"), ("NotoSans-Bold", "NotoSans-Bold"),
                        ("NotoSans-Italic", "NotoSans-Italic")):
@@ -215,8 +219,12 @@ def render(data_json, font_dir, out_dir):
                 return face
         return None
 
+    other = re.compile("[\u0530-\u17ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
     def markup(text):
         """Escape, and put runs of other scripts in their own face."""
+        if not other.search(text):
+            return escape(text)
         out, run, face = [], [], None
         for ch in text + "\0":
             f = face_for(ch) if ch != "\0" else None
