@@ -27,7 +27,7 @@ if command -v taskset >/dev/null; then pin=(taskset -c 0); else echo "no taskset
 
 # ReportLab in its own venv.
 # [accel] is rl_accel, ReportLab's C extension for string widths, number formatting and
-# ASCII85 (without it those run in Python: about a third slower).
+# ASCII85 (without it those run in Python, more slowly).
 if ! "$venv/bin/python" -c 'import reportlab, sys, _rl_accel; sys.exit(reportlab.Version != "5.1.0")' 2>/dev/null; then
     echo "creating $venv with reportlab 5.1.0 and rl_accel" >&2
     python3 -m venv "$venv"
@@ -72,7 +72,7 @@ rm -rf "$work/ref"
 "$bin" run "$input" --out "$work/ref" --jobs 2 --force -q
 key=$(cat "$work"/ref/reports/*.pdf | sha256sum | cut -c1-16)  # the extraction, cached by our PDFs
 if [ ! -s "$work/data-$key.json" ]; then
-    echo "extracting the text of $rows reports (pdfinfo -struct-text; several minutes, not timed)" >&2
+    echo "extracting the text of $rows reports (pdfinfo -struct-text, ~10 s a PDF; not timed, cached)" >&2
     python3 "$here/reports.py" prepare "$input" "$work/ref/reports" "$work/data-$key.json" "$bin" "$work/score"
 fi
 
