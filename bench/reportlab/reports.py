@@ -393,6 +393,7 @@ def render(data_json, font_dir, out_dir):
 
 
 if __name__ == "__main__":
+    sys.dont_write_bytecode = True  # no __pycache__ in the repo
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     if len(sys.argv) >= 5 and sys.argv[1] == "prepare":
         prepare(*sys.argv[2:])
