@@ -31,7 +31,10 @@ pub struct Timings {
     /// Templates, text setting and page composition, charts excluded.
     pub layout: Duration,
     pub charts: Duration,
+    /// The whole PDF stage; `subset` and `deflate` are parts of it.
     pub pdf: Duration,
+    pub subset: Duration,
+    pub deflate: Duration,
 }
 
 impl Renderer {
@@ -42,13 +45,17 @@ impl Renderer {
         let laid = report::render(&a, &self.catalog, &self.layouts, &self.fonts)
             .with_context(|| format!("laying out the report of {}", audit.audit_id))?;
         let t2 = Instant::now();
+        crate::pdf::take_stages();
         let pdf = crate::pdf::write(&laid.document, &self.fonts)
             .with_context(|| format!("encoding the PDF of {}", audit.audit_id))?;
+        let stages = crate::pdf::take_stages();
         let timings = Timings {
             score: t1 - t0,
             layout: (t2 - t1).saturating_sub(laid.chart_time),
             charts: laid.chart_time,
             pdf: t2.elapsed(),
+            subset: stages.subset,
+            deflate: stages.deflate,
         };
         Ok(Rendered {
             pdf,

@@ -11,11 +11,11 @@ use flate2::{Compress, Compression, FlushCompress, Status};
 use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions};
 use std::cell::RefCell;
 
-/// zlib level for every stream. Measured on the real report (PDF stage, callgrind instructions
-/// per report; mean file size): level 6 68 M, 98.8 KiB; level 3 56 M, 100.7 KiB; level 1
-/// 42 M, 117 KiB. Level 3 keeps level 6's size at a fraction of its deflate cost; see also
-/// `bench_24_pages` in the module tests.
-pub(super) const DEFLATE_LEVEL: u32 = 3;
+/// zlib level for the page contents and fonts. Measured over the sample with one-byte text
+/// (`riskreport bench`, deflate ms a report, mean size, object streams at 5): level 2 2.44 ms,
+/// 106.8 KiB; 3 2.83 ms, 103.8 KiB; 4 2.87 ms, 103.3 KiB; 5 2.98 ms, 102.4 KiB; 6 3.14 ms,
+/// 102.4 KiB. Level 5 is where size stops paying for time.
+pub(super) const DEFLATE_LEVEL: u32 = 5;
 
 /// `contents` gets printpdf's content stream of the first page (the glyph probe) and returns
 /// the content stream of every page and the structure tree they are marked for.
@@ -34,7 +34,10 @@ pub(super) fn finish(
         image_optimization: None,
     };
     let mut warnings = Vec::new();
+    let started = std::time::Instant::now();
     let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
+    let took = started.elapsed();
+    super::add_stage(|s| s.subset += took);
     if let Some(e) = warnings
         .iter()
         .find(|w| w.severity == PdfParseErrorSeverity::Error)
@@ -189,7 +192,7 @@ pub(super) fn finish(
     // The profile is the same in every report: deflated once per process.
     static ICC: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
     let icc = ICC
-        .get_or_init(|| deflate(document::SRGB_ICC, DEFLATE_LEVEL).map_err(|e| e.to_string()))
+        .get_or_init(|| deflate(document::SRGB_ICC, 9).map_err(|e| e.to_string()))
         .as_ref()
         .map_err(|e| anyhow::anyhow!("compressing the sRGB profile: {e}"))?;
     let icc = lopdf::Stream::new(
@@ -289,6 +292,10 @@ fn encode_font(lo: &mut lopdf::Document, page: ObjectId, font: super::cmap::Font
         .context("printpdf wrote a Type0 font without its CID font inline")?;
     descendant.set("CIDToGIDMap", cid_to_gid);
     descendant.set("W", widths);
+    let descriptor = descendant
+        .get(b"FontDescriptor")
+        .and_then(|d| d.as_reference())
+        .ok();
     let to_unicode = dict
         .get(b"ToUnicode")
         .and_then(|t| t.as_reference())
@@ -296,12 +303,30 @@ fn encode_font(lo: &mut lopdf::Document, page: ObjectId, font: super::cmap::Font
     lo.get_object_mut(to_unicode)?
         .as_stream_mut()?
         .set_content(font.to_unicode);
+    let program = descriptor
+        .and_then(|d| lo.get_dictionary(d).ok())
+        .and_then(|d| d.get(b"FontFile2").and_then(|f| f.as_reference()).ok());
+    if let Some(program) = program {
+        let stream = lo.get_object_mut(program)?.as_stream_mut()?;
+        if let Some(trimmed) = super::sfnt::trim(&stream.content) {
+            stream.dict.set("Length1", trimmed.len() as i64);
+            stream.set_content(trimmed);
+        }
+    }
     Ok(())
 }
 
 /// zlib-compresses `data`. One compressor per thread, reset between streams: a fresh one
 /// allocates and clears some 300 KiB of tables, and a report has ~30 streams.
 pub(super) fn deflate(data: &[u8], level: u32) -> Result<Vec<u8>> {
+    let started = std::time::Instant::now();
+    let out = deflate_now(data, level);
+    let took = started.elapsed();
+    super::add_stage(|s| s.deflate += took);
+    out
+}
+
+fn deflate_now(data: &[u8], level: u32) -> Result<Vec<u8>> {
     thread_local! {
         static COMPRESSOR: RefCell<Option<(u32, Compress)>> = const { RefCell::new(None) };
     }
