@@ -436,7 +436,11 @@ fn parsed(data: &'static [u8]) -> Option<&'static ParsedFont> {
     if let Some(&parsed) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return Some(parsed);
     }
-    let parsed = ParsedFont::from_bytes(data, 0, &mut Vec::new())?;
+    // printpdf takes each document's faces by value, so a report clones them; without the
+    // layout tables (shaping is ours, not printpdf's) a clone copies little. The glyphs,
+    // metrics, cmap and names stay, so subsets are what they were.
+    let trimmed = super::sfnt::without(data, &super::sfnt::LAYOUT);
+    let parsed = ParsedFont::from_bytes(trimmed.as_deref().unwrap_or(data), 0, &mut Vec::new())?;
     // Fonts are few and live as long as the process, like the bytes they are parsed from.
     let parsed: &'static ParsedFont = Box::leak(Box::new(parsed));
     Some(
