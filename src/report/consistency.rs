@@ -511,7 +511,8 @@ pub(super) fn texts(blocks: &[Block]) -> Vec<String> {
             | Block::Rule
             | Block::Foot
             | Block::Spare
-            | Block::Optional => {}
+            | Block::Optional { .. }
+            | Block::EndOptional => {}
         }
     }
     out.into_iter().map(|t| t.replace("**", "")).collect()

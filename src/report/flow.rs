@@ -151,21 +151,26 @@ impl<'e, 'a> Flow<'e, 'a> {
             }
             match b {
                 Block::Chart { name, height, max } if self.grow && max > height => {
-                    let room = self.bottom - self.y - self.height_of(&blocks[i + 1..])?;
-                    self.chart(name, room.clamp(*height, *max))?;
+                    let rest = &blocks[i + 1..];
+                    let room = self.bottom - self.y - self.height_of(rest)?;
+                    let first = self.optional_first(rest, room - height)?;
+                    self.chart(name, (room - first).clamp(*height, *max))?;
                 }
                 Block::Foot if self.grow => {
                     let rest = self.height_of(&blocks[i + 1..])?;
                     self.y = self.y.max(self.bottom - rest);
                 }
-                Block::Optional => {
+                Block::Optional { first } => {
                     // Set in place only when it fits with what the page keeps after it (its
-                    // foot, its callout); while measuring it counts for nothing.
+                    // foot, its callout); while measuring it counts for nothing. A group a
+                    // growing chart left room for fits to a hair (the same heights, added in
+                    // another order).
                     let end = i + 1 + group_len(&blocks[i + 1..]);
+                    let hair = if *first { 0.01 } else { 0.0 };
                     let fits = self.grow && {
                         let need = self.height_of(&blocks[i + 1..end])?
                             + self.height_of(&blocks[end..])?;
-                        self.y + need <= self.bottom
+                        self.y + need <= self.bottom + hair
                     };
                     if !fits {
                         i = end;
@@ -200,6 +205,24 @@ impl<'e, 'a> Flow<'e, 'a> {
         Ok(())
     }
 
+    /// The room that the `::optional first` groups among `rest` (what follows a growing
+    /// chart) take before the chart grows: each, in order, when it fits in the `spare` room the
+    /// chart leaves at its least height (and those before it have not taken).
+    fn optional_first(&self, rest: &[Block], mut spare: f32) -> Result<f32, LayoutError> {
+        let mut taken = 0.0;
+        for (j, b) in rest.iter().enumerate() {
+            if let Block::Optional { first: true } = b {
+                let group = &rest[j + 1..j + 1 + group_len(&rest[j + 1..])];
+                let h = self.height_of(group)?;
+                if h <= spare {
+                    spare -= h;
+                    taken += h;
+                }
+            }
+        }
+        Ok(taken)
+    }
+
     /// How far `blocks` would move the cursor, measured on a scratch flow (growing charts at
     /// their least height), with the gap before the first of them.
     fn height_of(&self, blocks: &[Block]) -> Result<f32, LayoutError> {
@@ -231,7 +254,11 @@ impl<'e, 'a> Flow<'e, 'a> {
             Block::Heading { .. } => s.heading_before,
             Block::Title(_) => 2.0,
             Block::Paragraph(_) | Block::Small(_) => s.paragraph,
-            Block::Space(_) | Block::Foot | Block::Spare | Block::Optional => 0.0,
+            Block::Space(_)
+            | Block::Foot
+            | Block::Spare
+            | Block::Optional { .. }
+            | Block::EndOptional => 0.0,
             _ => s.block,
         }
     }
@@ -340,7 +367,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             }
             Block::Space(h) => self.y += h,
             // Inside columns or while measuring, the foot is where the flow is.
-            Block::Foot | Block::Spare | Block::Optional => {}
+            Block::Foot | Block::Spare | Block::Optional { .. } | Block::EndOptional => {}
             Block::Rule => {
                 self.artifact(hline(
                     self.x,
@@ -528,13 +555,19 @@ fn describe(b: &Block) -> String {
 
 /// Whether `b` opens a group of blocks that a full page does without.
 fn is_optional(b: &Block) -> bool {
-    matches!(b, Block::Spare | Block::Optional)
+    matches!(b, Block::Spare | Block::Optional { .. })
 }
 
-/// How many blocks an `::optional` group holds: up to the next optional group or the foot.
+/// How many blocks an `::optional` group holds: up to the next optional group, the foot or
+/// `::end optional`.
 fn group_len(blocks: &[Block]) -> usize {
     blocks
         .iter()
-        .position(|b| matches!(b, Block::Spare | Block::Optional | Block::Foot))
+        .position(|b| {
+            matches!(
+                b,
+                Block::Spare | Block::Optional { .. } | Block::Foot | Block::EndOptional
+            )
+        })
         .unwrap_or(blocks.len())
 }

@@ -48,10 +48,16 @@ pub enum Block {
     /// own, kept only with every group after it: when they do not all fit, the first is left out
     /// and the rest tried again.
     Spare,
-    /// `::optional`: what follows, up to the next `::optional`, `::spare` or `::foot`, is set
-    /// in place when it fits with what the page keeps after it, and left out otherwise (a
-    /// section a full page does without); it takes no room from a growing chart.
-    Optional,
+    /// `::optional`: what follows, up to the next `::optional`, `::spare`, `::foot` or
+    /// `::end optional`, is set in place when it fits with what the page keeps after it, and
+    /// left out otherwise (a section a full page does without). It takes no room from a growing
+    /// chart; `::optional first` does: it is set before a growing chart above it grows, and
+    /// left out only when even the chart's least height leaves it no room.
+    Optional {
+        first: bool,
+    },
+    /// `::end optional`: ends an `::optional` group; what follows is set whatever the room.
+    EndOptional,
 }
 
 /// One KPI tile (`::kpi LABEL | VALUE | NOTE`).
@@ -391,7 +397,15 @@ fn parse_until(lines: &[&str], i: &mut usize, in_columns: bool) -> Result<Vec<Bl
                 "rule" => Block::Rule,
                 "foot" => Block::Foot,
                 "spare" => Block::Spare,
-                "optional" => Block::Optional,
+                "optional" if arg.is_empty() => Block::Optional { first: false },
+                "optional" if arg == "first" => Block::Optional { first: true },
+                "optional" => {
+                    return Err(err(
+                        *i - 1,
+                        format!("`::optional {arg}`: `::optional` or `::optional first`"),
+                    ))
+                }
+                "end" if arg == "optional" => Block::EndOptional,
                 "table" if arg.is_empty() => Block::Table(table(lines, i)?),
                 "space" => Block::Space(arg.parse().map_err(|_| {
                     err(*i - 1, format!("`::space {arg}` needs a number of points"))
@@ -681,6 +695,16 @@ mod tests {
             let e = parse(bad).unwrap_err();
             assert!(e.message.contains("MIN-MAX"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn an_optional_group_may_come_first_and_end_before_the_rest() {
+        let b = parse("::optional\n::optional first\n## A\n::end optional\n## B\n").unwrap();
+        assert_eq!(b[0], Block::Optional { first: false });
+        assert_eq!(b[1], Block::Optional { first: true });
+        assert_eq!(b[3], Block::EndOptional);
+        let e = parse("::optional last\n").unwrap_err();
+        assert!(e.message.contains("::optional first"), "{e}");
     }
 
     #[test]

@@ -174,6 +174,40 @@ fn an_optional_section_that_does_not_fit_is_left_out_and_the_closing_callout_kep
 }
 
 #[test]
+fn an_optional_first_section_takes_its_room_before_a_growing_chart_and_ends_where_it_says() {
+    let catalog = Catalog::builtin();
+    let fonts = FontSet::builtin();
+    let audit = audit(&catalog, "Ana");
+    let a = crate::score::assess(&audit, &catalog).unwrap();
+    // Body text, a chart that may grow from 150 to 700 pt, an optional section of some 130 pt
+    // and a closing paragraph that is always set.
+    let page_5 = |body_words: usize, first: &str| {
+        let body = "Body text fills the page. ".repeat(body_words / 5);
+        let optional = "Optional words. ".repeat(100);
+        let layouts = with_page_5(&format!(
+            "# Spare\n\n{body}\n\n::chart benchmark 150-700\n\n::optional{first}\n\nOPTIONAL {optional}\n\n::end optional\n\nALWAYS set.\n"
+        ));
+        let r = render(&a, &catalog, &layouts, &fonts).expect("optional content never overflows");
+        let text: String = r.document.pages[4]
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text(t) => Some(t.text.to_string()),
+                _ => None,
+            })
+            .collect();
+        (text.contains("OPTIONAL"), text.contains("ALWAYS"))
+    };
+    // Room for the chart to grow: a plain optional section gives way to its growth, a first
+    // one does not; the closing paragraph after `::end optional` stays either way.
+    assert_eq!(page_5(200, ""), (false, true));
+    assert_eq!(page_5(200, " first"), (true, true));
+    // With the chart at its least height and no room left for the section, both do without it.
+    assert_eq!(page_5(600, " first"), (false, true));
+    assert_eq!(page_5(600, ""), (false, true));
+}
+
+#[test]
 fn a_name_in_an_unsupported_script_is_replaced_and_reported() {
     let catalog = Catalog::builtin();
     let fonts = FontSet::builtin();
@@ -442,4 +476,49 @@ fn no_table_cell_splits_a_word_across_lines() {
         }
     }
     assert!(lines_seen > 1000, "{lines_seen} cell lines read");
+}
+
+/// Line 8391 of `riskreport sample --rows 10000 --seed 7`: a Junior iOS Developer with 17 tasks,
+/// four tools and a long name. Four two-line actions, the long task labels in the sentences and
+/// the list, and the phase chart at its least height came to 9 pt more than the type area of
+/// page 19 ("content overflows the page by 9 pt"). The page now does without its least personal
+/// section, the pitfalls, and keeps the actions, the chart and how the reader will know.
+#[test]
+fn a_junior_with_long_task_labels_fits_the_phase_1_page() {
+    let catalog = Catalog::builtin();
+    let fonts = FontSet::builtin();
+    let layouts = Layouts::builtin();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad19.csv");
+    std::fs::write(
+        &path,
+        "audit_id,submitted_at,email,full_name,job_title,role,industry,years_experience,tasks,ai_tools,ai_usage,country,consent_email\n\
+         a-2026-11-08390,2026-11-23T05:07:58Z,sebastiao40@example.org,Sebastião de Albuquerque e Castro Silva,Junior iOS Developer,,technology,1,\
+         app-architecture=5;os-adaptation=5;accessibility=5;store-compliance=5;api-integration=5;localisation=5;code-review-mentoring=5;\
+         standard-screens=10;crash-triage=5;product-design-collab=10;device-issues=10;build-release=5;unit-tests=5;offline-sync=5;\
+         ui-test-automation=5;models-networking=5;performance-profiling=5,\
+         applitools;xcode-intelligence;copilot;gemini-android-studio,daily,BR,true\n",
+    )
+    .unwrap();
+    let rows: Vec<_> = crate::input::open(&path, &catalog).unwrap().collect();
+    assert_eq!(rows.len(), 1);
+    let audit = rows
+        .into_iter()
+        .next()
+        .unwrap()
+        .expect("validate accepts the row");
+    let a = crate::score::assess(&audit, &catalog).unwrap();
+    let r = render(&a, &catalog, &layouts, &fonts).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.document.pages.len(), PAGES);
+    let page_19: String = r.document.pages[18]
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text(t) => Some(t.text.to_string()),
+            _ => None,
+        })
+        .collect();
+    for kept in ["Actions", "For you", "How you will know it is working"] {
+        assert!(page_19.contains(kept), "page 19 keeps {kept:?}");
+    }
 }
