@@ -55,12 +55,13 @@ pub(super) fn without(font: &[u8], drop: &[&[u8; 4]]) -> Option<Vec<u8>> {
     let mut head_at = None;
     for (tag, data) in &tables {
         out.extend_from_slice(tag);
-        let mut sum_of = data.to_vec();
-        if tag == b"head" && sum_of.len() >= 12 {
-            sum_of[8..12].fill(0);
+        let mut sum = checksum(data);
+        if tag == b"head" && data.len() >= 12 {
+            // head's checksum is taken with its adjustment word zeroed.
+            sum = sum.wrapping_sub(checksum(&data[8..12]));
             head_at = Some(offset);
         }
-        out.extend_from_slice(&checksum(&sum_of).to_be_bytes());
+        out.extend_from_slice(&sum.to_be_bytes());
         out.extend_from_slice(&(offset as u32).to_be_bytes());
         out.extend_from_slice(&(data.len() as u32).to_be_bytes());
         offset += data.len().next_multiple_of(4);

@@ -13,6 +13,17 @@ fn audit(catalog: &Catalog, name: &str) -> Audit {
     a
 }
 
+/// The text of one page's runs, run after run.
+fn page_text(page: &crate::page::Page) -> String {
+    page.items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text(t) => Some(&*t.text),
+            _ => None,
+        })
+        .collect()
+}
+
 fn text_of(doc: &Document) -> String {
     doc.pages
         .iter()
@@ -155,14 +166,7 @@ fn an_optional_section_that_does_not_fit_is_left_out_and_the_closing_callout_kep
             "# Spare\n\n{body}\n\n::optional\n\nOPTIONAL {optional}\n\n::spare\n\nCLOSING pointer.\n"
         ));
         let r = render(&a, &catalog, &layouts, &fonts).expect("spare content never overflows");
-        let text: String = r.document.pages[4]
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                Item::Text(t) => Some(t.text.to_string()),
-                _ => None,
-            })
-            .collect();
+        let text: String = page_text(&r.document.pages[4]);
         (text.contains("OPTIONAL"), text.contains("CLOSING"))
     };
     // Room for both groups: both are set.
@@ -188,14 +192,7 @@ fn an_optional_first_section_takes_its_room_before_a_growing_chart_and_ends_wher
             "# Spare\n\n{body}\n\n::chart benchmark 150-700\n\n::optional{first}\n\nOPTIONAL {optional}\n\n::end optional\n\nALWAYS set.\n"
         ));
         let r = render(&a, &catalog, &layouts, &fonts).expect("optional content never overflows");
-        let text: String = r.document.pages[4]
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                Item::Text(t) => Some(t.text.to_string()),
-                _ => None,
-            })
-            .collect();
+        let text: String = page_text(&r.document.pages[4]);
         (text.contains("OPTIONAL"), text.contains("ALWAYS"))
     };
     // Room for the chart to grow: a plain optional section gives way to its growth, a first
@@ -510,14 +507,7 @@ fn a_junior_with_long_task_labels_fits_the_phase_1_page() {
     let a = crate::score::assess(&audit, &catalog).unwrap();
     let r = render(&a, &catalog, &layouts, &fonts).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.document.pages.len(), PAGES);
-    let page_19: String = r.document.pages[18]
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            Item::Text(t) => Some(t.text.to_string()),
-            _ => None,
-        })
-        .collect();
+    let page_19: String = page_text(&r.document.pages[18]);
     for kept in ["Actions", "For you", "How you will know it is working"] {
         assert!(page_19.contains(kept), "page 19 keeps {kept:?}");
     }
