@@ -1,26 +1,20 @@
 //! Embeds the faces the document's text uses, under resource names that are stable for the
-//! same glyphs: printpdf's own font ids are random, and it takes the subset tag (`ABCDEF+`)
-//! from the first six letters of the id, so the id decides both determinism and the tag.
+//! same glyphs: the subset tag (`ABCDEF+`) is a hash of the face and its glyphs, so the same
+//! input gives the same bytes.
 //!
 //! Runs arrive shaped, as glyph ids (ligatures, Arabic joining forms and Indic conjuncts have
-//! no character of their own). printpdf subsets each face to the glyphs its pages show and
-//! renumbers them; the content streams are written here (see `pen`), so they need that
-//! numbering. It is read back from printpdf itself: the first page hands printpdf a "probe",
-//! each face's used glyphs in one text-showing op, and printpdf encodes them with its
-//! subset's codes. The probe's stream is then replaced by the real page content like every
-//! other page's. The codes the content streams show are then ours (`Encoding`, written as
-//! CMaps by `cmap`). Each glyph's ToUnicode text is the character the face maps to it, else
-//! the text of the first cluster it was shown for; a one-glyph run standing for other text
-//! (the soft hyphen at a break) gets a second code with that text, and other runs whose
+//! no character of their own). Each face is subset to the glyphs its pages show (`subset`),
+//! and the content streams (see `pen`) show them with codes of our own (`Encoding`, written
+//! as CMaps by `cmap`). Each glyph's ToUnicode text is the character the face maps to it,
+//! else the text of the first cluster it was shown for; a one-glyph run standing for other
+//! text (the soft hyphen at a break) gets a second code with that text, and other runs whose
 //! glyphs do not spell their text get `/ActualText` (see `text`).
 
 use crate::fonts::{Font, FontId, FontSet};
 use crate::page::{Document, Item, TextRun};
-use anyhow::{anyhow, bail, ensure, Result};
-use printpdf::{Codepoint, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, Pt, TextItem};
+use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Arc;
 
 /// The ToUnicode text of a glyph that stands for no character of its own.
 const NOTHING: &str = "\u{200B}";
@@ -28,22 +22,22 @@ const NOTHING: &str = "\u{200B}";
 /// One embedded face of the document being written.
 pub(super) struct Face<'f> {
     /// The resource name (and, by its first six letters, the subset tag).
-    pub(super) id: printpdf::FontId,
+    pub(super) id: String,
     pub(super) font: &'f Font,
-    parsed: &'static ParsedFont,
+    /// The embedded program, once the glyphs are known.
+    pub(super) subset: Option<Arc<super::subset::Subset>>,
     /// Glyph id → the text it stands for in ToUnicode (`None` for glyphs not shown); a
     /// table, not a map: it is read for every glyph of every run.
     used: Vec<Option<Box<str>>>,
     /// Glyph id → its width in the embedded font's /W, in thousandths of an em.
     widths: Vec<f32>,
-    /// Glyph id → the glyph's CID in printpdf's subset, then (after `read_probe`) the code
-    /// the content streams show it with (0 for glyphs not shown).
+    /// Glyph id → the code the content streams show it with (0 for glyphs not shown).
     codes: Vec<u16>,
     /// Single-glyph runs whose text is not the glyph's ToUnicode text (the soft hyphen a line
     /// break adds is drawn with the hyphen's glyph): the glyph gets a second code of its own
     /// with that text, so the run spells its text without a `/Span` (see `Encoding`).
     aliases: Vec<(u16, Box<str>, u16)>,
-    /// The encoding of the shown codes, decided by `read_probe`.
+    /// The encoding of the shown codes, decided once the glyphs are known.
     pub(super) encoding: Encoding,
 }
 
@@ -66,7 +60,7 @@ pub(super) struct Encoding {
 /// CID for the code when they apply word spacing, which is for code 32.
 pub(super) struct Code {
     pub(super) code: u16,
-    /// The glyph in printpdf's subset.
+    /// The glyph in the embedded subset.
     pub(super) glyph: u16,
     /// Its width in the font's /W, thousandths of an em.
     pub(super) width: f32,
@@ -163,13 +157,13 @@ impl Face<'_> {
             self.widths.resize(i + 1, 0.0);
         }
         if self.used[i].is_none() {
-            // printpdf truncates the widths it writes to whole units.
+            // Whole units, as the widths were when printpdf wrote them.
             self.widths[i] = (self.font.glyph_advance(gid) * 1000.0).trunc();
         }
         &mut self.used[i]
     }
 
-    /// Whether printpdf embeds the face: it drops faces none of whose glyphs are shown.
+    /// Whether the face is embedded: faces none of whose glyphs are shown are not.
     pub(super) fn embedded(&self) -> bool {
         self.used.iter().any(Option::is_some)
     }
@@ -221,13 +215,9 @@ pub(super) fn cluster_text(run: &TextRun, i: usize) -> &str {
     run.text.get(start..end).unwrap_or("")
 }
 
-/// Registers with printpdf a face for each font the document's text uses, with the glyphs
-/// the pages show noted (see `Face::note`).
-pub(super) fn embed<'f>(
-    pdf: &mut PdfDocument,
-    doc: &Document,
-    fonts: &'f FontSet,
-) -> Result<Faces<'f>> {
+/// The face of each font the document's text uses, with the glyphs the pages show noted (see
+/// `Face::note`), subset and encoded; font programs are deflated at `level`.
+pub(super) fn embed<'f>(doc: &Document, fonts: &'f FontSet, level: u32) -> Result<Faces<'f>> {
     let mut faces: Faces = (0..fonts.len()).map(|_| None).collect();
     for (page, run) in doc
         .pages
@@ -248,34 +238,26 @@ pub(super) fn embed<'f>(
                 fonts.len()
             );
         };
-        if slot.is_none() {
-            let font = fonts.get(run.font);
-            let parsed = parsed(font.data).ok_or_else(|| {
-                anyhow!(
-                    "font {} cannot be embedded: printpdf cannot parse it",
-                    font.name
-                )
-            })?;
-            *slot = Some(Face {
-                id: printpdf::FontId(String::new()),
-                font,
-                parsed,
-                used: Vec::new(),
-                widths: Vec::new(),
-                codes: Vec::new(),
-                aliases: Vec::new(),
-                encoding: Encoding::default(),
-            });
-        }
+        let face = slot.get_or_insert_with(|| Face {
+            id: String::new(),
+            font: fonts.get(run.font),
+            subset: None,
+            used: Vec::new(),
+            widths: Vec::new(),
+            codes: Vec::new(),
+            aliases: Vec::new(),
+            encoding: Encoding::default(),
+        });
         if super::text::shows(run) {
-            if let Some(face) = slot {
-                face.note(run);
-            }
+            face.note(run);
         }
     }
 
     for (index, face) in faces.iter_mut().enumerate() {
         let Some(face) = face else { continue };
+        if !face.embedded() {
+            continue;
+        }
         // A glyph that stands for nothing of its own (the second part of a split vowel, a
         // subjoined form) still needs a ToUnicode entry (PDF/UA 7.21.7, PDF/A-2 6.2.11.7.2):
         // a zero-width space says nothing aloud, and its run no longer spells its text
@@ -300,74 +282,23 @@ pub(super) fn embed<'f>(
             .take(6)
             .map(|b| (b'A' + b % 26) as char)
             .collect();
-        face.id = printpdf::FontId(format!("{tag}{index}"));
-        pdf.resources
-            .fonts
-            .map
-            .insert(face.id.clone(), PdfFont::new(face.parsed.clone()));
+        face.id = format!("{tag}{index}");
+        let wanted: Vec<u16> = face.shown().map(|(gid, _)| gid).collect();
+        let subset = super::subset::subset(font.data, &wanted, level)
+            .with_context(|| format!("font {} cannot be embedded", font.name))?;
+        let mut glyphs = vec![0u16; face.used.len()];
+        for (&gid, &new) in wanted.iter().zip(&subset.glyphs) {
+            glyphs[gid as usize] = new;
+        }
+        face.subset = Some(subset);
+        assign(face, glyphs);
     }
     Ok(faces)
 }
 
-/// Ops that make printpdf subset each face to the glyphs `note`d and show them once each,
-/// in glyph order. They go on the first page, whose content `read_probe` then replaces.
-pub(super) fn probe(faces: &Faces) -> Vec<Op> {
-    let mut ops = Vec::new();
-    for face in faces.iter().flatten().filter(|f| f.embedded()) {
-        ops.extend([
-            Op::StartTextSection,
-            Op::SetFont {
-                font: PdfFontHandle::External(face.id.clone()),
-                size: Pt(10.0),
-            },
-            Op::ShowText {
-                items: vec![TextItem::GlyphIds(
-                    face.shown()
-                        .map(|(gid, text)| Codepoint::with_cid(gid, 0.0, text.to_string()))
-                        .collect(),
-                )],
-            },
-            Op::EndTextSection,
-        ]);
-    }
-    ops
-}
-
-/// Reads each face's subset codes from printpdf's encoding of the `probe`: one hex string
-/// per glyph, faces in order, each face's glyphs in glyph-id order.
-pub(super) fn read_probe(faces: &mut Faces, stream: &[u8]) -> Result<()> {
-    let mut strings = stream.split(|&b| b == b'<').skip(1).map(|s| {
-        let end = s.iter().position(|&b| b == b'>').unwrap_or(s.len());
-        &s[..end]
-    });
-    for face in faces.iter_mut().flatten().filter(|f| f.embedded()) {
-        let mut codes = vec![0u16; face.used.len()];
-        let gids: Vec<u16> = face.shown().map(|(gid, _)| gid).collect();
-        for gid in gids {
-            let hex = strings
-                .next()
-                .ok_or_else(|| anyhow!("printpdf did not encode the glyphs of {}", face.id.0))?;
-            ensure!(
-                hex.len() == 4,
-                "printpdf encoded a glyph of {} as {} hex digits",
-                face.id.0,
-                hex.len()
-            );
-            let code = std::str::from_utf8(hex)
-                .ok()
-                .and_then(|d| u16::from_str_radix(d, 16).ok());
-            codes[gid as usize] = code.ok_or_else(|| anyhow!("printpdf wrote a bad glyph code"))?;
-        }
-        face.codes = codes;
-        assign(face);
-    }
-    Ok(())
-}
-
-/// Gives each shown glyph, and each alias, its code (see `Encoding`); `face.codes` holds
-/// printpdf's CIDs on the way in and the codes on the way out.
-fn assign(face: &mut Face) {
-    let cids = std::mem::take(&mut face.codes);
+/// Gives each shown glyph, and each alias, its code (see `Encoding`); `glyphs` maps each
+/// glyph id to its glyph in the subset.
+fn assign(face: &mut Face, cids: Vec<u16>) {
     // (glyph, text, alias index): the shown glyphs in glyph order, then the aliases whose
     // text is not already the glyph's own.
     let mut wanted: Vec<(u16, Box<str>, Option<usize>)> =
@@ -426,28 +357,75 @@ fn assign(face: &mut Face) {
     face.encoding = encoding;
 }
 
-/// The face as printpdf parses it. Parsing costs far more than anything else about a face,
-/// and the set's bytes live for the whole process, so each face is parsed once and shared by
-/// every document and thread.
-fn parsed(data: &'static [u8]) -> Option<&'static ParsedFont> {
-    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), &'static ParsedFont>>> = OnceLock::new();
-    let key = (data.as_ptr() as usize, data.len());
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(&parsed) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return Some(parsed);
+/// What the PDF's font objects say about one embedded face.
+pub(super) struct Embedded {
+    pub(super) cmaps: super::cmap::Font,
+    /// `TAG+PostScriptName`.
+    pub(super) base_font: String,
+    pub(super) descriptor: Descriptor,
+    pub(super) program: Arc<super::subset::Subset>,
+}
+
+/// A font descriptor's metrics, in thousandths of an em (ISO 32000-1, 9.8).
+pub(super) struct Descriptor {
+    pub(super) ascent: i64,
+    pub(super) descent: i64,
+    pub(super) cap_height: i64,
+    pub(super) italic_angle: i64,
+    pub(super) flags: i64,
+    pub(super) stem_v: i64,
+    pub(super) bbox: [i64; 4],
+}
+
+impl Embedded {
+    pub(super) fn of(face: &Face) -> Result<Embedded> {
+        let font = face.font;
+        let parsed = ttf_parser::Face::parse(font.data, 0)
+            .with_context(|| format!("font {} cannot be read", font.name))?;
+        let scale = 1000.0 / parsed.units_per_em() as f32;
+        let em = |v: i16| (v as f32 * scale).round() as i64;
+        let ascent = em(parsed.ascender());
+        // A face slanted forwards has a negative angle: counter-clockwise from vertical.
+        let italic_angle = parsed.italic_angle().round() as i64;
+        const NONSYMBOLIC: i64 = 1 << 5;
+        const ITALIC: i64 = 1 << 6;
+        let weight = parsed.weight().to_number();
+        let bbox = parsed.global_bounding_box();
+        let postscript = parsed
+            .names()
+            .into_iter()
+            .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .and_then(|n| n.to_string())
+            .unwrap_or_else(|| font.name.clone());
+        // A PDF name of letters, digits and hyphens, as PostScript names are meant to be.
+        let postscript: String = postscript
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let program = face
+            .subset
+            .clone()
+            .with_context(|| format!("font {} was not subset", font.name))?;
+        Ok(Embedded {
+            cmaps: super::cmap::Font::of(face),
+            base_font: format!("{}+{postscript}", &face.id[..6]),
+            descriptor: Descriptor {
+                ascent,
+                descent: em(parsed.descender()),
+                cap_height: parsed.capital_height().map_or(ascent, em),
+                italic_angle,
+                flags: NONSYMBOLIC | if italic_angle != 0 { ITALIC } else { 0 },
+                // No table gives the stem width; this is the estimate from the weight
+                // class PDF producers use (88 at 400, 166 at 700).
+                stem_v: 50 + ((weight as f32 / 65.0).powi(2)).round() as i64,
+                bbox: [
+                    em(bbox.x_min),
+                    em(bbox.y_min),
+                    em(bbox.x_max),
+                    em(bbox.y_max),
+                ],
+            },
+            program,
+        })
     }
-    // printpdf takes each document's faces by value, so a report clones them; without the
-    // layout tables (shaping is ours, not printpdf's) a clone copies little. The glyphs,
-    // metrics, cmap and names stay, so subsets are what they were.
-    let trimmed = super::sfnt::without(data, &super::sfnt::LAYOUT);
-    let parsed = ParsedFont::from_bytes(trimmed.as_deref().unwrap_or(data), 0, &mut Vec::new())?;
-    // Fonts are few and live as long as the process, like the bytes they are parsed from.
-    let parsed: &'static ParsedFont = Box::leak(Box::new(parsed));
-    Some(
-        *cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(key)
-            .or_insert(parsed),
-    )
 }

@@ -18,27 +18,24 @@ use std::cell::RefCell;
 /// where size stops paying for time.
 pub(super) const DEFLATE_LEVEL: u32 = 5;
 
-/// `contents` gets printpdf's content stream of the first page (the glyph probe) and returns
-/// the content stream of every page and the structure tree they are marked for.
+/// `contents` returns the content stream of every page, the structure tree they are marked
+/// for and the embedded faces.
 pub(super) fn finish(
     pdf: &PdfDocument,
     doc: &Document,
     level: u32,
     images: &super::image::Images,
-    contents: impl FnOnce(&[u8]) -> Result<(Vec<Vec<u8>>, Tree, Vec<super::cmap::Font>)>,
+    contents: impl FnOnce() -> Result<(Vec<Vec<u8>>, Tree, Vec<super::embed::Embedded>)>,
 ) -> Result<Vec<u8>> {
-    // `optimize: false` keeps printpdf from compressing; `subset_fonts` needs `text_layout`.
+    // `optimize: false` keeps printpdf from compressing; the fonts are ours (`embed`).
     let options = PdfSaveOptions {
         optimize: false,
-        subset_fonts: true,
+        subset_fonts: false,
         secure: true,
         image_optimization: None,
     };
     let mut warnings = Vec::new();
-    let started = std::time::Instant::now();
     let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
-    let took = started.elapsed();
-    super::add_stage(|s| s.subset += took);
     if let Some(e) = warnings
         .iter()
         .find(|w| w.severity == PdfParseErrorSeverity::Error)
@@ -55,11 +52,7 @@ pub(super) fn finish(
             .context("printpdf wrote a page without a content stream")?;
         streams.push(id);
     }
-    let probe = match streams.first() {
-        Some(&id) => lo.get_object(id)?.as_stream()?.content.as_slice(),
-        None => &[],
-    };
-    let (contents, tree, fonts) = contents(probe)?;
+    let (contents, tree, fonts) = contents()?;
     ensure!(
         contents.len() == streams.len(),
         "{} page contents for {} pages",
@@ -70,11 +63,7 @@ pub(super) fn finish(
         lo.get_object_mut(id)?.as_stream_mut()?.set_content(content);
     }
     super::image::add(&mut lo, images)?;
-    if let Some(&first) = pages.values().next() {
-        for font in fonts {
-            encode_font(&mut lo, first, font)?;
-        }
-    }
+    add_fonts(&mut lo, &pages, fonts)?;
 
     // /Lang needs PDF 1.4; printpdf declares 1.3.
     lo.version = "1.7".to_string();
@@ -234,82 +223,110 @@ pub(super) fn finish(
     Ok(bytes)
 }
 
-/// Points the font dictionary of `font` (a resource of page `page`) at its own encoding
-/// CMap and replaces the ToUnicode map printpdf wrote for Identity-H codes.
-fn encode_font(lo: &mut lopdf::Document, page: ObjectId, font: super::cmap::Font) -> Result<()> {
-    let resolve =
-        |lo: &lopdf::Document, dict: &lopdf::Dictionary, key: &[u8]| -> Result<lopdf::Dictionary> {
-            let (_, object) = lo.dereference(dict.get(key)?)?;
-            Ok(object.as_dict()?.clone())
+/// Adds each embedded face as a Type0 font (its own encoding CMap, ToUnicode, and a
+/// CIDFontType2 with a CIDToGIDMap into the subset) to the resources of every page.
+fn add_fonts(
+    lo: &mut lopdf::Document,
+    pages: &std::collections::BTreeMap<u32, ObjectId>,
+    fonts: Vec<super::embed::Embedded>,
+) -> Result<()> {
+    use lopdf::Object::{Integer, Name};
+    if fonts.is_empty() {
+        return Ok(());
+    }
+    let mut resources = lopdf::Dictionary::new();
+    for font in fonts {
+        let cmaps = font.cmaps;
+        let base = || Name(font.base_font.clone().into_bytes());
+        let system = || {
+            lopdf::dictionary! {
+                "Registry" => lopdf::Object::string_literal("Adobe"),
+                "Ordering" => lopdf::Object::string_literal("Identity"),
+                "Supplement" => 0
+            }
         };
-    let resources = resolve(lo, lo.get_dictionary(page)?, b"Resources")?;
-    let fonts = resolve(lo, &resources, b"Font")?;
-    let id = fonts
-        .get(font.resource.as_bytes())
-        .and_then(|f| f.as_reference())
-        .with_context(|| format!("printpdf wrote no font dictionary for {}", font.resource))?;
-    let system = lopdf::dictionary! {
-        "Registry" => lopdf::Object::string_literal("Adobe"),
-        "Ordering" => lopdf::Object::string_literal("Identity"),
-        "Supplement" => 0
-    };
-    let encoding = lo.add_object(lopdf::Stream::new(
-        lopdf::dictionary! {
-            "Type" => "CMap",
-            "CMapName" => lopdf::Object::Name(font.name.into_bytes()),
-            "CIDSystemInfo" => system,
-            "WMode" => 0
-        },
-        font.encoding,
-    ));
-    let cid_to_gid = lo.add_object(lopdf::Stream::new(
-        lopdf::Dictionary::new(),
-        font.cid_to_gid,
-    ));
-    let widths: Vec<lopdf::Object> = font
-        .widths
-        .into_iter()
-        .flat_map(|(first, run)| {
-            [
-                lopdf::Object::Integer(first.into()),
-                lopdf::Object::Array(
-                    run.into_iter()
-                        .map(|w| lopdf::Object::Integer(w as i64))
-                        .collect(),
-                ),
-            ]
-        })
-        .collect();
-    let dict = lo.get_dictionary_mut(id)?;
-    dict.set("Encoding", encoding);
-    let descendant = dict
-        .get_mut(b"DescendantFonts")
-        .and_then(|d| d.as_array_mut())
-        .ok()
-        .and_then(|d| d.first_mut())
-        .and_then(|d| d.as_dict_mut().ok())
-        .context("printpdf wrote a Type0 font without its CID font inline")?;
-    descendant.set("CIDToGIDMap", cid_to_gid);
-    descendant.set("W", widths);
-    let descriptor = descendant
-        .get(b"FontDescriptor")
-        .and_then(|d| d.as_reference())
-        .ok();
-    let to_unicode = dict
-        .get(b"ToUnicode")
-        .and_then(|t| t.as_reference())
-        .context("printpdf wrote a font without ToUnicode")?;
-    lo.get_object_mut(to_unicode)?
-        .as_stream_mut()?
-        .set_content(font.to_unicode);
-    let program = descriptor
-        .and_then(|d| lo.get_dictionary(d).ok())
-        .and_then(|d| d.get(b"FontFile2").and_then(|f| f.as_reference()).ok());
-    if let Some(program) = program {
-        let stream = lo.get_object_mut(program)?.as_stream_mut()?;
-        if let Some(trimmed) = super::sfnt::trim(&stream.content) {
-            stream.dict.set("Length1", trimmed.len() as i64);
-            stream.set_content(trimmed);
+        let encoding = lo.add_object(lopdf::Stream::new(
+            lopdf::dictionary! {
+                "Type" => "CMap",
+                "CMapName" => Name(cmaps.name.into_bytes()),
+                "CIDSystemInfo" => system(),
+                "WMode" => 0
+            },
+            cmaps.encoding,
+        ));
+        let to_unicode = lo.add_object(lopdf::Stream::new(
+            lopdf::Dictionary::new(),
+            cmaps.to_unicode,
+        ));
+        let cid_to_gid = lo.add_object(lopdf::Stream::new(
+            lopdf::Dictionary::new(),
+            cmaps.cid_to_gid,
+        ));
+        // Deflated once for every report that shows the same glyphs (see `subset`).
+        let program = lo.add_object(
+            lopdf::Stream::new(
+                lopdf::dictionary! {
+                    "Length1" => font.program.length as i64,
+                    "Filter" => "FlateDecode"
+                },
+                font.program.deflated.clone(),
+            )
+            .with_compression(false),
+        );
+        let d = &font.descriptor;
+        let descriptor = lo.add_object(lopdf::dictionary! {
+            "Type" => "FontDescriptor",
+            "FontName" => base(),
+            "Flags" => d.flags,
+            "FontBBox" => d.bbox.iter().map(|&v| Integer(v)).collect::<Vec<_>>(),
+            "ItalicAngle" => d.italic_angle,
+            "Ascent" => d.ascent,
+            "Descent" => d.descent,
+            "CapHeight" => d.cap_height,
+            "StemV" => d.stem_v,
+            "FontFile2" => program
+        });
+        let widths: Vec<lopdf::Object> = cmaps
+            .widths
+            .into_iter()
+            .flat_map(|(first, run)| {
+                [
+                    Integer(first.into()),
+                    lopdf::Object::Array(run.into_iter().map(|w| Integer(w as i64)).collect()),
+                ]
+            })
+            .collect();
+        let descendant = lopdf::dictionary! {
+            "Type" => "Font",
+            "Subtype" => "CIDFontType2",
+            "BaseFont" => base(),
+            "CIDSystemInfo" => system(),
+            "FontDescriptor" => descriptor,
+            "DW" => 1000,
+            "W" => widths,
+            "CIDToGIDMap" => cid_to_gid
+        };
+        let type0 = lo.add_object(lopdf::dictionary! {
+            "Type" => "Font",
+            "Subtype" => "Type0",
+            "BaseFont" => base(),
+            "Encoding" => encoding,
+            "DescendantFonts" => vec![lopdf::Object::Dictionary(descendant)],
+            "ToUnicode" => to_unicode
+        });
+        resources.set(cmaps.resource.into_bytes(), type0);
+    }
+    // printpdf gives each page a resource dictionary of its own.
+    let mut done = std::collections::HashSet::new();
+    for &page in pages.values() {
+        let id = lo
+            .get_dictionary(page)?
+            .get(b"Resources")
+            .and_then(|r| r.as_reference())
+            .context("printpdf wrote a page without its resources")?;
+        if done.insert(id) {
+            lo.get_dictionary_mut(id)?
+                .set("Font", lopdf::Object::Dictionary(resources.clone()));
         }
     }
     Ok(())

@@ -20,6 +20,7 @@ mod pen;
 mod serialize;
 mod sfnt;
 mod shape;
+mod subset;
 mod tags;
 mod text;
 
@@ -70,10 +71,13 @@ pub fn write(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>> {
 
 /// `write` with the zlib level for the streams.
 fn write_at(doc: &Document, fonts: &FontSet, level: u32) -> Result<Vec<u8>> {
-    let (pdf, mut faces) = build(doc, fonts)?;
+    let started = std::time::Instant::now();
+    let faces = embed::embed(doc, fonts, level)?;
+    let took = started.elapsed();
+    add_stage(|s| s.subset += took);
+    let pdf = build(doc)?;
     let images = image::Images::of(doc);
-    encode::finish(&pdf, doc, level, &images, |probe| {
-        embed::read_probe(&mut faces, probe)?;
+    encode::finish(&pdf, doc, level, &images, || {
         let mut tree = tags::Tree::new(doc.pages.len());
         let contents = doc
             .pages
@@ -85,15 +89,15 @@ fn write_at(doc: &Document, fonts: &FontSet, level: u32) -> Result<Vec<u8>> {
             .iter()
             .flatten()
             .filter(|f| f.embedded())
-            .map(cmap::Font::of)
-            .collect();
+            .map(embed::Embedded::of)
+            .collect::<Result<_>>()?;
         Ok((contents, tree, cmaps))
     })
 }
 
-/// The printpdf document: pages with their boxes and links (no content yet), fonts and
-/// metadata; no bytes yet. The first page carries the glyph probe (see `embed`).
-fn build<'f>(doc: &Document, fonts: &'f FontSet) -> Result<(PdfDocument, Faces<'f>)> {
+/// The printpdf document: pages with their boxes and links (no content yet) and metadata;
+/// no bytes yet.
+fn build(doc: &Document) -> Result<PdfDocument> {
     ensure!(
         doc.width > 0.0 && doc.height > 0.0,
         "page size {}×{} pt is empty",
@@ -101,11 +105,9 @@ fn build<'f>(doc: &Document, fonts: &'f FontSet) -> Result<(PdfDocument, Faces<'
         doc.height
     );
     let mut pdf = PdfDocument::new(&doc.metadata.title);
-    let faces = embed::embed(&mut pdf, doc, fonts)?;
-    let mut probe = Some(embed::probe(&faces));
     let page_count = doc.pages.len();
     for (index, page) in doc.pages.iter().enumerate() {
-        let mut ops = probe.take().unwrap_or_default();
+        let mut ops = Vec::new();
         for item in &page.items {
             if let Item::Link { rect, target } = item {
                 link::add(&mut ops, doc.height, rect, target, page_count)
@@ -121,7 +123,7 @@ fn build<'f>(doc: &Document, fonts: &'f FontSet) -> Result<(PdfDocument, Faces<'
             ops,
         });
     }
-    Ok((pdf, faces))
+    Ok(pdf)
 }
 
 /// One page's content stream, its marked content recorded in `tree`.

@@ -48,7 +48,7 @@ pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
     let mark = pen.current().len();
     if pen.font != Some((run.font.0, size)) {
         let out = pen.start();
-        name(out, face.id.0.as_bytes());
+        name(out, face.id.as_bytes());
         out.push(b' ');
         number(out, size);
         out.extend_from_slice(b" Tf");
