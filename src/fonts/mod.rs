@@ -243,6 +243,15 @@ impl FontSet {
         for p in paths {
             let bytes =
                 std::fs::read(&p).map_err(|e| format!("cannot read font {}: {e}", p.display()))?;
+            // The PDF writer embeds TrueType outlines (glyf) only; refused here, a CFF face
+            // would fail every report that needs it.
+            if bytes.starts_with(b"OTTO") {
+                return Err(format!(
+                    "font {} has CFF (PostScript) outlines, which riskreport cannot embed; \
+                     use the TrueType (.ttf) version of the face",
+                    p.display()
+                ));
+            }
             // Fonts live for the whole process; leaking gives the parsed face a 'static borrow.
             let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
             let name = p
@@ -340,5 +349,19 @@ mod tests {
             "set upright"
         );
         assert!(!set.embolden(FontId::ITALIC, hebrew));
+    }
+
+    #[test]
+    fn a_cff_fallback_face_is_refused_with_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cff = b"OTTO".to_vec();
+        cff.extend_from_slice(&[0; 60]);
+        std::fs::write(dir.path().join("Tifinagh.otf"), cff).unwrap();
+        let err = FontSet::with_fallback_dir(dir.path())
+            .err()
+            .expect("refused");
+        assert!(err.contains("Tifinagh.otf"), "{err}");
+        assert!(err.contains("CFF"), "{err}");
+        assert!(err.contains(".ttf"), "{err}");
     }
 }
