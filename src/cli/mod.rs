@@ -55,25 +55,28 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         return ledger_cmd::rebuild(a);
     }
     let quiet = cli.quiet;
-    let catalog = load_catalog(cli.catalog.as_deref())?;
+    let catalog_dir = cli.catalog.as_deref();
     match cli.command {
         Command::Status(_) | Command::Ledger(_) => unreachable!("handled above"),
-        Command::Validate(a) => validate_cmd::run(&catalog, a),
-        Command::Score(a) => score_cmd::run(&catalog, a),
-        Command::Sample(a) => sample_cmd::run(&catalog, a),
-        Command::Send(a) => send_cmd::run(a, quiet),
+        Command::Validate(a) => validate_cmd::run(&load_catalog(catalog_dir)?, a),
+        Command::Score(a) => score_cmd::run(&load_catalog(catalog_dir)?, a),
+        Command::Sample(a) => sample_cmd::run(&load_catalog(catalog_dir)?, a),
+        Command::Send(a) => {
+            load_catalog(catalog_dir)?;
+            send_cmd::run(a, quiet)
+        }
         Command::Run(mut a) => {
             // A bar is for people; JSON logs get progress as log lines.
             a.no_progress |= cli.log_format == args::LogFormat::Json;
-            let renderer = renderer(catalog, &a.render)?;
+            let renderer = renderer(catalog_dir, &a.render)?;
             run_cmd::run(&renderer, a, quiet)
         }
         Command::Bench(a) => {
-            let renderer = renderer(catalog, &a.render)?;
+            let renderer = renderer(catalog_dir, &a.render)?;
             bench_cmd::run(&renderer, a)
         }
         Command::Render(a) => {
-            let renderer = renderer(catalog, &a.render)?;
+            let renderer = renderer(catalog_dir, &a.render)?;
             run_cmd::render(&renderer, a)
         }
     }
@@ -87,22 +90,30 @@ fn load_catalog(dir: Option<&std::path::Path>) -> anyhow::Result<Catalog> {
     }
 }
 
+/// The catalog, fonts and templates, loaded side by side: together they are most of a cold
+/// `render --id`.
 fn renderer(
-    catalog: Catalog,
+    catalog_dir: Option<&std::path::Path>,
     opts: &args::RenderOptions,
 ) -> anyhow::Result<crate::batch::Renderer> {
-    let fonts = match &opts.font_dir {
-        Some(d) => crate::fonts::FontSet::with_fallback_dir(d).map_err(anyhow::Error::msg)?,
-        None => crate::fonts::FontSet::builtin(),
-    };
-    let layouts = match &opts.layouts {
-        Some(d) => crate::report::Layouts::from_dir(d)?,
-        None => crate::report::Layouts::builtin(),
-    };
+    let (catalog, (fonts, layouts)) = rayon::join(
+        || load_catalog(catalog_dir),
+        || {
+            let fonts = match &opts.font_dir {
+                Some(d) => crate::fonts::FontSet::with_fallback_dir(d).map_err(anyhow::Error::msg),
+                None => Ok(crate::fonts::FontSet::builtin()),
+            };
+            let layouts = match &opts.layouts {
+                Some(d) => crate::report::Layouts::from_dir(d),
+                None => Ok(crate::report::Layouts::builtin()),
+            };
+            (fonts, layouts)
+        },
+    );
     Ok(crate::batch::Renderer {
-        catalog,
-        layouts,
-        fonts,
+        catalog: catalog?,
+        layouts: layouts?,
+        fonts: fonts?,
     })
 }
 
