@@ -131,7 +131,7 @@ fn location(text: &str, span: Option<std::ops::Range<usize>>) -> String {
 
 /// One parsed catalog file.
 enum Part {
-    Meta(Meta),
+    Meta(Box<Meta>),
     Tools(Vec<Tool>),
     Industries(Vec<Industry>),
     Role(Box<Role>),
@@ -151,7 +151,7 @@ fn assemble(files: Vec<(String, String)>) -> Result<Catalog, CatalogErrors> {
     let parsed: Vec<Result<Part, CatalogError>> = files
         .par_iter()
         .map(|(name, text)| match name.as_str() {
-            "catalog.toml" => parse(name, text).map(Part::Meta),
+            "catalog.toml" => parse(name, text).map(|m| Part::Meta(Box::new(m))),
             "tools.toml" => parse::<ToolsFile>(name, text).map(|f| Part::Tools(f.tools)),
             "industries.toml" => {
                 parse::<IndustriesFile>(name, text).map(|f| Part::Industries(f.industries))
@@ -166,7 +166,7 @@ fn assemble(files: Vec<(String, String)>) -> Result<Catalog, CatalogErrors> {
     let mut errors = Vec::new();
     for ((name, _), part) in files.iter().zip(parsed) {
         match part {
-            Ok(Part::Meta(m)) => meta = Some(m),
+            Ok(Part::Meta(m)) => meta = Some(*m),
             Ok(Part::Tools(t)) => tools = Some(t),
             Ok(Part::Industries(i)) => industries = Some(i),
             Ok(Part::Role(r)) => roles.push((name.clone(), *r)),
