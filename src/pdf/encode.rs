@@ -180,7 +180,7 @@ pub(super) fn finish(
     // The profile is the same in every report: deflated once per process.
     static ICC: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
     let icc = ICC
-        .get_or_init(|| deflate(document::SRGB_ICC, 9).map_err(|e| e.to_string()))
+        .get_or_init(|| deflate_once(document::SRGB_ICC, 9).map_err(|e| e.to_string()))
         .as_ref()
         .map_err(|e| anyhow::anyhow!("compressing the sRGB profile: {e}"))?;
     let icc = lopdf::Stream::new(
@@ -341,6 +341,20 @@ pub(super) fn deflate(data: &[u8], level: u32) -> Result<Vec<u8>> {
     let took = started.elapsed();
     super::add_stage(|s| s.deflate += took);
     out
+}
+
+/// `data` deflated by a compressor made for it and dropped: for what is compressed once per
+/// process, so no worker keeps a compressor (some 600 KiB) at a level it never uses again.
+fn deflate_once(data: &[u8], level: i32) -> Result<Vec<u8>> {
+    let level = libdeflater::CompressionLvl::new(level)
+        .map_err(|e| anyhow::anyhow!("deflate level {level}: {e:?}"))?;
+    let mut compressor = libdeflater::Compressor::new(level);
+    let mut out = vec![0; compressor.zlib_compress_bound(data.len())];
+    let n = compressor
+        .zlib_compress(data, &mut out)
+        .map_err(|e| anyhow::anyhow!("deflate: {e}"))?;
+    out.truncate(n);
+    Ok(out)
 }
 
 /// libdeflate's highest level.
