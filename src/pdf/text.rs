@@ -182,9 +182,12 @@ fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) -> bool {
         }
         due += g.dx * k;
         if due.abs() >= DRIFT {
-            w.offset(pen, round(-due, 10.0));
+            // Whole thousandths, the rounding carried: kerning reads as the face's own values
+            // (20, not 19.9 and 20.1), which deflate better, and the error never adds up.
+            let n = round(-due, 1.0);
+            w.offset(pen, n);
             moved = true;
-            due = 0.0;
+            due += n;
         }
         w.glyph(pen, face.code(g.id), one_byte);
         due += (g.advance - g.dx) * k - face.width(g.id);
@@ -195,7 +198,7 @@ fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) -> bool {
     // A trailing mark's offset is undone too, so the pen ends where the layout's run ends and
     // extractors see no gap before the next run.
     if due.abs() >= DRIFT {
-        w.offset(pen, round(-due, 10.0));
+        w.offset(pen, round(-due, 1.0));
         moved = true;
     }
     let array = w.array_at;
