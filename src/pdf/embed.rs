@@ -157,8 +157,9 @@ impl Face<'_> {
             self.widths.resize(i + 1, 0.0);
         }
         if self.used[i].is_none() {
-            // Whole units, as the widths were when printpdf wrote them.
-            self.widths[i] = (self.font.glyph_advance(gid) * 1000.0).trunc();
+            // Whole thousandths, rounded: truncated, an advance of 572 units in a 1000-unit face
+            // (0.57199997 as a float) became 571, and the text needed a TJ offset after it.
+            self.widths[i] = (self.font.glyph_advance(gid) * 1000.0).round();
         }
         &mut self.used[i]
     }
