@@ -345,14 +345,9 @@ pub(super) fn deflate(data: &[u8], level: u32) -> Result<Vec<u8>> {
 
 /// `data` deflated by a compressor made for it and dropped: for what is compressed once per
 /// process, so no worker keeps a compressor (some 600 KiB) at a level it never uses again.
-fn deflate_once(data: &[u8], level: i32) -> Result<Vec<u8>> {
-    let level = libdeflater::CompressionLvl::new(level)
-        .map_err(|e| anyhow::anyhow!("deflate level {level}: {e:?}"))?;
-    let mut compressor = libdeflater::Compressor::new(level);
-    let mut out = vec![0; compressor.zlib_compress_bound(data.len())];
-    let n = compressor
-        .zlib_compress(data, &mut out)
-        .map_err(|e| anyhow::anyhow!("deflate: {e}"))?;
+fn deflate_once(data: &[u8], level: u32) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let n = compress(&mut compressor(level as usize)?, data, &mut out)?;
     out.truncate(n);
     Ok(out)
 }
@@ -361,12 +356,11 @@ fn deflate_once(data: &[u8], level: i32) -> Result<Vec<u8>> {
 const MAX_LEVEL: usize = 12;
 
 fn deflate_now(data: &[u8], level: u32) -> Result<Vec<u8>> {
-    use libdeflater::{CompressionLvl, Compressor};
     // One compressor per level and thread, kept: a new one allocates and clears some hundreds
     // of KiB, and a report has ~40 streams at two levels. The scratch buffer is sized to
     // libdeflate's bound once, so only the compressed bytes are copied out.
     thread_local! {
-        static COMPRESSORS: RefCell<(Vec<Option<Compressor>>, Vec<u8>)> =
+        static COMPRESSORS: RefCell<(Vec<Option<libdeflater::Compressor>>, Vec<u8>)> =
             const { RefCell::new((Vec::new(), Vec::new())) };
     }
     let level = (level as usize).min(MAX_LEVEL);
@@ -376,18 +370,26 @@ fn deflate_now(data: &[u8], level: u32) -> Result<Vec<u8>> {
         }
         let compressor = match &mut compressors[level] {
             Some(c) => c,
-            slot => slot.insert(Compressor::new(
-                CompressionLvl::new(level as i32)
-                    .map_err(|e| anyhow::anyhow!("deflate level {level}: {e:?}"))?,
-            )),
+            slot => slot.insert(compressor(level)?),
         };
-        let bound = compressor.zlib_compress_bound(data.len());
-        if scratch.len() < bound {
-            scratch.resize(bound, 0);
-        }
-        let n = compressor
-            .zlib_compress(data, scratch)
-            .map_err(|e| anyhow::anyhow!("deflate: {e}"))?;
+        let n = compress(compressor, data, scratch)?;
         Ok(scratch[..n].to_vec())
     })
+}
+
+fn compressor(level: usize) -> Result<libdeflater::Compressor> {
+    let lvl = libdeflater::CompressionLvl::new(level as i32)
+        .map_err(|e| anyhow::anyhow!("deflate level {level}: {e:?}"))?;
+    Ok(libdeflater::Compressor::new(lvl))
+}
+
+/// zlib-compresses `data` into `out`, grown to libdeflate's bound if it is shorter; returns
+/// the compressed length.
+fn compress(c: &mut libdeflater::Compressor, data: &[u8], out: &mut Vec<u8>) -> Result<usize> {
+    let bound = c.zlib_compress_bound(data.len());
+    if out.len() < bound {
+        out.resize(bound, 0);
+    }
+    c.zlib_compress(data, out)
+        .map_err(|e| anyhow::anyhow!("deflate: {e}"))
 }
