@@ -163,8 +163,13 @@ pub fn render_to_file(
     audit: &Audit,
     fingerprint: String,
     path: &Path,
+    spread: bool,
 ) -> anyhow::Result<(RenderRecord, BTreeSet<char>)> {
-    let r = renderer.render(audit)?;
+    let r = if spread {
+        renderer.render_spread(audit)?
+    } else {
+        renderer.render(audit)?
+    };
     crate::store::atomic::write_atomic(path, &r.pdf, "pdf")?;
     crate::failpoint::hit("pdf-renamed");
     let record = RenderRecord {
@@ -264,7 +269,7 @@ fn run_locked(
     let work = |_: &mut (), job: Job| {
         let path = layout::report_pdf(&opts.out, &job.audit.audit_id);
         let line = job.audit.line;
-        match render_to_file(renderer, &job.audit, job.fingerprint, &path) {
+        match render_to_file(renderer, &job.audit, job.fingerprint, &path, false) {
             Ok((record, missing)) => Done::Ok {
                 record,
                 missing,

@@ -76,8 +76,13 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             bench_cmd::run(&renderer, a)
         }
         Command::Render(a) => {
-            let renderer = renderer(catalog_dir, &a.render)?;
-            run_cmd::render(&renderer, a)
+            let ids = run_cmd::render_ids(&a)?;
+            // The lock and the ledger are opened while the catalog, fonts and templates load:
+            // a cold `render --id` waits for the slower of the two, not both.
+            let (renderer, held) =
+                rayon::join(|| renderer(catalog_dir, &a.render), || run_cmd::hold(&a));
+            let renderer = renderer?;
+            run_cmd::render(&renderer, a, ids, held?)
         }
     }
 }

@@ -114,19 +114,43 @@ fn wanted_ids(args: &RenderArgs) -> anyhow::Result<Vec<String>> {
     Ok(ids)
 }
 
-pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> {
-    let ids = wanted_ids(&args)?;
+/// The audit ids `render` was asked for, checked against `-o`.
+pub fn render_ids(args: &RenderArgs) -> anyhow::Result<Vec<String>> {
+    let ids = wanted_ids(args)?;
     if args.output.is_some() && ids.len() != 1 {
         bail!("-o names one file; give exactly one --id with it, or use --out DIR for several");
     }
-    let mut reader = input::open(&args.file, &renderer.catalog)?;
-    // -o writes a loose copy outside the output directory: no lock, no ledger entry.
+    Ok(ids)
+}
+
+/// What `render` holds while it writes into the output directory: the run lock and the
+/// ledger (neither with `-o`, which writes a loose copy outside it).
+pub struct Held {
+    _lock: Option<RunLock>,
+    ledger: Option<Ledger>,
+}
+
+pub fn hold(args: &RenderArgs) -> anyhow::Result<Held> {
     let ledger_dir = args.output.is_none().then_some(&args.out);
-    let _lock = ledger_dir.map(|d| RunLock::acquire(d)).transpose()?;
-    let mut ledger = ledger_dir.map(|d| Ledger::open(d)).transpose()?;
+    let lock = ledger_dir.map(|d| RunLock::acquire(d)).transpose()?;
+    let ledger = ledger_dir.map(|d| Ledger::open(d)).transpose()?;
     if let Some(l) = &ledger {
         l.keep_log_on_close()?;
     }
+    Ok(Held {
+        _lock: lock,
+        ledger,
+    })
+}
+
+pub fn render(
+    renderer: &Renderer,
+    args: RenderArgs,
+    ids: Vec<String>,
+    held: Held,
+) -> anyhow::Result<Outcome> {
+    let mut reader = input::open(&args.file, &renderer.catalog)?;
+    let mut ledger = held.ledger;
     let mut wanted: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut failures = 0;
     // Only the wanted rows are validated (the others just claim their ids for duplicate
@@ -155,7 +179,8 @@ pub fn render(renderer: &Renderer, args: RenderArgs) -> anyhow::Result<Outcome> 
                     }
                 };
                 let fp = pipeline::fingerprint(renderer, &audit);
-                match pipeline::render_to_file(renderer, &audit, fp, &path) {
+                // One report at a time: its pages are spread over the cores.
+                match pipeline::render_to_file(renderer, &audit, fp, &path, true) {
                     Ok((record, missing)) => {
                         if let Some(l) = ledger.as_mut() {
                             l.record_render(&record)?;

@@ -24,6 +24,7 @@ pub(super) fn finish(
     pdf: &PdfDocument,
     doc: &Document,
     level: u32,
+    spread: bool,
     images: &super::image::Images,
     contents: impl FnOnce() -> Result<(Vec<Vec<u8>>, Tree, Vec<super::embed::Embedded>)>,
 ) -> Result<Vec<u8>> {
@@ -203,23 +204,29 @@ pub(super) fn finish(
         lo.catalog_mut()?.set("Lang", lang.to_lopdf());
     }
 
-    for object in lo.objects.values_mut() {
-        let Ok(stream) = object.as_stream_mut() else {
-            continue;
-        };
-        if !stream.allows_compression || stream.dict.has(b"Filter") {
-            continue;
-        }
+    let streams: Vec<&mut lopdf::Stream> = (lo.objects.values_mut())
+        .filter_map(|object| object.as_stream_mut().ok())
+        .filter(|stream| stream.allows_compression && !stream.dict.has(b"Filter"))
+        .collect();
+    let squeeze = |stream: &mut lopdf::Stream| -> Result<()> {
         let compressed = deflate(&stream.content, level)?;
         if compressed.len() < stream.content.len() {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content(compressed);
         }
+        Ok(())
+    };
+    if spread {
+        use rayon::prelude::*;
+        streams.into_par_iter().try_for_each(squeeze)?;
+    } else {
+        streams.into_iter().try_for_each(squeeze)?;
     }
 
     // Object streams and a cross-reference stream (see `serialize`).
     let mut bytes = Vec::with_capacity(256 * 1024);
-    super::serialize::save(&lo, &structure, level, &mut bytes).context("serialising the PDF")?;
+    super::serialize::save(&lo, &structure, level, spread, &mut bytes)
+        .context("serialising the PDF")?;
     Ok(bytes)
 }
 

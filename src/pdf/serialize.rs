@@ -31,6 +31,7 @@ pub(super) fn save(
     doc: &Document,
     raw: &[(u32, Vec<u8>)],
     level: u32,
+    spread: bool,
     out: &mut Vec<u8>,
 ) -> Result<()> {
     out.extend_from_slice(b"%PDF-");
@@ -65,6 +66,8 @@ pub(super) fn save(
 
     packed.extend(raw.iter().map(|(id, bytes)| (*id, Packed::Raw(bytes))));
     let mut next = max_id + 1;
+    // Each object stream's (number, object count, header length, uncompressed bytes).
+    let mut streams = Vec::with_capacity(packed.len().div_ceil(PER_STREAM));
     for chunk in packed.chunks(PER_STREAM) {
         let stream_id = next;
         next += 1;
@@ -85,14 +88,24 @@ pub(super) fn save(
         }
         let first = offsets.len();
         offsets.extend_from_slice(&body);
-        let content = super::encode::deflate(&offsets, OBJECT_STREAM_LEVEL.max(level))?;
+        streams.push((stream_id, chunk.len(), first, offsets));
+    }
+    let packed_level = OBJECT_STREAM_LEVEL.max(level);
+    let squeeze = |s: &(u32, usize, usize, Vec<u8>)| super::encode::deflate(&s.3, packed_level);
+    let squeezed: Vec<Result<Vec<u8>>> = if spread {
+        use rayon::prelude::*;
+        streams.par_iter().map(squeeze).collect()
+    } else {
+        streams.iter().map(squeeze).collect()
+    };
+    for ((stream_id, n, first, _), content) in streams.into_iter().zip(squeezed) {
         let mut dict = Dictionary::new();
         dict.set("Type", Object::Name(b"ObjStm".to_vec()));
-        dict.set("N", chunk.len() as i64);
+        dict.set("N", n as i64);
         dict.set("First", first as i64);
         dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
         xref.push((1, out.len() as u32, 0));
-        stream_object(out, (stream_id, 0), &dict, &content);
+        stream_object(out, (stream_id, 0), &dict, &content?);
     }
 
     // The cross-reference stream: its own entry is the last.

@@ -60,6 +60,39 @@ impl Tree {
             annots: Vec::new(),
         }
     }
+
+    /// Adds the elements, marked content and links of `other`, a tree of later pages: its
+    /// elements follow this tree's, under the same document element.
+    pub(super) fn append(&mut self, other: Tree) {
+        let offset = self.nodes.len() - 1;
+        let annots = self.annots.len();
+        let node = |n: usize| if n == 0 { 0 } else { n + offset };
+        let kid = |k: Kid| match k {
+            Kid::Node(n) => Kid::Node(node(n)),
+            Kid::Annot(i) => Kid::Annot(i + annots),
+            content @ Kid::Content { .. } => content,
+        };
+        let mut nodes = other.nodes.into_iter();
+        if let Some(document) = nodes.next() {
+            self.nodes[0]
+                .kids
+                .extend(document.kids.into_iter().map(kid));
+            if self.nodes[0].page.is_none() {
+                self.nodes[0].page = document.page;
+            }
+        }
+        self.nodes.extend(nodes.map(|n| Node {
+            parent: node(n.parent),
+            kids: n.kids.into_iter().map(kid).collect(),
+            ..n
+        }));
+        for (page, marked) in other.marked.into_iter().enumerate() {
+            if !marked.is_empty() {
+                self.marked[page].extend(marked.into_iter().map(node));
+            }
+        }
+        (self.annots).extend(other.annots.into_iter().map(|(page, n)| (page, node(n))));
+    }
 }
 
 /// Where content goes: an element, or furniture.

@@ -334,3 +334,52 @@ fn the_structure_reads_as_words_with_even_headings_side_by_side() {
     assert_eq!(changes.len(), 3, "{changes:?}");
     assert_eq!(changes, to_do);
 }
+
+/// The pages' trees joined in page order are the tree one pass over every page grows: the
+/// structure `write_spread` writes is the one `write` does.
+#[test]
+fn page_trees_joined_are_the_tree_of_one_pass() {
+    let catalog = Catalog::builtin();
+    let fonts = FontSet::builtin();
+    let layouts = Layouts::builtin();
+    let mut audit = crate::score::fixtures::typical(&catalog, "backend-developer");
+    audit.full_name = "Ana Ωμέγα 山田".into();
+    let a = crate::score::assess(&audit, &catalog).unwrap();
+    let doc = render(&a, &catalog, &layouts, &fonts).unwrap().document;
+    let faces = super::super::embed::embed(&doc, &fonts, 5).unwrap();
+    let images = super::super::image::Images::of(&doc);
+    let n = doc.pages.len();
+    let mut whole = super::Tree::new(n);
+    let mut joined = super::Tree::new(n);
+    for (i, page) in doc.pages.iter().enumerate() {
+        let one = super::super::content(page, i, doc.height, &faces, &images, &mut whole);
+        let mut tree = super::Tree::new(n);
+        let own = super::super::content(page, i, doc.height, &faces, &images, &mut tree);
+        assert_eq!(one.unwrap(), own.unwrap(), "page {}", i + 1);
+        joined.append(tree);
+    }
+    assert!(whole.annots.len() > 3 && whole.nodes.len() > 300);
+    assert!(whole.marked.iter().all(|m| !m.is_empty()));
+    assert_eq!(joined, whole);
+}
+
+/// One report laid out and encoded with its pages spread over threads (`render --id`) is the
+/// same page model and the same bytes as one made on one thread, including the characters
+/// reported missing.
+#[test]
+fn a_report_spread_over_threads_is_the_same_report() {
+    let catalog = Catalog::builtin();
+    let fonts = FontSet::builtin();
+    let layouts = Layouts::builtin();
+    let mut audit = crate::score::fixtures::typical(&catalog, "backend-developer");
+    audit.full_name = "Ana Ωμέγα 山田 \u{16A0}\u{1F600}".into();
+    let a = crate::score::assess(&audit, &catalog).unwrap();
+    let one = render(&a, &catalog, &layouts, &fonts).unwrap();
+    let spread = crate::report::render_spread(&a, &catalog, &layouts, &fonts).unwrap();
+    assert!(!one.missing.is_empty());
+    assert_eq!(one.missing, spread.missing);
+    assert!(one.document == spread.document);
+    let bytes = crate::pdf::write(&one.document, &fonts).unwrap();
+    let spread = crate::pdf::write_spread(&spread.document, &fonts).unwrap();
+    assert!(bytes == spread, "the spread report's bytes differ");
+}

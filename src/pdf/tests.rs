@@ -1061,7 +1061,7 @@ fn bench_24_pages() {
     });
     println!("printpdf to_lopdf_document (pages, links): {ms:.2} ms/doc");
     for level in [1, 2, 3, 6, 9] {
-        let (ms, size) = time(&mut || super::write_at(&doc, &fonts, level).unwrap().len());
+        let (ms, size) = time(&mut || super::write_at(&doc, &fonts, level, false).unwrap().len());
         println!(
             "write, deflate level {level}: {ms:.1} ms/doc, {size} bytes ({:.0} KiB)",
             size as f64 / 1024.0

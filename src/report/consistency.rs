@@ -679,7 +679,7 @@ fn run(
         let a = assess(audit, catalog).unwrap();
         let ctx = context::build(&a, catalog);
         let series = context::series(&a, catalog);
-        let (pages, _) = layouts.render(&ctx).unwrap();
+        let (pages, _) = layouts.render(&ctx, false).unwrap();
         let mut seen = std::collections::BTreeSet::new();
         let advice = super::consistency_advice::check(&ctx, audit, &pages);
         for (rule, what) in check(&ctx, &series, &pages).into_iter().chain(advice) {

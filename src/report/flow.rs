@@ -17,6 +17,8 @@ pub struct Flow<'e, 'a> {
     pub bottom: f32,
     pub items: Vec<Item>,
     pub missing: &'e mut Missing,
+    /// Text this page set while measuring, for when it is placed.
+    pub measured: &'e text::Measured,
     /// Time spent drawing charts, for the benchmark's per-phase figures.
     pub chart_time: &'e mut std::time::Duration,
     /// Whether a chart with a height range may grow into the room left at the page's foot:
@@ -110,12 +112,11 @@ impl<'e, 'a> Flow<'e, 'a> {
     /// Sets `text` `width` wide: only measured while the flow measures (and kept for when it
     /// is placed), otherwise set for placing.
     pub fn set(&mut self, text: &str, width: f32, style: &TextStyle) -> text::SetText {
-        let env = self.env;
+        let fonts = self.env.fonts;
         if self.measure {
-            env.measured.measure(text, width, style, env.fonts)
+            self.measured.measure(text, width, style, fonts)
         } else {
-            env.measured
-                .place(text, width, style, env.fonts, self.missing)
+            self.measured.place(text, width, style, fonts, self.missing)
         }
     }
 
@@ -240,6 +241,7 @@ impl<'e, 'a> Flow<'e, 'a> {
             bottom: f32::INFINITY,
             items: Vec::new(),
             missing: &mut missing,
+            measured: self.measured,
             chart_time: &mut chart_time,
             grow: false,
             measure: true,

@@ -69,8 +69,6 @@ pub struct Env<'a> {
     pub running: templates::Running,
     /// (title, zero-based page) of every page, for the contents page.
     pub toc: Vec<(String, usize)>,
-    /// Text set while measuring the rest of a page, kept for when it is placed.
-    pub measured: text::Measured,
 }
 
 /// A laid-out report and the characters no font could draw (shown as a replacement).
@@ -81,14 +79,37 @@ pub struct Rendered {
     pub chart_time: std::time::Duration,
 }
 
+/// Lays out the report, its pages one after another: for a batch, whose threads each take
+/// a report.
 pub fn render(
     a: &Assessment,
     catalog: &Catalog,
     layouts: &Layouts,
     fonts: &FontSet,
 ) -> Result<Rendered, LayoutError> {
+    render_with(a, catalog, layouts, fonts, false)
+}
+
+/// `render` with the pages laid out side by side on rayon's threads, for one report at a time
+/// (`render --id`): pages share nothing while laid out, so the result is the same.
+pub fn render_spread(
+    a: &Assessment,
+    catalog: &Catalog,
+    layouts: &Layouts,
+    fonts: &FontSet,
+) -> Result<Rendered, LayoutError> {
+    render_with(a, catalog, layouts, fonts, true)
+}
+
+fn render_with(
+    a: &Assessment,
+    catalog: &Catalog,
+    layouts: &Layouts,
+    fonts: &FontSet,
+    spread: bool,
+) -> Result<Rendered, LayoutError> {
     let ctx = context::build(a, catalog);
-    let (pages, running) = layouts.render(&ctx)?;
+    let (pages, running) = layouts.render(&ctx, spread)?;
     if pages.len() != PAGES {
         return Err(LayoutError::PageCount(pages.len()));
     }
@@ -116,37 +137,28 @@ pub fn render(
         theme: style.chart_theme(),
         series: context::series(a, catalog),
         toc,
-        measured: text::Measured::default(),
+    };
+    let laid: Vec<_> = if spread {
+        use rayon::prelude::*;
+        pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, blocks)| page(&env, i, blocks))
+            .collect()
+    } else {
+        (pages.iter().enumerate())
+            .map(|(i, blocks)| page(&env, i, blocks))
+            .collect()
     };
     let mut missing = text::Missing::default();
     let mut chart_time = std::time::Duration::ZERO;
-    let content = style.content();
     let mut doc_pages = Vec::with_capacity(PAGES);
-    for (i, blocks) in pages.iter().enumerate() {
-        let mut f = flow::Flow {
-            env: &env,
-            page: i,
-            x: content.x,
-            width: content.w,
-            y: content.y,
-            bottom: content.bottom(),
-            items: Vec::new(),
-            missing: &mut missing,
-            chart_time: &mut chart_time,
-            grow: true,
-            measure: false,
-        };
-        f.items
-            .push(crate::page::Item::open(crate::page::Role::Sect));
-        if i == 0 {
-            furniture::cover(&mut f, blocks)?;
-        } else {
-            f.blocks(blocks)?;
-        }
-        let mut items = f.items;
-        items.push(crate::page::Item::Close);
-        furniture::header_footer(&env, i, &mut items);
-        doc_pages.push(Page { items });
+    // The first page's error, whichever thread finished first.
+    for result in laid {
+        let (page, page_missing, page_charts) = result?;
+        missing.0.extend(page_missing.0);
+        chart_time += page_charts;
+        doc_pages.push(page);
     }
     let document = Document {
         width: style.page.width,
@@ -181,6 +193,43 @@ pub fn render(
         missing: missing.0,
         chart_time,
     })
+}
+
+/// One page laid out: its items, the characters it could not draw, the time its charts took.
+fn page(
+    env: &Env,
+    i: usize,
+    blocks: &[Block],
+) -> Result<(Page, text::Missing, std::time::Duration), LayoutError> {
+    let content = env.style.content();
+    let mut missing = text::Missing::default();
+    let mut chart_time = std::time::Duration::ZERO;
+    let measured = text::Measured::default();
+    let mut f = flow::Flow {
+        env,
+        page: i,
+        x: content.x,
+        width: content.w,
+        y: content.y,
+        bottom: content.bottom(),
+        items: Vec::new(),
+        missing: &mut missing,
+        measured: &measured,
+        chart_time: &mut chart_time,
+        grow: true,
+        measure: false,
+    };
+    f.items
+        .push(crate::page::Item::open(crate::page::Role::Sect));
+    if i == 0 {
+        furniture::cover(&mut f, blocks)?;
+    } else {
+        f.blocks(blocks)?;
+    }
+    let mut items = f.items;
+    items.push(crate::page::Item::Close);
+    furniture::header_footer(env, i, &mut items);
+    Ok((Page { items }, missing, chart_time))
 }
 
 #[cfg(test)]

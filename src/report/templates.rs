@@ -247,35 +247,48 @@ impl Layouts {
     }
 
     /// Renders every page template with the context and parses the markup, and renders the
-    /// running copy for that many pages; the context is serialised once for both.
-    pub fn render(&self, ctx: &Context) -> Result<(Vec<Vec<Block>>, Running), LayoutError> {
+    /// running copy for that many pages; the context is serialised once for both. With
+    /// `spread` (one report on its own) the pages are rendered on rayon's threads.
+    pub fn render(
+        &self,
+        ctx: &Context,
+        spread: bool,
+    ) -> Result<(Vec<Vec<Block>>, Running), LayoutError> {
         let value = minijinja::Value::from_serialize(ctx);
-        let pages = self.render_pages(&value)?;
+        let pages = self.render_pages(&value, spread)?;
         let running = self.render_running(&value, pages.len())?;
         Ok((pages, running))
     }
 
-    fn render_pages(&self, value: &minijinja::Value) -> Result<Vec<Vec<Block>>, LayoutError> {
-        PAGE_NAMES
-            .iter()
-            .enumerate()
-            .map(|(i, name)| {
-                let tmpl = self
-                    .env
-                    .get_template(name)
-                    .map_err(|e| LayoutError::Template {
-                        page: i + 1,
-                        message: e.to_string(),
-                    })?;
-                let text = tmpl.render(value).map_err(|e| LayoutError::Template {
+    fn render_pages(
+        &self,
+        value: &minijinja::Value,
+        spread: bool,
+    ) -> Result<Vec<Vec<Block>>, LayoutError> {
+        let page = |(i, name): (usize, &&str)| {
+            let tmpl = self
+                .env
+                .get_template(name)
+                .map_err(|e| LayoutError::Template {
                     page: i + 1,
-                    message: format!("{e:#}"),
+                    message: e.to_string(),
                 })?;
-                markup::parse(&text).map_err(|e| LayoutError::Markup {
-                    page: i + 1,
-                    message: format!("{name}.j2 output {e}"),
-                })
+            let text = tmpl.render(value).map_err(|e| LayoutError::Template {
+                page: i + 1,
+                message: format!("{e:#}"),
+            })?;
+            markup::parse(&text).map_err(|e| LayoutError::Markup {
+                page: i + 1,
+                message: format!("{name}.j2 output {e}"),
             })
-            .collect()
+        };
+        // Collected in page order either way, so an error is the first page's.
+        let pages: Vec<_> = if spread {
+            use rayon::prelude::*;
+            PAGE_NAMES.par_iter().enumerate().map(page).collect()
+        } else {
+            PAGE_NAMES.iter().enumerate().map(page).collect()
+        };
+        pages.into_iter().collect()
     }
 }
