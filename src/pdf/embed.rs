@@ -10,6 +10,7 @@
 //! text (the soft hyphen at a break) gets a second code with that text, and other runs whose
 //! glyphs do not spell their text get `/ActualText` (see `text`).
 
+use super::by_glyph::ByGlyph;
 use crate::fonts::{Font, FontId, FontSet};
 use crate::page::{Document, Item, TextRun};
 use anyhow::{bail, Context, Result};
@@ -28,11 +29,11 @@ pub(super) struct Face<'f> {
     pub(super) subset: Option<Arc<super::subset::Subset>>,
     /// Glyph id → the text it stands for in ToUnicode (`None` for glyphs not shown); a
     /// table, not a map: it is read for every glyph of every run.
-    used: Vec<Option<Box<str>>>,
+    used: ByGlyph<Option<Box<str>>>,
     /// Glyph id → its width in the embedded font's /W, in thousandths of an em.
-    widths: Vec<f32>,
+    widths: ByGlyph<f32>,
     /// Glyph id → the code the content streams show it with (0 for glyphs not shown).
-    codes: Vec<u16>,
+    codes: ByGlyph<u16>,
     /// Single-glyph runs whose text is not the glyph's ToUnicode text (the soft hyphen a line
     /// break adds is drawn with the hyphen's glyph): the glyph gets a second code of its own
     /// with that text, so the run spells its text without a `/Span` (see `Encoding`).
@@ -151,27 +152,23 @@ impl Face<'_> {
 
     /// Glyph `gid`'s ToUnicode text, its width recorded when first asked for.
     fn slot(&mut self, gid: u16) -> &mut Option<Box<str>> {
-        let i = gid as usize;
-        if i >= self.used.len() {
-            self.used.resize(i + 1, None);
-            self.widths.resize(i + 1, 0.0);
-        }
-        if self.used[i].is_none() {
+        let used = self.used.entry(gid);
+        if used.is_none() {
             // Whole thousandths, rounded: truncated, an advance of 572 units in a 1000-unit face
             // (0.57199997 as a float) became 571, and the text needed a TJ offset after it.
-            self.widths[i] = (self.font.glyph_advance(gid) * 1000.0).round();
+            *self.widths.entry(gid) = (self.font.glyph_advance(gid) * 1000.0).round();
         }
-        &mut self.used[i]
+        used
     }
 
     /// Whether the face is embedded: faces none of whose glyphs are shown are not.
     pub(super) fn embedded(&self) -> bool {
-        self.used.iter().any(Option::is_some)
+        self.used.iter().any(|(_, t)| t.is_some())
     }
 
     /// The code the content stream shows glyph `gid` with; 0 (.notdef) if it was not noted.
     pub(super) fn code(&self, gid: u16) -> u16 {
-        self.codes.get(gid as usize).copied().unwrap_or(0)
+        self.codes.get(gid).copied().unwrap_or(0)
     }
 
     /// The second code of glyph `gid` standing for `text` (see `aliases`).
@@ -184,20 +181,19 @@ impl Face<'_> {
 
     /// The text ToUnicode gives glyph `gid`, if it is shown.
     pub(super) fn text_of(&self, gid: u16) -> Option<&str> {
-        self.used.get(gid as usize).and_then(|t| t.as_deref())
+        self.used.get(gid).and_then(|t| t.as_deref())
     }
 
     /// The glyph's width as the embedded font's /W gives it, in thousandths of an em.
     pub(super) fn width(&self, gid: u16) -> f32 {
-        self.widths.get(gid as usize).copied().unwrap_or(0.0)
+        self.widths.get(gid).copied().unwrap_or(0.0)
     }
 
     /// The shown glyphs and their texts, in glyph-id order.
     fn shown(&self) -> impl Iterator<Item = (u16, &str)> {
         self.used
             .iter()
-            .enumerate()
-            .filter_map(|(gid, t)| Some((gid as u16, t.as_deref()?)))
+            .filter_map(|(gid, t)| Some((gid, t.as_deref()?)))
     }
 }
 
@@ -243,9 +239,9 @@ pub(super) fn embed<'f>(doc: &Document, fonts: &'f FontSet, level: u32) -> Resul
             id: String::new(),
             font: fonts.get(run.font),
             subset: None,
-            used: Vec::new(),
-            widths: Vec::new(),
-            codes: Vec::new(),
+            used: ByGlyph::default(),
+            widths: ByGlyph::default(),
+            codes: ByGlyph::default(),
             aliases: Vec::new(),
             encoding: Encoding::default(),
         });
@@ -263,7 +259,7 @@ pub(super) fn embed<'f>(doc: &Document, fonts: &'f FontSet, level: u32) -> Resul
         // subjoined form) still needs a ToUnicode entry (PDF/UA 7.21.7, PDF/A-2 6.2.11.7.2):
         // a zero-width space says nothing aloud, and its run no longer spells its text
         // glyph by glyph, so it carries /ActualText with the real characters.
-        for text in face.used.iter_mut().flatten() {
+        for text in face.used.values_mut().flatten() {
             if text.is_empty() {
                 *text = NOTHING.into();
             }
@@ -287,9 +283,9 @@ pub(super) fn embed<'f>(doc: &Document, fonts: &'f FontSet, level: u32) -> Resul
         let wanted: Vec<u16> = face.shown().map(|(gid, _)| gid).collect();
         let subset = super::subset::subset(font.data, &wanted, level)
             .with_context(|| format!("font {} cannot be embedded", font.name))?;
-        let mut glyphs = vec![0u16; face.used.len()];
+        let mut glyphs = ByGlyph::default();
         for (&gid, &new) in wanted.iter().zip(&subset.glyphs) {
-            glyphs[gid as usize] = new;
+            *glyphs.entry(gid) = new;
         }
         face.subset = Some(subset);
         assign(face, glyphs);
@@ -299,21 +295,21 @@ pub(super) fn embed<'f>(doc: &Document, fonts: &'f FontSet, level: u32) -> Resul
 
 /// Gives each shown glyph, and each alias, its code (see `Encoding`); `glyphs` maps each
 /// glyph id to its glyph in the subset.
-fn assign(face: &mut Face, cids: Vec<u16>) {
+fn assign(face: &mut Face, cids: ByGlyph<u16>) {
     // (glyph, text, alias index): the shown glyphs in glyph order, then the aliases whose
     // text is not already the glyph's own.
     let mut wanted: Vec<(u16, Box<str>, Option<usize>)> =
         face.shown().map(|(gid, t)| (gid, t.into(), None)).collect();
     for (k, (gid, text, code)) in face.aliases.iter_mut().enumerate() {
         *code = 0;
-        if face.used.get(*gid as usize).and_then(|t| t.as_deref()) != Some(&**text) {
+        if face.used.get(*gid).and_then(|t| t.as_deref()) != Some(&**text) {
             wanted.push((*gid, text.clone(), Some(k)));
         }
     }
     let space = face
         .font
         .glyph(' ')
-        .filter(|&g| face.used.get(g as usize).is_some_and(Option::is_some));
+        .filter(|&g| face.used.get(g).is_some_and(Option::is_some));
     let numbered = |one_byte: bool| -> Vec<u16> {
         let mut next = 1u16;
         wanted
@@ -336,7 +332,7 @@ fn assign(face: &mut Face, cids: Vec<u16>) {
     if !one_byte {
         codes = numbered(false);
     }
-    face.codes = vec![0; cids.len()];
+    face.codes = ByGlyph::default();
     let mut encoding = Encoding {
         one_byte,
         space: space.filter(|_| one_byte),
@@ -345,12 +341,12 @@ fn assign(face: &mut Face, cids: Vec<u16>) {
     for ((gid, text, alias), code) in wanted.into_iter().zip(codes) {
         match alias {
             Some(k) => face.aliases[k].2 = code,
-            None => face.codes[gid as usize] = code,
+            None => *face.codes.entry(gid) = code,
         }
         encoding.codes.push(Code {
             code,
-            glyph: cids.get(gid as usize).copied().unwrap_or(0),
-            width: face.widths.get(gid as usize).copied().unwrap_or(0.0),
+            glyph: cids.get(gid).copied().unwrap_or(0),
+            width: face.widths.get(gid).copied().unwrap_or(0.0),
             text,
         });
     }

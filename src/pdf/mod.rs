@@ -9,6 +9,7 @@
 //! because converting every operator through printpdf's and lopdf's operation types, and
 //! printing their numbers with `core::fmt`, cost most of a report's time.
 
+mod by_glyph;
 mod cmap;
 mod document;
 mod embed;
