@@ -79,8 +79,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let ids = run_cmd::render_ids(&a)?;
             // The lock and the ledger are opened while the catalog, fonts and templates load:
             // a cold `render --id` waits for the slower of the two, not both.
-            let (renderer, held) =
-                rayon::join(|| renderer(catalog_dir, &a.render), || run_cmd::hold(&a));
+            let (renderer, held) = renderer_beside(catalog_dir, &a.render, || run_cmd::hold(&a));
             let renderer = renderer?;
             run_cmd::render(&renderer, a, ids, held?)
         }
@@ -101,25 +100,44 @@ fn renderer(
     catalog_dir: Option<&std::path::Path>,
     opts: &args::RenderOptions,
 ) -> anyhow::Result<crate::batch::Renderer> {
-    let (catalog, (fonts, layouts)) = rayon::join(
-        || load_catalog(catalog_dir),
+    renderer_beside(catalog_dir, opts, || ()).0
+}
+
+/// `renderer`, and `beside` run at the same time. Two halves of about equal work for two
+/// cores: the catalog (the most) with the fonts, and `beside` then the templates; in each the
+/// first is started first, so the second is what an idle core takes over.
+fn renderer_beside<T: Send>(
+    catalog_dir: Option<&std::path::Path>,
+    opts: &args::RenderOptions,
+    beside: impl FnOnce() -> T + Send,
+) -> (anyhow::Result<crate::batch::Renderer>, T) {
+    let ((catalog, fonts), (other, layouts)) = rayon::join(
         || {
-            let fonts = match &opts.font_dir {
-                Some(d) => crate::fonts::FontSet::with_fallback_dir(d).map_err(anyhow::Error::msg),
-                None => Ok(crate::fonts::FontSet::builtin()),
-            };
-            let layouts = match &opts.layouts {
+            rayon::join(
+                || load_catalog(catalog_dir),
+                || match &opts.font_dir {
+                    Some(d) => {
+                        crate::fonts::FontSet::with_fallback_dir(d).map_err(anyhow::Error::msg)
+                    }
+                    None => Ok(crate::fonts::FontSet::builtin()),
+                },
+            )
+        },
+        || {
+            rayon::join(beside, || match &opts.layouts {
                 Some(d) => crate::report::Layouts::from_dir(d),
                 None => Ok(crate::report::Layouts::builtin()),
-            };
-            (fonts, layouts)
+            })
         },
     );
-    Ok(crate::batch::Renderer {
-        catalog: catalog?,
-        layouts: layouts?,
-        fonts: fonts?,
-    })
+    let renderer = (|| {
+        Ok(crate::batch::Renderer {
+            catalog: catalog?,
+            layouts: layouts?,
+            fonts: fonts?,
+        })
+    })();
+    (renderer, other)
 }
 
 /// Prints the reader's file-level warnings once, on stderr.

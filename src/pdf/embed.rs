@@ -213,8 +213,14 @@ pub(super) fn cluster_text(run: &TextRun, i: usize) -> &str {
 }
 
 /// The face of each font the document's text uses, with the glyphs the pages show noted (see
-/// `Face::note`), subset and encoded; font programs are deflated at `level`.
-pub(super) fn embed<'f>(doc: &Document, fonts: &'f FontSet, level: u32) -> Result<Faces<'f>> {
+/// `Face::note`), subset and encoded; font programs are deflated at `level`. With `spread`
+/// the faces are subset side by side on rayon's threads.
+pub(super) fn embed<'f>(
+    doc: &Document,
+    fonts: &'f FontSet,
+    level: u32,
+    spread: bool,
+) -> Result<Faces<'f>> {
     let mut faces: Faces = (0..fonts.len()).map(|_| None).collect();
     for (page, run) in doc
         .pages
@@ -250,10 +256,10 @@ pub(super) fn embed<'f>(doc: &Document, fonts: &'f FontSet, level: u32) -> Resul
         }
     }
 
-    for (index, face) in faces.iter_mut().enumerate() {
-        let Some(face) = face else { continue };
+    let finish = |(index, face): (usize, &mut Option<Face>)| -> Result<()> {
+        let Some(face) = face else { return Ok(()) };
         if !face.embedded() {
-            continue;
+            return Ok(());
         }
         // A glyph that stands for nothing of its own (the second part of a split vowel, a
         // subjoined form) still needs a ToUnicode entry (PDF/UA 7.21.7, PDF/A-2 6.2.11.7.2):
@@ -289,6 +295,13 @@ pub(super) fn embed<'f>(doc: &Document, fonts: &'f FontSet, level: u32) -> Resul
         }
         face.subset = Some(subset);
         assign(face, glyphs);
+        Ok(())
+    };
+    if spread {
+        use rayon::prelude::*;
+        faces.par_iter_mut().enumerate().try_for_each(finish)?;
+    } else {
+        faces.iter_mut().enumerate().try_for_each(finish)?;
     }
     Ok(faces)
 }

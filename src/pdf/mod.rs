@@ -80,7 +80,7 @@ pub fn write_spread(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>> {
 /// `write` with the zlib level for the streams.
 fn write_at(doc: &Document, fonts: &FontSet, level: u32, spread: bool) -> Result<Vec<u8>> {
     let started = std::time::Instant::now();
-    let faces = embed::embed(doc, fonts, level)?;
+    let faces = embed::embed(doc, fonts, level, spread)?;
     let took = started.elapsed();
     add_stage(|s| s.subset += took);
     let pdf = build(doc)?;

@@ -346,7 +346,7 @@ fn page_trees_joined_are_the_tree_of_one_pass() {
     audit.full_name = "Ana Ωμέγα 山田".into();
     let a = crate::score::assess(&audit, &catalog).unwrap();
     let doc = render(&a, &catalog, &layouts, &fonts).unwrap().document;
-    let faces = super::super::embed::embed(&doc, &fonts, 5).unwrap();
+    let faces = super::super::embed::embed(&doc, &fonts, 5, false).unwrap();
     let images = super::super::image::Images::of(&doc);
     let n = doc.pages.len();
     let mut whole = super::Tree::new(n);

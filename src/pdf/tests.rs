@@ -946,7 +946,7 @@ fn content_streams_say_what_printpdf_would() {
         let ours = lopdf::Document::load_mem(&write(&doc, &fonts).unwrap()).unwrap();
         // printpdf's encoding of the same pages as ops, with the same fonts and subsets.
         let mut pdf = printpdf::PdfDocument::new("reference");
-        let faces = super::embed::embed(&doc, &fonts, 5).unwrap();
+        let faces = super::embed::embed(&doc, &fonts, 5, false).unwrap();
         // printpdf subsets each face to the glyphs shown, numbered as `subset` numbers them.
         for face in faces.iter().flatten().filter(|f| f.embedded()) {
             let parsed = printpdf::ParsedFont::from_bytes(face.font.data, 0, &mut Vec::new())
@@ -1032,7 +1032,7 @@ fn bench_24_pages() {
     };
     println!("{} pages, {words} words, {shapes} shapes", doc.pages.len());
     let (ms, _) = time(&mut || {
-        let faces = super::embed::embed(&doc, &fonts, 5).unwrap();
+        let faces = super::embed::embed(&doc, &fonts, 5, false).unwrap();
         doc.pages
             .iter()
             .enumerate()
