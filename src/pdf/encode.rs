@@ -26,6 +26,7 @@ pub(super) fn finish(
     level: u32,
     spread: bool,
     images: &super::image::Images,
+    palette: &super::palette::Palette,
     contents: impl FnOnce() -> Result<(Vec<Vec<u8>>, Tree, Vec<super::embed::Embedded>)>,
 ) -> Result<Vec<u8>> {
     // `optimize: false` keeps printpdf from compressing; the fonts are ours (`embed`).
@@ -65,6 +66,18 @@ pub(super) fn finish(
     }
     super::image::add(&mut lo, images)?;
     add_fonts(&mut lo, &pages, fonts)?;
+    if !palette.is_empty() {
+        let space = lo.add_object(palette.space());
+        let spaces = lopdf::dictionary! { super::palette::NAME => space };
+        for &page in pages.values() {
+            let resources = lo
+                .get_dictionary(page)?
+                .get(b"Resources")
+                .and_then(|r| r.as_reference())
+                .context("printpdf wrote a page without its resources")?;
+            (lo.get_dictionary_mut(resources)?).set("ColorSpace", spaces.clone());
+        }
+    }
 
     // /Lang needs PDF 1.4; printpdf declares 1.3.
     lo.version = "1.7".to_string();

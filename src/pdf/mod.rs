@@ -17,6 +17,7 @@ mod encode;
 mod image;
 mod link;
 mod num;
+mod palette;
 mod pen;
 mod serialize;
 mod sfnt;
@@ -85,12 +86,18 @@ fn write_at(doc: &Document, fonts: &FontSet, level: u32, spread: bool) -> Result
     add_stage(|s| s.subset += took);
     let pdf = build(doc)?;
     let images = image::Images::of(doc);
-    encode::finish(&pdf, doc, level, spread, &images, || {
+    let palette = palette::Palette::of(doc);
+    let drawn = With {
+        faces: &faces,
+        images: &images,
+        palette: &palette,
+    };
+    encode::finish(&pdf, doc, level, spread, &images, &palette, || {
         // Each page marks its content in a tree of its own; joined in page order they are the
         // tree one pass over the pages would have grown.
         let page = |(i, page): (usize, &Page)| -> Result<(Vec<u8>, tags::Tree)> {
             let mut tree = tags::Tree::new(doc.pages.len());
-            let content = content(page, i, doc.height, &faces, &images, &mut tree)?;
+            let content = content(page, i, doc.height, &drawn, &mut tree)?;
             Ok((content, tree))
         };
         let written: Vec<_> = if spread {
@@ -147,16 +154,23 @@ fn build(doc: &Document) -> Result<PdfDocument> {
     Ok(pdf)
 }
 
+/// What the pages draw with: the embedded faces, the images and the colours.
+struct With<'a, 'f> {
+    faces: &'a Faces<'f>,
+    images: &'a image::Images,
+    palette: &'a palette::Palette,
+}
+
 /// One page's content stream, its marked content recorded in `tree`.
 fn content(
     page: &Page,
     index: usize,
     page_height: f32,
-    faces: &Faces,
-    images: &image::Images,
+    with: &With,
     tree: &mut tags::Tree,
 ) -> Result<Vec<u8>> {
-    let mut pen = pen::Pen::new(page_height, page.items.len() * 48);
+    let (faces, images) = (with.faces, with.images);
+    let mut pen = pen::Pen::new(page_height, page.items.len() * 48, with.palette);
     let mut marking = tags::Marking::new(tree, index);
     for item in &page.items {
         match item {

@@ -8,15 +8,21 @@
 //! `content_streams_say_what_printpdf_would` compares the two encodings page by page.
 
 use super::num::number;
+use super::palette::{self, Palette};
 use crate::page::Color;
 
 /// Remembers what the stream has already set so repeated runs and shapes in the same colour,
 /// font or line style do not repeat the operators; a report page has hundreds of them.
-pub(super) struct Pen {
+pub(super) struct Pen<'p> {
     page_height: f32,
     out: Vec<u8>,
+    palette: &'p Palette,
     fill: Option<Color>,
     stroke: Option<Color>,
+    /// Whether the fill (stroke) colour space is the palette: set with `cs` (`CS`) before
+    /// the first indexed colour, and DeviceRGB again after any `rg` (`RG`).
+    fill_indexed: bool,
+    stroke_indexed: bool,
     width: Option<f32>,
     dash: Option<Option<(f32, f32)>>,
     pub(super) font: Option<(u16, f32)>,
@@ -32,13 +38,16 @@ pub(super) struct Pen {
     pub(super) line: Option<(f32, f32)>,
 }
 
-impl Pen {
-    pub(super) fn new(page_height: f32, capacity: usize) -> Pen {
+impl<'p> Pen<'p> {
+    pub(super) fn new(page_height: f32, capacity: usize, palette: &'p Palette) -> Pen<'p> {
         Pen {
             page_height,
             out: Vec::with_capacity(capacity),
+            palette,
             fill: None,
             stroke: None,
+            fill_indexed: false,
+            stroke_indexed: false,
             width: None,
             dash: None,
             font: None,
@@ -124,14 +133,37 @@ impl Pen {
 
     pub(super) fn fill(&mut self, color: Color) {
         if self.fill != Some(color) {
-            self.op_numbers(&rgb(color), b"rg");
+            self.fill_indexed = self.color(color, self.fill_indexed, [b"cs", b"sc", b"rg"]);
             self.fill = Some(color);
+        }
+    }
+
+    /// Sets a colour, by its index if the palette has it (after selecting the palette if
+    /// `indexed` says it is not), else as RGB; returns whether the palette is now selected.
+    fn color(&mut self, color: Color, indexed: bool, [space, index, rgb_op]: [&[u8]; 3]) -> bool {
+        match self.palette.get(color) {
+            Some(i) => {
+                if !indexed {
+                    let out = self.start();
+                    out.push(b'/');
+                    out.extend_from_slice(palette::NAME);
+                    out.push(b' ');
+                    out.extend_from_slice(space);
+                }
+                self.op_numbers(&[i as f32], index);
+                true
+            }
+            None => {
+                self.op_numbers(&rgb(color), rgb_op);
+                false
+            }
         }
     }
 
     pub(super) fn stroke(&mut self, stroke: &crate::page::Stroke) {
         if self.stroke != Some(stroke.color) {
-            self.op_numbers(&rgb(stroke.color), b"RG");
+            self.stroke_indexed =
+                self.color(stroke.color, self.stroke_indexed, [b"CS", b"SC", b"RG"]);
             self.stroke = Some(stroke.color);
         }
         let width = round(stroke.width.max(0.0), 100.0);

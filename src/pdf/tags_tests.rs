@@ -348,13 +348,19 @@ fn page_trees_joined_are_the_tree_of_one_pass() {
     let doc = render(&a, &catalog, &layouts, &fonts).unwrap().document;
     let faces = super::super::embed::embed(&doc, &fonts, 5, false).unwrap();
     let images = super::super::image::Images::of(&doc);
+    let palette = super::super::palette::Palette::of(&doc);
+    let with = super::super::With {
+        faces: &faces,
+        images: &images,
+        palette: &palette,
+    };
     let n = doc.pages.len();
     let mut whole = super::Tree::new(n);
     let mut joined = super::Tree::new(n);
     for (i, page) in doc.pages.iter().enumerate() {
-        let one = super::super::content(page, i, doc.height, &faces, &images, &mut whole);
+        let one = super::super::content(page, i, doc.height, &with, &mut whole);
         let mut tree = super::Tree::new(n);
-        let own = super::super::content(page, i, doc.height, &faces, &images, &mut tree);
+        let own = super::super::content(page, i, doc.height, &with, &mut tree);
         assert_eq!(one.unwrap(), own.unwrap(), "page {}", i + 1);
         joined.append(tree);
     }

@@ -811,6 +811,7 @@ type Glyphs<'a> = &'a dyn Fn(&[u8], &[u8]) -> Vec<i64>;
 fn operations(
     content: &[u8],
     glyphs: Glyphs,
+    palette: &[u8],
     strings: &mut Vec<Vec<u8>>,
 ) -> Vec<(String, Vec<lopdf::Object>)> {
     let normal = |o: &lopdf::Object| match o {
@@ -829,7 +830,17 @@ fn operations(
         .operations
     {
         match op.operator.as_str() {
-            "Ts" | "BDC" | "BMC" | "EMC" | "BT" | "ET" | "Tw" => {}
+            "Ts" | "BDC" | "BMC" | "EMC" | "BT" | "ET" | "Tw" | "cs" | "CS" => {}
+            // A palette colour is the RGB printpdf sets, three decimals a channel as ours.
+            "sc" | "SC" => {
+                let i = op.operands[0].as_i64().expect("an index") as usize;
+                let operands = palette[3 * i..3 * i + 3]
+                    .iter()
+                    .map(|&v| lopdf::Object::Real(super::pen::round(v as f32 / 255.0, 1000.0)))
+                    .collect();
+                let rgb = if op.operator == "sc" { "rg" } else { "RG" };
+                out.push((rgb.to_string(), operands));
+            }
             "Tf" => {
                 font = op.operands[0].as_name().expect("a font name").to_vec();
                 out.push((op.operator, op.operands.iter().map(normal).collect()));
@@ -884,6 +895,21 @@ fn operations(
         }
     }
     out
+}
+
+/// The lookup table of the Indexed colour space of `doc`'s first page: RGB bytes.
+fn palette(doc: &lopdf::Document) -> Vec<u8> {
+    let page = *doc.get_pages().values().next().unwrap();
+    let deref = |o: &lopdf::Object| doc.dereference(o).unwrap().1.clone();
+    let resources = deref(doc.get_dictionary(page).unwrap().get(b"Resources").unwrap());
+    let spaces = deref(resources.as_dict().unwrap().get(b"ColorSpace").unwrap());
+    let space = deref(spaces.as_dict().unwrap().get(super::palette::NAME).unwrap());
+    let space = space.as_array().unwrap();
+    assert_eq!(space[0].as_name().unwrap(), b"Indexed");
+    assert_eq!(space[1].as_name().unwrap(), b"DeviceRGB");
+    let lookup = space[3].as_str().unwrap().to_vec();
+    assert_eq!(lookup.len(), 3 * (space[2].as_i64().unwrap() as usize + 1));
+    lookup
 }
 
 /// Each font resource of `doc`'s first page: whether its codes are one byte, and its CID →
@@ -974,6 +1000,7 @@ fn content_streams_say_what_printpdf_would() {
         let theirs = pdf.to_lopdf_document(&options, &mut Vec::new());
         let (ours_pages, their_pages) = (ours.get_pages(), theirs.get_pages());
         let (ours_fonts, their_fonts) = (encodings(&ours), encodings(&theirs));
+        let palette = palette(&ours);
         assert!(
             ours_fonts.values().any(|(one_byte, _)| *one_byte),
             "no face is shown with one-byte codes"
@@ -983,8 +1010,23 @@ fn content_streams_say_what_printpdf_would() {
             let (a, b) = (ours.get_page_content(*a), theirs.get_page_content(*b));
             assert!(a.len() > 1, "page {number} is empty");
             let mut strings = Vec::new();
-            let ops = operations(&a, &|f, b| decode(&ours_fonts, f, b), &mut strings);
-            let reference = operations(&b, &|f, b| decode(&their_fonts, f, b), &mut Vec::new());
+            let ops = operations(
+                &a,
+                &|f, b| decode(&ours_fonts, f, b),
+                &palette,
+                &mut strings,
+            );
+            // Every colour is the palette's: none set as RGB.
+            let raw = lopdf::content::Content::decode(&a).unwrap().operations;
+            assert!(!raw
+                .iter()
+                .any(|op| op.operator == "rg" || op.operator == "RG"));
+            assert!(
+                raw.iter().any(|op| op.operator == "sc"),
+                "page {number}: no colour"
+            );
+            let theirs = &|f: &[u8], b: &[u8]| decode(&their_fonts, f, b);
+            let reference = operations(&b, theirs, &[], &mut Vec::new());
             assert_eq!(ops, reference, "page {number}");
             for bytes in strings {
                 escaped.retain(|b| !bytes.contains(b));
@@ -1033,13 +1075,19 @@ fn bench_24_pages() {
     println!("{} pages, {words} words, {shapes} shapes", doc.pages.len());
     let (ms, _) = time(&mut || {
         let faces = super::embed::embed(&doc, &fonts, 5, false).unwrap();
+        let images = super::image::Images::of(&doc);
+        let palette = super::palette::Palette::of(&doc);
+        let with = super::With {
+            faces: &faces,
+            images: &images,
+            palette: &palette,
+        };
         doc.pages
             .iter()
             .enumerate()
             .map(|(i, p)| {
                 let mut tree = super::tags::Tree::new(doc.pages.len());
-                let images = super::image::Images::of(&doc);
-                super::content(p, i, doc.height, &faces, &images, &mut tree)
+                super::content(p, i, doc.height, &with, &mut tree)
                     .unwrap()
                     .len()
             })
