@@ -36,6 +36,9 @@ pub(super) struct Pen<'p> {
     /// Where the open text object's line matrix stands, when it is a plain translation: the
     /// next unrotated run moves there with `Td`, shorter than a whole `Tm`.
     pub(super) line: Option<(f32, f32)>,
+    /// The open text object's matrices are still the identity `BT` sets: the first run
+    /// moves to its place with `x y Td`, not `1 0 0 1 x y Tm`.
+    pub(super) identity: bool,
 }
 
 impl<'p> Pen<'p> {
@@ -55,6 +58,7 @@ impl<'p> Pen<'p> {
             in_text: false,
             texting: false,
             line: None,
+            identity: false,
         }
     }
 
@@ -73,6 +77,7 @@ impl<'p> Pen<'p> {
             self.op(b"BT");
             self.in_text = true;
             self.line = None;
+            self.identity = true;
         }
         self.texting = true;
     }

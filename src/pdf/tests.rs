@@ -830,7 +830,9 @@ fn operations(
         .operations
     {
         match op.operator.as_str() {
-            "Ts" | "BDC" | "BMC" | "EMC" | "BT" | "ET" | "Tw" | "cs" | "CS" => {}
+            "Ts" | "BDC" | "BMC" | "EMC" | "ET" | "Tw" | "cs" | "CS" => {}
+            // A text object starts at the origin: its first `Td` is where the run goes.
+            "BT" => line = (0.0, 0.0),
             // A palette colour is the RGB printpdf sets, three decimals a channel as ours.
             "sc" | "SC" => {
                 let i = op.operands[0].as_i64().expect("an index") as usize;

@@ -63,10 +63,13 @@ pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
     let matrix = if run.rotation == 0.0 {
         if let Some((lx, ly)) = pen.line {
             pen.op_numbers(&[round(x - lx, 100.0), round(y - ly, 100.0)], b"Td");
+        } else if pen.identity {
+            pen.op_numbers(&[x, y], b"Td");
         } else {
             pen.op_numbers(&[1.0, 0.0, 0.0, 1.0, x, y], b"Tm");
         }
         pen.line = Some((x, y));
+        pen.identity = false;
         None
     } else {
         // Counter-clockwise on the page is counter-clockwise in PDF space too: the y flip
@@ -74,6 +77,7 @@ pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
         let (sin, cos) = run.rotation.to_radians().sin_cos();
         let (sin, cos) = (round(sin, 10000.0), round(cos, 10000.0));
         pen.line = None;
+        pen.identity = false;
         Some([cos, sin, -sin + 0.0, cos, x, y])
     };
     if let Some(matrix) = matrix {
