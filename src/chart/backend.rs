@@ -221,16 +221,33 @@ impl PageBackend<'_> {
     }
 
     fn path(&self, coords: impl IntoIterator<Item = BackendCoord>) -> Vec<Point> {
-        let mut points: Vec<Point> = Vec::new();
+        let mut kept: Vec<BackendCoord> = Vec::new();
         for c in coords {
-            let p = self.point(c);
-            // Rounding to pixels can repeat a point; repeated points only bloat the PDF.
-            if points.last() != Some(&p) {
-                points.push(p);
+            // Rounding to pixels can repeat a point, and a curve's flat stretches (a density's
+            // tails) put points on one straight line: neither changes the drawing, both only
+            // bloat the PDF. Whole pixels make "on the line" exact.
+            if kept.last() == Some(&c) {
+                continue;
             }
+            if let [.., a, b] = kept[..] {
+                if between(a, b, c) {
+                    kept.pop();
+                }
+            }
+            kept.push(c);
         }
-        points
+        kept.into_iter().map(|c| self.point(c)).collect()
     }
+}
+
+/// Whether `b` lies on the segment from `a` to `c`, so a path through all three is the same
+/// as one from `a` to `c`.
+fn between(a: BackendCoord, b: BackendCoord, c: BackendCoord) -> bool {
+    let (ab, ac) = ((b.0 - a.0, b.1 - a.1), (c.0 - a.0, c.1 - a.1));
+    let cross = ab.0 as i64 * ac.1 as i64 - ab.1 as i64 * ac.0 as i64;
+    let dot = ab.0 as i64 * ac.0 as i64 + ab.1 as i64 * ac.1 as i64;
+    let len = ac.0 as i64 * ac.0 as i64 + ac.1 as i64 * ac.1 as i64;
+    cross == 0 && dot > 0 && dot < len
 }
 
 type DrawResult = Result<(), DrawingErrorKind<BackendError>>;
@@ -429,5 +446,20 @@ impl DrawingBackend for PageBackend<'_> {
         Err(DrawingErrorKind::DrawingError(BackendError(
             "bitmaps are not supported in charts".into(),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::between;
+
+    #[test]
+    fn only_points_strictly_inside_a_straight_stretch_are_between() {
+        assert!(between((0, 0), (5, 0), (10, 0)));
+        assert!(between((0, 0), (3, 6), (5, 10)));
+        assert!(!between((0, 0), (5, 1), (10, 0)), "a bend");
+        assert!(!between((0, 0), (10, 0), (5, 0)), "a turn back");
+        assert!(!between((0, 0), (10, 0), (10, 0)), "the end itself");
+        assert!(!between((0, 0), (0, 0), (10, 0)), "the start itself");
     }
 }

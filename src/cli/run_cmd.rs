@@ -150,6 +150,7 @@ pub fn render(
     held: Held,
 ) -> anyhow::Result<Outcome> {
     let mut reader = input::open(&args.file, &renderer.catalog)?;
+    // A local, so it closes before `held`'s lock is released (parameters drop last).
     let mut ledger = held.ledger;
     let mut wanted: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut failures = 0;
