@@ -14,6 +14,7 @@ mod pool;
 mod report;
 mod sample;
 mod score;
+mod spread;
 mod store;
 mod text;
 

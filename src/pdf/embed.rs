@@ -256,7 +256,7 @@ pub(super) fn embed<'f>(
         }
     }
 
-    let finish = |(index, face): (usize, &mut Option<Face>)| -> Result<()> {
+    let finish = |index: usize, face: &mut Option<Face>| -> Result<()> {
         let Some(face) = face else { return Ok(()) };
         if !face.embedded() {
             return Ok(());
@@ -297,12 +297,7 @@ pub(super) fn embed<'f>(
         assign(face, glyphs);
         Ok(())
     };
-    if spread {
-        use rayon::prelude::*;
-        faces.par_iter_mut().enumerate().try_for_each(finish)?;
-    } else {
-        faces.iter_mut().enumerate().try_for_each(finish)?;
-    }
+    crate::spread::try_each_mut(&mut faces, spread, finish)?;
     Ok(faces)
 }
 

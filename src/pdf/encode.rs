@@ -69,13 +69,8 @@ pub(super) fn finish(
     if !palette.is_empty() {
         let space = lo.add_object(palette.space());
         let spaces = lopdf::dictionary! { super::palette::NAME => space };
-        for &page in pages.values() {
-            let resources = lo
-                .get_dictionary(page)?
-                .get(b"Resources")
-                .and_then(|r| r.as_reference())
-                .context("printpdf wrote a page without its resources")?;
-            (lo.get_dictionary_mut(resources)?).set("ColorSpace", spaces.clone());
+        for id in page_resources(&lo, &pages)? {
+            (lo.get_dictionary_mut(id)?).set("ColorSpace", spaces.clone());
         }
     }
 
@@ -217,24 +212,18 @@ pub(super) fn finish(
         lo.catalog_mut()?.set("Lang", lang.to_lopdf());
     }
 
-    let streams: Vec<&mut lopdf::Stream> = (lo.objects.values_mut())
+    let mut streams: Vec<&mut lopdf::Stream> = (lo.objects.values_mut())
         .filter_map(|object| object.as_stream_mut().ok())
         .filter(|stream| stream.allows_compression && !stream.dict.has(b"Filter"))
         .collect();
-    let squeeze = |stream: &mut lopdf::Stream| -> Result<()> {
+    crate::spread::try_each_mut(&mut streams, spread, |_, stream| {
         let compressed = deflate(&stream.content, level)?;
         if compressed.len() < stream.content.len() {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content(compressed);
         }
-        Ok(())
-    };
-    if spread {
-        use rayon::prelude::*;
-        streams.into_par_iter().try_for_each(squeeze)?;
-    } else {
-        streams.into_iter().try_for_each(squeeze)?;
-    }
+        Ok::<_, anyhow::Error>(())
+    })?;
 
     // Object streams and a cross-reference stream (see `serialize`).
     let mut bytes = Vec::with_capacity(256 * 1024);
@@ -336,20 +325,27 @@ fn add_fonts(
         });
         resources.set(cmaps.resource.into_bytes(), type0);
     }
-    // printpdf gives each page a resource dictionary of its own.
-    let mut done = std::collections::HashSet::new();
-    for &page in pages.values() {
-        let id = lo
-            .get_dictionary(page)?
-            .get(b"Resources")
-            .and_then(|r| r.as_reference())
-            .context("printpdf wrote a page without its resources")?;
-        if done.insert(id) {
-            lo.get_dictionary_mut(id)?
-                .set("Font", lopdf::Object::Dictionary(resources.clone()));
-        }
+    for id in page_resources(lo, pages)? {
+        lo.get_dictionary_mut(id)?
+            .set("Font", lopdf::Object::Dictionary(resources.clone()));
     }
     Ok(())
+}
+
+/// The resource dictionaries of `pages`, each once (printpdf gives each page its own).
+fn page_resources(
+    lo: &lopdf::Document,
+    pages: &std::collections::BTreeMap<u32, ObjectId>,
+) -> Result<std::collections::BTreeSet<ObjectId>> {
+    pages
+        .values()
+        .map(|&page| {
+            lo.get_dictionary(page)?
+                .get(b"Resources")
+                .and_then(|r| r.as_reference())
+                .context("printpdf wrote a page without its resources")
+        })
+        .collect()
 }
 
 /// zlib-compresses `data` with libdeflate: whole buffers at once are all a PDF writer needs,

@@ -95,17 +95,11 @@ fn write_at(doc: &Document, fonts: &FontSet, level: u32, spread: bool) -> Result
     encode::finish(&pdf, doc, level, spread, &images, &palette, || {
         // Each page marks its content in a tree of its own; joined in page order they are the
         // tree one pass over the pages would have grown.
-        let page = |(i, page): (usize, &Page)| -> Result<(Vec<u8>, tags::Tree)> {
+        let written = crate::spread::map(&doc.pages, spread, |i, page| {
             let mut tree = tags::Tree::new(doc.pages.len());
             let content = content(page, i, doc.height, &drawn, &mut tree)?;
-            Ok((content, tree))
-        };
-        let written: Vec<_> = if spread {
-            use rayon::prelude::*;
-            doc.pages.par_iter().enumerate().map(page).collect()
-        } else {
-            doc.pages.iter().enumerate().map(page).collect()
-        };
+            Ok::<_, anyhow::Error>((content, tree))
+        });
         let mut tree = tags::Tree::new(doc.pages.len());
         let mut contents = Vec::with_capacity(written.len());
         for result in written {

@@ -35,15 +35,23 @@ impl El {
     }
 }
 
-fn report(name: &str) -> Vec<u8> {
+/// The typical backend developer's report for a reader called `name`, laid out on one thread
+/// or (`spread`) on rayon's.
+fn laid_out(name: &str, spread: bool) -> crate::report::Rendered {
     let catalog = Catalog::builtin();
-    let fonts = FontSet::builtin();
-    let layouts = Layouts::builtin();
     let mut audit = crate::score::fixtures::typical(&catalog, "backend-developer");
     audit.full_name = name.into();
     let a = crate::score::assess(&audit, &catalog).unwrap();
-    let r = render(&a, &catalog, &layouts, &fonts).unwrap();
-    crate::pdf::write(&r.document, &fonts).unwrap()
+    let lay = if spread {
+        crate::report::render_spread
+    } else {
+        render
+    };
+    lay(&a, &catalog, &Layouts::builtin(), &FontSet::builtin()).unwrap()
+}
+
+fn report(name: &str) -> Vec<u8> {
+    crate::pdf::write(&laid_out(name, false).document, &FontSet::builtin()).unwrap()
 }
 
 /// The StructTreeRoot and the document element below it, read back.
@@ -339,13 +347,8 @@ fn the_structure_reads_as_words_with_even_headings_side_by_side() {
 /// structure `write_spread` writes is the one `write` does.
 #[test]
 fn page_trees_joined_are_the_tree_of_one_pass() {
-    let catalog = Catalog::builtin();
     let fonts = FontSet::builtin();
-    let layouts = Layouts::builtin();
-    let mut audit = crate::score::fixtures::typical(&catalog, "backend-developer");
-    audit.full_name = "Ana Ωμέγα 山田".into();
-    let a = crate::score::assess(&audit, &catalog).unwrap();
-    let doc = render(&a, &catalog, &layouts, &fonts).unwrap().document;
+    let doc = laid_out("Ana Ωμέγα 山田", false).document;
     let faces = super::super::embed::embed(&doc, &fonts, 5, false).unwrap();
     let images = super::super::image::Images::of(&doc);
     let palette = super::super::palette::Palette::of(&doc);
@@ -374,14 +377,9 @@ fn page_trees_joined_are_the_tree_of_one_pass() {
 /// reported missing.
 #[test]
 fn a_report_spread_over_threads_is_the_same_report() {
-    let catalog = Catalog::builtin();
     let fonts = FontSet::builtin();
-    let layouts = Layouts::builtin();
-    let mut audit = crate::score::fixtures::typical(&catalog, "backend-developer");
-    audit.full_name = "Ana Ωμέγα 山田 \u{16A0}\u{1F600}".into();
-    let a = crate::score::assess(&audit, &catalog).unwrap();
-    let one = render(&a, &catalog, &layouts, &fonts).unwrap();
-    let spread = crate::report::render_spread(&a, &catalog, &layouts, &fonts).unwrap();
+    let name = "Ana Ωμέγα 山田 \u{16A0}\u{1F600}";
+    let (one, spread) = (laid_out(name, false), laid_out(name, true));
     assert!(!one.missing.is_empty());
     assert_eq!(one.missing, spread.missing);
     assert!(one.document == spread.document);

@@ -138,18 +138,7 @@ fn render_with(
         series: context::series(a, catalog),
         toc,
     };
-    let laid: Vec<_> = if spread {
-        use rayon::prelude::*;
-        pages
-            .par_iter()
-            .enumerate()
-            .map(|(i, blocks)| page(&env, i, blocks))
-            .collect()
-    } else {
-        (pages.iter().enumerate())
-            .map(|(i, blocks)| page(&env, i, blocks))
-            .collect()
-    };
+    let laid = crate::spread::map(&pages, spread, |i, blocks| page(&env, i, blocks));
     let mut missing = text::Missing::default();
     let mut chart_time = std::time::Duration::ZERO;
     let mut doc_pages = Vec::with_capacity(PAGES);

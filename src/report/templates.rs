@@ -265,7 +265,7 @@ impl Layouts {
         value: &minijinja::Value,
         spread: bool,
     ) -> Result<Vec<Vec<Block>>, LayoutError> {
-        let page = |(i, name): (usize, &&str)| {
+        let page = |i: usize, name: &&str| {
             let tmpl = self
                 .env
                 .get_template(name)
@@ -283,12 +283,8 @@ impl Layouts {
             })
         };
         // Collected in page order either way, so an error is the first page's.
-        let pages: Vec<_> = if spread {
-            use rayon::prelude::*;
-            PAGE_NAMES.par_iter().enumerate().map(page).collect()
-        } else {
-            PAGE_NAMES.iter().enumerate().map(page).collect()
-        };
-        pages.into_iter().collect()
+        crate::spread::map(&PAGE_NAMES, spread, page)
+            .into_iter()
+            .collect()
     }
 }
