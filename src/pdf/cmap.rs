@@ -21,7 +21,7 @@ pub(super) struct Font {
 
 impl Font {
     pub(super) fn of(face: &super::embed::Face) -> Font {
-        let name = format!("{}-RR", face.id);
+        let name = format!("{}-RR", face.tag);
         let enc = &face.encoding;
         let last = enc.codes.last().map_or(0, |c| c.code as usize);
         let mut cid_to_gid = vec![0u8; (last + 1) * 2];

@@ -1,6 +1,6 @@
-//! Embeds the faces the document's text uses, under resource names that are stable for the
-//! same glyphs: the subset tag (`ABCDEF+`) is a hash of the face and its glyphs, so the same
-//! input gives the same bytes.
+//! Embeds the faces the document's text uses, each under the resource name `F` and its index
+//! in the font set; the subset tag (`ABCDEF+`) is a hash of the face and its glyphs, so the
+//! same input gives the same bytes.
 //!
 //! Runs arrive shaped, as glyph ids (ligatures, Arabic joining forms and Indic conjuncts have
 //! no character of their own). Each face is subset to the glyphs its pages show (`subset`),
@@ -22,8 +22,11 @@ const NOTHING: &str = "\u{200B}";
 
 /// One embedded face of the document being written.
 pub(super) struct Face<'f> {
-    /// The resource name (and, by its first six letters, the subset tag).
+    /// The resource name: `F` and the face's index in the font set, short because the
+    /// content streams name it at every change of face (some 600 a report).
     pub(super) id: String,
+    /// The subset tag (`ABCDEF`) and the face's index: the embedded font's and CMap's name.
+    pub(super) tag: String,
     pub(super) font: &'f Font,
     /// The embedded program, once the glyphs are known.
     pub(super) subset: Option<Arc<super::subset::Subset>>,
@@ -243,6 +246,7 @@ pub(super) fn embed<'f>(
         };
         let face = slot.get_or_insert_with(|| Face {
             id: String::new(),
+            tag: String::new(),
             font: fonts.get(run.font),
             subset: None,
             used: ByGlyph::default(),
@@ -285,7 +289,8 @@ pub(super) fn embed<'f>(
             .take(6)
             .map(|b| (b'A' + b % 26) as char)
             .collect();
-        face.id = format!("{tag}{index}");
+        face.tag = format!("{tag}{index}");
+        face.id = format!("F{index}");
         let wanted: Vec<u16> = face.shown().map(|(gid, _)| gid).collect();
         let subset = super::subset::subset(font.data, &wanted, level)
             .with_context(|| format!("font {} cannot be embedded", font.name))?;
@@ -413,7 +418,7 @@ impl Embedded {
             .with_context(|| format!("font {} was not subset", font.name))?;
         Ok(Embedded {
             cmaps: super::cmap::Font::of(face),
-            base_font: format!("{}+{postscript}", &face.id[..6]),
+            base_font: format!("{}+{postscript}", &face.tag[..6]),
             descriptor: Descriptor {
                 ascent,
                 descent: em(parsed.descender()),
