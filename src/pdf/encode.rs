@@ -18,6 +18,14 @@ use std::cell::RefCell;
 /// where size stops paying for time.
 pub(super) const DEFLATE_LEVEL: u32 = 5;
 
+/// What the pages' content streams name besides the fonts.
+pub(super) struct Parts<'a> {
+    pub(super) images: &'a super::image::Images,
+    pub(super) palette: &'a super::palette::Palette,
+    /// The shared furniture's content streams (see `forms`).
+    pub(super) forms: &'a [Vec<u8>],
+}
+
 /// `contents` returns the content stream of every page, the structure tree they are marked
 /// for and the embedded faces.
 pub(super) fn finish(
@@ -25,8 +33,7 @@ pub(super) fn finish(
     doc: &Document,
     level: u32,
     spread: bool,
-    images: &super::image::Images,
-    palette: &super::palette::Palette,
+    parts: &Parts,
     contents: impl FnOnce() -> Result<(Vec<Vec<u8>>, Tree, Vec<super::embed::Embedded>)>,
 ) -> Result<Vec<u8>> {
     // `optimize: false` keeps printpdf from compressing; the fonts are ours (`embed`).
@@ -64,7 +71,8 @@ pub(super) fn finish(
     for (id, content) in streams.into_iter().zip(contents) {
         lo.get_object_mut(id)?.as_stream_mut()?.set_content(content);
     }
-    super::image::add(&mut lo, images)?;
+    let palette = parts.palette;
+    super::image::add(&mut lo, parts.images)?;
     add_fonts(&mut lo, &pages, fonts)?;
     if !palette.is_empty() {
         let space = lo.add_object(palette.space());
@@ -73,6 +81,9 @@ pub(super) fn finish(
             (lo.get_dictionary_mut(id)?).set("ColorSpace", spaces.clone());
         }
     }
+    // After the fonts, colours and images: the forms' resources are the pages'.
+    let page_ids: Vec<ObjectId> = pages.values().copied().collect();
+    super::forms::add(&mut lo, &page_ids, parts.forms, doc.width, doc.height)?;
 
     // /Lang needs PDF 1.4; printpdf declares 1.3.
     lo.version = "1.7".to_string();
@@ -167,7 +178,6 @@ pub(super) fn finish(
     );
 
     // The structure tree, and the catalog and pages that point into it.
-    let page_ids: Vec<ObjectId> = pages.values().copied().collect();
     let node_ids: Vec<ObjectId> = (0..tree.nodes.len()).map(|_| lo.new_object_id()).collect();
     let ids = tags::Ids {
         root: lo.new_object_id(),

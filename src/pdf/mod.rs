@@ -14,6 +14,7 @@ mod cmap;
 mod document;
 mod embed;
 mod encode;
+mod forms;
 mod image;
 mod link;
 mod num;
@@ -87,12 +88,27 @@ fn write_at(doc: &Document, fonts: &FontSet, level: u32, spread: bool) -> Result
     let pdf = build(doc)?;
     let images = image::Images::of(doc);
     let palette = palette::Palette::of(doc);
+    let forms = forms::Forms::of(
+        doc,
+        &With {
+            faces: &faces,
+            images: &images,
+            palette: &palette,
+            forms: &forms::Forms::default(),
+        },
+    )?;
     let drawn = With {
         faces: &faces,
         images: &images,
         palette: &palette,
+        forms: &forms,
     };
-    encode::finish(&pdf, doc, level, spread, &images, &palette, || {
+    let parts = encode::Parts {
+        images: &images,
+        palette: &palette,
+        forms: &forms.bodies,
+    };
+    encode::finish(&pdf, doc, level, spread, &parts, || {
         // Each page marks its content in a tree of its own; joined in page order they are the
         // tree one pass over the pages would have grown.
         let written = crate::spread::map(&doc.pages, spread, |i, page| {
@@ -148,11 +164,34 @@ fn build(doc: &Document) -> Result<PdfDocument> {
     Ok(pdf)
 }
 
-/// What the pages draw with: the embedded faces, the images and the colours.
+/// What the pages draw with: the embedded faces, the images, the colours and the furniture
+/// they share.
 struct With<'a, 'f> {
     faces: &'a Faces<'f>,
     images: &'a image::Images,
     palette: &'a palette::Palette,
+    forms: &'a forms::Forms,
+}
+
+/// Whether `draw` paints anything for `item` (a link, a tag or an empty shape paints nothing).
+fn visible(item: &Item, with: &With) -> bool {
+    match item {
+        Item::Text(run) => text::visible(run, with.faces),
+        Item::Shape(shape) => shape::visible(shape),
+        Item::Image { rect, .. } => image::visible(rect),
+        Item::Link { .. } | Item::Open(_) | Item::Close => false,
+    }
+}
+
+/// Writes a visible text run, shape or image.
+fn draw(pen: &mut pen::Pen, item: &Item, with: &With) -> Result<()> {
+    match item {
+        Item::Text(run) => text::draw(pen, run, with.faces),
+        Item::Shape(shape) => shape::draw(pen, shape),
+        Item::Image { rect, image } => image::draw(pen, with.images, rect, image)?,
+        Item::Link { .. } | Item::Open(_) | Item::Close => {}
+    }
+    Ok(())
 }
 
 /// One page's content stream, its marked content recorded in `tree`.
@@ -163,32 +202,33 @@ fn content(
     with: &With,
     tree: &mut tags::Tree,
 ) -> Result<Vec<u8>> {
-    let (faces, images) = (with.faces, with.images);
     let mut pen = pen::Pen::new(page_height, page.items.len() * 48, with.palette);
     let mut marking = tags::Marking::new(tree, index);
-    for item in &page.items {
+    let mut i = 0;
+    while i < page.items.len() {
+        if let Some((form, end)) = with.forms.at(index, i) {
+            marking.open(&crate::page::Tag::Artifact { pagination: true });
+            marking.content(&mut pen)?;
+            let out = pen.start();
+            out.push(b'/');
+            out.extend_from_slice(forms::name(form).as_bytes());
+            out.extend_from_slice(b" Do");
+            marking.close()?;
+            i = end;
+            continue;
+        }
+        let item = &page.items[i];
+        i += 1;
         match item {
-            Item::Text(run) => {
-                if text::visible(run, faces) {
-                    marking.content(&mut pen)?;
-                    text::draw(&mut pen, run, faces);
-                }
-            }
-            Item::Shape(shape) => {
-                if shape::visible(shape) {
-                    marking.content(&mut pen)?;
-                    shape::draw(&mut pen, shape);
-                }
-            }
-            Item::Image { rect, image } => {
-                if image::visible(rect) {
-                    marking.content(&mut pen)?;
-                    image::draw(&mut pen, images, rect, image)?;
-                }
-            }
             Item::Link { .. } => marking.annotation()?,
             Item::Open(tag) => marking.open(tag),
             Item::Close => marking.close()?,
+            drawn => {
+                if visible(drawn, with) {
+                    marking.content(&mut pen)?;
+                    draw(&mut pen, drawn, with)?;
+                }
+            }
         }
     }
     marking.finish(&mut pen)?;

@@ -356,6 +356,7 @@ fn page_trees_joined_are_the_tree_of_one_pass() {
         faces: &faces,
         images: &images,
         palette: &palette,
+        forms: &super::super::forms::Forms::default(),
     };
     let n = doc.pages.len();
     let mut whole = super::Tree::new(n);

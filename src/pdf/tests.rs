@@ -686,7 +686,7 @@ mod reference {
             state.font = Some((run.font.0, size));
         }
         fill(ops, state, run.color);
-        let (x, y) = (round(run.x, 100.0), round(height - run.y, 100.0));
+        let (x, y) = (round(run.x, 10.0), round(height - run.y, 10.0));
         let matrix = if run.rotation == 0.0 {
             TextMatrix::Translate(Pt(x), Pt(y))
         } else {
@@ -1083,6 +1083,7 @@ fn bench_24_pages() {
             faces: &faces,
             images: &images,
             palette: &palette,
+            forms: &super::forms::Forms::default(),
         };
         doc.pages
             .iter()
@@ -1186,4 +1187,115 @@ fn justified_spaces_are_word_spacing_and_a_break_hyphen_is_a_code_of_its_own() {
         words.windows(expected.len()).any(|w| w == expected),
         "the justified line reads {words:?}"
     );
+}
+
+#[test]
+fn furniture_the_same_on_several_pages_is_one_form_and_the_rest_stays_inline() {
+    let fonts = FontSet::builtin();
+    let mut doc = sample(&fonts);
+    doc.outline.clear();
+    doc.pages.truncate(2);
+    doc.pages.push(Page::default());
+    doc.pages[2]
+        .items
+        .push(run(56.0, 100.0, FontId::REGULAR, 11.0, "Third page"));
+    let mut doc = tagged(doc);
+    let pages = doc.pages.len();
+    let rule = Stroke::solid(INK, 0.7);
+    for (i, page) in doc.pages.iter_mut().enumerate() {
+        page.items
+            .push(Item::Open(crate::page::Tag::Artifact { pagination: true }));
+        page.items
+            .push(run(56.0, 40.0, FontId::BOLD, 8.0, "RUNNING HEADER"));
+        page.items.push(shape(
+            Shape::Path {
+                points: vec![Point { x: 56.0, y: 50.0 }, Point { x: 539.0, y: 50.0 }],
+                closed: false,
+            },
+            None,
+            Some(rule),
+        ));
+        page.items.push(Item::Close);
+        page.items
+            .push(Item::Open(crate::page::Tag::Artifact { pagination: true }));
+        let number = format!("Folio {} of {pages}", i + 1);
+        page.items
+            .push(run(480.0, 810.0, FontId::REGULAR, 8.0, &number));
+        page.items.push(Item::Close);
+    }
+    let bytes = write(&doc, &fonts).unwrap();
+    let pdf = lopdf::Document::load_mem(&bytes).unwrap();
+    let forms: Vec<_> = pdf
+        .objects
+        .iter()
+        .filter(|(_, o)| {
+            o.as_stream()
+                .is_ok_and(|s| s.dict.get(b"Subtype").ok() == Some(&lopdf::Object::from("Form")))
+        })
+        .map(|(&id, _)| id)
+        .collect();
+    assert_eq!(
+        forms.len(),
+        1,
+        "one form for the header shared by {pages} pages"
+    );
+    let form = pdf.get_object(forms[0]).unwrap().as_stream().unwrap();
+    let body = form.decompressed_content().unwrap();
+    let ops = lopdf::content::Content::decode(&body).unwrap().operations;
+    assert!(ops
+        .iter()
+        .any(|op| op.operator == "TJ" || op.operator == "Tj"));
+    assert!(
+        ops.iter().any(|op| op.operator == "S"),
+        "the rule is in the form"
+    );
+    for (n, &page) in pdf.get_pages().values().enumerate() {
+        let content = String::from_utf8_lossy(&pdf.get_page_content(page)).into_owned();
+        assert_eq!(
+            content.matches("/Fm1 Do").count(),
+            1,
+            "page {}: {content}",
+            n + 1
+        );
+        let artifact = content.rfind("/Artifact<</Type/Pagination>>BDC").unwrap();
+        assert!(content.rfind("/Fm1 Do").unwrap() > artifact);
+        let xobjects = pdf
+            .get_dictionary(page)
+            .and_then(|p| p.get(b"Resources"))
+            .and_then(lopdf::Object::as_reference)
+            .and_then(|r| pdf.get_dictionary(r))
+            .and_then(|r| r.get(b"XObject"))
+            .and_then(lopdf::Object::as_reference)
+            .and_then(|x| pdf.get_dictionary(x))
+            .unwrap();
+        assert_eq!(
+            xobjects.get(b"Fm1").unwrap().as_reference().unwrap(),
+            forms[0]
+        );
+    }
+    // Every page still reads its header and its own folio, which no form holds.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.pdf"), &bytes).unwrap();
+    tool(dir.path(), "qpdf", &["--check", "t.pdf"]);
+    for page in 1..=pages {
+        let p = page.to_string();
+        let text = tool(dir.path(), "pdftotext", &["-f", &p, "-l", &p, "t.pdf", "-"]);
+        assert!(text.contains("RUNNING HEADER"), "page {page}: {text}");
+        assert!(
+            text.contains(&format!("Folio {page} of {pages}")),
+            "page {page}: {text}"
+        );
+    }
+
+    // Furniture on one page only stays in that page's stream.
+    for page in &mut doc.pages[1..] {
+        let len = page.items.len();
+        page.items.truncate(len - 7);
+    }
+    let pdf = lopdf::Document::load_mem(&write(&doc, &fonts).unwrap()).unwrap();
+    assert!(!pdf.objects.values().any(|o| o.as_stream().is_ok_and(|s| s
+        .dict
+        .get(b"Subtype")
+        .ok()
+        == Some(&lopdf::Object::from("Form")))));
 }

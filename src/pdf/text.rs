@@ -59,7 +59,7 @@ pub(super) fn draw(pen: &mut Pen, run: &TextRun, faces: &Faces) {
         pen.stroke(&Stroke::solid(run.color, run.size * EMBOLDEN));
         pen.op(b"2 Tr");
     }
-    let (x, y) = (pen.x(run.x), pen.y(run.y));
+    let (x, y) = pen.text_origin(run.x, run.y);
     let matrix = if run.rotation == 0.0 {
         if let Some((lx, ly)) = pen.line {
             pen.op_numbers(&[round(x - lx, 100.0), round(y - ly, 100.0)], b"Td");

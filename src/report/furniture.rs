@@ -36,10 +36,15 @@ fn run(
 }
 
 /// Header (not on the cover) and footer of page `index`: pagination artifacts, which a screen
-/// reader skips instead of reading the brand, name and page number on every page.
+/// reader skips instead of reading the brand, name and page number on every page. The page
+/// number is an artifact of its own: the rest is the same on every page after the cover, and
+/// the PDF writes it once (see `pdf::forms`).
 pub fn header_footer(env: &Env, index: usize, items: &mut Vec<Item>) {
     items.push(Item::Open(Tag::Artifact { pagination: true }));
     running(env, index, items);
+    items.push(Item::Close);
+    items.push(Item::Open(Tag::Artifact { pagination: true }));
+    page_number(env, index, items);
     items.push(Item::Close);
 }
 
@@ -123,17 +128,22 @@ fn running(env: &Env, index: usize, items: &mut Vec<Item>) {
         c.muted,
         &left,
     );
-    let page = &env.running.pages[index];
+}
+
+/// "Page N of 24", at the right end of the footer line.
+fn page_number(env: &Env, index: usize, items: &mut Vec<Item>) {
+    let st = env.style;
+    let y = st.page.height - st.page.margin_bottom + 34.0;
     run(
         items,
         env,
-        content.right(),
+        st.content().right(),
         y,
         true,
         FontId::REGULAR,
-        fsize,
-        c.muted,
-        page,
+        st.type_.footer,
+        st.colors.muted,
+        &env.running.pages[index],
     );
 }
 
