@@ -107,6 +107,15 @@ fn pagination(items: &[Item]) -> Vec<Range<usize>> {
 /// when they hold what a form cannot: a link (an annotation of the page) or an element.
 fn body(items: &[Item], page_height: f32, with: &With) -> Result<Option<Vec<u8>>> {
     let mut pen = Pen::new(page_height, items.len() * 48, with.palette);
+    // Everything the pen sets before use (colours, font, line style) the form sets itself;
+    // word spacing the pen sets only when it changes, and the page's may still be a justified
+    // line's when it shows the form: the form starts from none.
+    if items
+        .iter()
+        .any(|i| matches!(i, Item::Text(_)) && super::visible(i, with))
+    {
+        pen.op_numbers(&[0.0], b"Tw");
+    }
     for item in items {
         match item {
             Item::Link { .. } | Item::Open(Tag::Element(_)) => return Ok(None),

@@ -1199,6 +1199,11 @@ fn furniture_the_same_on_several_pages_is_one_form_and_the_rest_stays_inline() {
     doc.pages[2]
         .items
         .push(run(56.0, 100.0, FontId::REGULAR, 11.0, "Third page"));
+    // The first page's stream ends in a justified line, whose word spacing is still in
+    // force when the page shows the form.
+    doc.pages[0]
+        .items
+        .push(justified(&fonts, 56.0, 700.0, 480.0, JUSTIFIED));
     let mut doc = tagged(doc);
     let pages = doc.pages.len();
     let rule = Stroke::solid(INK, 0.7);
@@ -1242,9 +1247,16 @@ fn furniture_the_same_on_several_pages_is_one_form_and_the_rest_stays_inline() {
     let form = pdf.get_object(forms[0]).unwrap().as_stream().unwrap();
     let body = form.decompressed_content().unwrap();
     let ops = lopdf::content::Content::decode(&body).unwrap().operations;
-    assert!(ops
+    let first_text = ops
         .iter()
-        .any(|op| op.operator == "TJ" || op.operator == "Tj"));
+        .position(|op| op.operator == "TJ" || op.operator == "Tj")
+        .expect("the header's text is in the form");
+    let spacing = ops
+        .iter()
+        .position(|op| op.operator == "Tw")
+        .expect("the form sets its word spacing");
+    assert!(spacing < first_text, "word spacing set before the text");
+    assert_eq!(ops[spacing].operands[0].as_float().unwrap(), 0.0);
     assert!(
         ops.iter().any(|op| op.operator == "S"),
         "the rule is in the form"
@@ -1257,6 +1269,17 @@ fn furniture_the_same_on_several_pages_is_one_form_and_the_rest_stays_inline() {
             "page {}: {content}",
             n + 1
         );
+        if n == 0 {
+            // The justified line's word spacing is in force where the page shows the form.
+            let before = &content[..content.find("/Fm1 Do").unwrap()];
+            let tw = lopdf::content::Content::decode(before.as_bytes())
+                .unwrap()
+                .operations
+                .into_iter()
+                .rfind(|op| op.operator == "Tw")
+                .expect("the justified line sets word spacing");
+            assert!(tw.operands[0].as_float().unwrap() > 0.3, "{tw:?}");
+        }
         let artifact = content.rfind("/Artifact<</Type/Pagination>>BDC").unwrap();
         assert!(content.rfind("/Fm1 Do").unwrap() > artifact);
         let xobjects = pdf
