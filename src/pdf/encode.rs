@@ -82,8 +82,7 @@ pub(super) fn finish(
         }
     }
     // After the fonts, colours and images: the forms' resources are the pages'.
-    let page_ids: Vec<ObjectId> = pages.values().copied().collect();
-    super::forms::add(&mut lo, &page_ids, parts.forms, doc.width, doc.height)?;
+    super::forms::add(&mut lo, parts.forms, doc.width, doc.height)?;
 
     // /Lang needs PDF 1.4; printpdf declares 1.3.
     lo.version = "1.7".to_string();
@@ -178,6 +177,7 @@ pub(super) fn finish(
     );
 
     // The structure tree, and the catalog and pages that point into it.
+    let page_ids: Vec<ObjectId> = pages.values().copied().collect();
     let node_ids: Vec<ObjectId> = (0..tree.nodes.len()).map(|_| lo.new_object_id()).collect();
     let ids = tags::Ids {
         root: lo.new_object_id(),

@@ -13,8 +13,8 @@ use super::pen::Pen;
 use super::With;
 use crate::page::{Document, Item, Tag};
 use anyhow::{Context, Result};
-use lopdf::{dictionary, Object, ObjectId, Stream};
-use std::collections::{BTreeSet, HashMap};
+use lopdf::{dictionary, Object, Stream};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// The document's shared furniture and where each page shows it.
@@ -134,24 +134,24 @@ fn body(items: &[Item], page_height: f32, with: &With) -> Result<Option<Vec<u8>>
 /// the pages' fonts, colour space and images (not the forms: none shows another).
 pub(super) fn add(
     lo: &mut lopdf::Document,
-    pages: &[ObjectId],
     bodies: &[Vec<u8>],
     width: f32,
     height: f32,
 ) -> Result<()> {
-    let Some(&first) = pages.first() else {
-        return Ok(());
-    };
     if bodies.is_empty() {
         return Ok(());
     }
-    let page_resources = |lo: &lopdf::Document, page: ObjectId| -> Result<ObjectId> {
-        lo.get_dictionary(page)?
-            .get(b"Resources")
-            .and_then(Object::as_reference)
-            .context("printpdf wrote a page without a resources dictionary")
-    };
-    let mut resources = lo.get_dictionary(page_resources(lo, first)?)?.clone();
+    let first = *lo
+        .get_pages()
+        .values()
+        .next()
+        .context("a document with forms but no page")?;
+    let resources = lo
+        .get_dictionary(first)?
+        .get(b"Resources")
+        .and_then(Object::as_reference)
+        .context("printpdf wrote a page without a resources dictionary")?;
+    let mut resources = lo.get_dictionary(resources)?.clone();
     if let Ok(images) = resources.get(b"XObject").and_then(Object::as_reference) {
         let images = lo.get_dictionary(images)?.clone();
         resources.set("XObject", Object::Dictionary(images));
@@ -170,21 +170,5 @@ pub(super) fn add(
         );
         entries.push((name(i), lo.add_object(form)));
     }
-    let mut dicts = BTreeSet::new();
-    for &page in pages {
-        let resources = page_resources(lo, page)?;
-        let xobjects = lo
-            .get_dictionary(resources)?
-            .get(b"XObject")
-            .and_then(Object::as_reference)
-            .context("printpdf wrote page resources without an XObject dictionary")?;
-        dicts.insert(xobjects);
-    }
-    for id in dicts {
-        let dict = lo.get_dictionary_mut(id)?;
-        for (name, form) in &entries {
-            dict.set(name.as_bytes().to_vec(), *form);
-        }
-    }
-    Ok(())
+    super::image::add_to_pages(lo, &entries)
 }

@@ -97,8 +97,13 @@ pub(super) fn add(lo: &mut lopdf::Document, images: &Images) -> Result<()> {
         }
         entries.push((format!("Im{}", i + 1), lo.add_object(stream)));
     }
+    add_to_pages(lo, &entries)
+}
+
+/// Names XObjects (`entries`: name, object) in the XObject resources of every page.
+pub(super) fn add_to_pages(lo: &mut lopdf::Document, entries: &[(String, ObjectId)]) -> Result<()> {
     // printpdf gives every page the same resources dictionary, and that the same XObject
-    // dictionary; each distinct one gets the images once.
+    // dictionary; each distinct one gets the entries once.
     let mut dicts = BTreeSet::new();
     for &page in lo.get_pages().values() {
         let resources = lo
@@ -115,8 +120,8 @@ pub(super) fn add(lo: &mut lopdf::Document, images: &Images) -> Result<()> {
     }
     for id in dicts {
         let dict = lo.get_dictionary_mut(id)?;
-        for (name, image) in &entries {
-            dict.set(name.as_bytes().to_vec(), *image);
+        for (name, object) in entries {
+            dict.set(name.as_bytes().to_vec(), *object);
         }
     }
     Ok(())
