@@ -70,8 +70,9 @@ input=$work/audits-$rows.csv
 # Not timed: our reports, then their copy, tables and chart data for ReportLab.
 rm -rf "$work/ref"
 "$bin" run "$input" --out "$work/ref" --jobs 2 --force -q
-# The extraction, cached by our reports' text (their bytes change with every encoding tweak).
-key=$(for f in "$work"/ref/reports/*.pdf; do pdftotext -q "$f" -; done | cat - "$here/reports.py" | sha256sum | cut -c1-16)
+# The extraction, cached by our reports' text in content order (`-raw`: their bytes change with
+# every encoding tweak, and pdftotext's reading order with a glyph moved by a hundredth of a point).
+key=$(for f in "$work"/ref/reports/*.pdf; do pdftotext -q -raw "$f" -; done | cat - "$here/reports.py" | sha256sum | cut -c1-16)
 if [ ! -s "$work/data-$key.json" ]; then
     echo "extracting the text of $rows reports (pdfinfo -struct-text, ~10 s a PDF; not timed, cached)" >&2
     python3 "$here/reports.py" prepare "$input" "$work/ref/reports" "$work/data-$key.json" "$bin" "$work/score"
