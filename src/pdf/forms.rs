@@ -4,9 +4,9 @@
 //! same header and footer cost some 2 KiB a report; one copy and 23 `Do`s cost almost nothing.
 //!
 //! Which furniture repeats is read from the bytes, not decided here: each top-level pagination
-//! artifact of each page is written on its own, from a fresh graphics state (a form starts
-//! from the state of the page that shows it, and `Do` restores that state after it), and
-//! bodies that come out the same on two or more pages become one form. The rest (the page
+//! artifact of each page is written on its own, setting all it uses, word spacing included
+//! (a form starts from the state of the page that shows it, and `Do` restores that state
+//! after it), and bodies that come out the same on two or more pages become one form. The rest (the page
 //! number) stays in its page's stream.
 
 use super::pen::Pen;
