@@ -104,7 +104,9 @@ fn pagination(items: &[Item]) -> Vec<Range<usize>> {
 }
 
 /// The content stream of furniture `items` on its own, from a fresh graphics state; `None`
-/// when they hold what a form cannot: a link (an annotation of the page) or an element.
+/// when they hold what a form cannot (a link: an annotation of the page) or draw nothing.
+/// Inside furniture an element is furniture too (a name's language span in the header, see
+/// `tags::Marking::open`): it marks nothing, in a form as in the page.
 fn body(items: &[Item], page_height: f32, with: &With) -> Result<Option<Vec<u8>>> {
     let mut pen = Pen::new(page_height, items.len() * 48, with.palette);
     // Everything the pen sets before use (colours, font, line style) the form sets itself;
@@ -118,7 +120,7 @@ fn body(items: &[Item], page_height: f32, with: &With) -> Result<Option<Vec<u8>>
     }
     for item in items {
         match item {
-            Item::Link { .. } | Item::Open(Tag::Element(_)) => return Ok(None),
+            Item::Link { .. } => return Ok(None),
             Item::Open(_) | Item::Close => {}
             drawn => {
                 if super::visible(drawn, with) {
@@ -127,7 +129,9 @@ fn body(items: &[Item], page_height: f32, with: &With) -> Result<Option<Vec<u8>>
             }
         }
     }
-    Ok(Some(pen.finish()))
+    let body = pen.finish();
+    // Furniture that draws nothing needs no form (nor a `Do` on every page).
+    Ok((!body.is_empty()).then_some(body))
 }
 
 /// Adds the forms to `lo` and to the XObject resources of every page. A form's resources are

@@ -16,6 +16,8 @@ use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 /// in one: deflate's window then reaches across the whole tree, 0.7 KiB a report less than
 /// streams of 200, and a reader inflates some 80 KB once.
 const PER_STREAM: usize = 4000;
+// An object's index in its stream is a cross-reference field of two bytes (`XREF_ROW`).
+const _: () = assert!(PER_STREAM <= u16::MAX as usize + 1);
 
 /// Bytes of a cross-reference stream entry: type, offset or object stream (4), generation or
 /// index (2), as `/W [1 4 2]` says.

@@ -388,3 +388,101 @@ fn a_report_spread_over_threads_is_the_same_report() {
     let spread = crate::pdf::write_spread(&spread.document, &fonts).unwrap();
     assert!(bytes == spread, "the spread report's bytes differ");
 }
+
+/// A form starts from the state of the page that shows it (`pdf::forms`): what a page may leave
+/// set between items, the form sets itself, and nothing else may be in force at a `Do` of one.
+/// Checked on a real report, the reader's name in three scripts in its header.
+#[test]
+fn a_report_shows_its_header_form_from_a_state_the_form_sets() {
+    let doc = Document::load_mem(&report("Ana Ωμέγα 山田")).unwrap();
+    // Set by the pen only before use, so a form sets them too: colours, line style, font,
+    // word spacing. Never written: whatever else a form would inherit.
+    const NEVER: &[&str] = &["Tc", "Tz", "TL", "W", "W*", "gs", "J", "j", "M", "d0", "d1"];
+    let mut forms = BTreeSet::new();
+    for (number, id) in doc.get_pages() {
+        let content = lopdf::content::Content::decode(&doc.get_page_content(id)).unwrap();
+        let (mut text, mut saved, mut rise, mut mode) = (false, 0usize, 0.0f32, 0i64);
+        let mut marked: Vec<(Vec<u8>, bool)> = Vec::new();
+        let mut shown = 0;
+        for op in &content.operations {
+            let operand = |i: usize| op.operands[i].as_float().unwrap();
+            match op.operator.as_str() {
+                never if NEVER.contains(&never) => panic!("page {number}: `{never}`"),
+                "BT" => text = true,
+                "ET" => text = false,
+                "q" => saved += 1,
+                "Q" => saved -= 1,
+                "cm" => assert!(saved > 0, "page {number}: cm outside q … Q"),
+                "Ts" => rise = operand(0),
+                "Tr" => mode = op.operands[0].as_i64().unwrap(),
+                "BDC" | "BMC" => {
+                    let pagination = op
+                        .operands
+                        .get(1)
+                        .and_then(|p| p.as_dict().ok())
+                        .and_then(|p| p.get(b"Type").ok())
+                        .is_some_and(|t| t.as_name().ok() == Some(b"Pagination"));
+                    marked.push((op.operands[0].as_name().unwrap().to_vec(), pagination));
+                }
+                "EMC" => {
+                    marked.pop();
+                }
+                "Do" => {
+                    let name = op.operands[0].as_name().unwrap();
+                    if !name.starts_with(b"Fm") {
+                        continue;
+                    }
+                    shown += 1;
+                    forms.insert(name.to_vec());
+                    assert!(!text && saved == 0, "page {number}: a form inside BT or q");
+                    assert!(
+                        rise == 0.0 && mode == 0,
+                        "page {number}: rise or render mode"
+                    );
+                    assert_eq!(
+                        marked,
+                        [(b"Artifact".to_vec(), true)],
+                        "page {number}: the form outside its pagination artifact"
+                    );
+                }
+                _ => {}
+            }
+        }
+        // The cover's footer has no header above it: it stays in its page.
+        assert_eq!(shown, usize::from(number > 1), "page {number}");
+    }
+    assert_eq!(forms.len(), 1, "one header and footer for pages 2–24");
+    let page = doc.get_pages()[&2];
+    let resources = doc
+        .get_dictionary(page)
+        .and_then(|p| p.get(b"Resources"))
+        .and_then(Object::as_reference)
+        .and_then(|r| doc.get_dictionary(r))
+        .unwrap();
+    let xobjects = resources
+        .get(b"XObject")
+        .and_then(Object::as_reference)
+        .and_then(|x| doc.get_dictionary(x))
+        .unwrap();
+    let form = doc
+        .get_object(xobjects.get(b"Fm1").unwrap().as_reference().unwrap())
+        .and_then(Object::as_stream)
+        .unwrap();
+    let ops = lopdf::content::Content::decode(&form.decompressed_content().unwrap())
+        .unwrap()
+        .operations;
+    let first = |operator: &str| ops.iter().position(|op| op.operator == operator);
+    for set in ["cs", "sc", "Tf", "Tw"] {
+        assert!(
+            first(set).unwrap() < first("TJ").or(first("Tj")).unwrap(),
+            "the form shows text before it sets {set}"
+        );
+    }
+    assert!(
+        first("CS").unwrap() < first("S").unwrap() && first("w").unwrap() < first("S").unwrap()
+    );
+    assert_eq!(
+        ops.iter().filter(|op| op.operator == "BT").count(),
+        ops.iter().filter(|op| op.operator == "ET").count()
+    );
+}

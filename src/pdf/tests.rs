@@ -1315,10 +1315,18 @@ fn furniture_the_same_on_several_pages_is_one_form_and_the_rest_stays_inline() {
         let len = page.items.len();
         page.items.truncate(len - 7);
     }
-    let pdf = lopdf::Document::load_mem(&write(&doc, &fonts).unwrap()).unwrap();
+    let bytes = write(&doc, &fonts).unwrap();
+    let pdf = lopdf::Document::load_mem(&bytes).unwrap();
     assert!(!pdf.objects.values().any(|o| o.as_stream().is_ok_and(|s| s
         .dict
         .get(b"Subtype")
         .ok()
         == Some(&lopdf::Object::from("Form")))));
+    std::fs::write(dir.path().join("one.pdf"), &bytes).unwrap();
+    let text = tool(
+        dir.path(),
+        "pdftotext",
+        &["-f", "1", "-l", "1", "one.pdf", "-"],
+    );
+    assert!(text.contains("RUNNING HEADER"), "{text}");
 }
