@@ -18,14 +18,6 @@ use std::cell::RefCell;
 /// where size stops paying for time.
 pub(super) const DEFLATE_LEVEL: u32 = 5;
 
-/// What the pages' content streams name besides the fonts.
-pub(super) struct Parts<'a> {
-    pub(super) images: &'a super::image::Images,
-    pub(super) palette: &'a super::palette::Palette,
-    /// The shared furniture's content streams (see `forms`).
-    pub(super) forms: &'a [Vec<u8>],
-}
-
 /// `contents` returns the content stream of every page, the structure tree they are marked
 /// for and the embedded faces.
 pub(super) fn finish(
@@ -33,7 +25,7 @@ pub(super) fn finish(
     doc: &Document,
     level: u32,
     spread: bool,
-    parts: &Parts,
+    with: &super::With,
     contents: impl FnOnce() -> Result<(Vec<Vec<u8>>, Tree, Vec<super::embed::Embedded>)>,
 ) -> Result<Vec<u8>> {
     // `optimize: false` keeps printpdf from compressing; the fonts are ours (`embed`).
@@ -71,8 +63,8 @@ pub(super) fn finish(
     for (id, content) in streams.into_iter().zip(contents) {
         lo.get_object_mut(id)?.as_stream_mut()?.set_content(content);
     }
-    let palette = parts.palette;
-    super::image::add(&mut lo, parts.images)?;
+    let palette = with.palette;
+    super::image::add(&mut lo, with.images)?;
     add_fonts(&mut lo, &pages, fonts)?;
     if !palette.is_empty() {
         let space = lo.add_object(palette.space());
@@ -82,7 +74,7 @@ pub(super) fn finish(
         }
     }
     // After the fonts, colours and images: the forms' resources are the pages'.
-    super::forms::add(&mut lo, parts.forms, doc.width, doc.height)?;
+    super::forms::add(&mut lo, &with.forms.bodies, doc.width, doc.height)?;
 
     // /Lang needs PDF 1.4; printpdf declares 1.3.
     lo.version = "1.7".to_string();
@@ -347,15 +339,15 @@ fn page_resources(
     lo: &lopdf::Document,
     pages: &std::collections::BTreeMap<u32, ObjectId>,
 ) -> Result<std::collections::BTreeSet<ObjectId>> {
-    pages
-        .values()
-        .map(|&page| {
-            lo.get_dictionary(page)?
-                .get(b"Resources")
-                .and_then(|r| r.as_reference())
-                .context("printpdf wrote a page without its resources")
-        })
-        .collect()
+    pages.values().map(|&page| resources_of(lo, page)).collect()
+}
+
+/// The resource dictionary of `page`, which printpdf writes as an object of its own.
+pub(super) fn resources_of(lo: &lopdf::Document, page: ObjectId) -> Result<ObjectId> {
+    lo.get_dictionary(page)?
+        .get(b"Resources")
+        .and_then(|r| r.as_reference())
+        .context("printpdf wrote a page without its resources")
 }
 
 /// zlib-compresses `data` with libdeflate: whole buffers at once are all a PDF writer needs,

@@ -150,12 +150,9 @@ pub(super) fn add(
         .values()
         .next()
         .context("a document with forms but no page")?;
-    let resources = lo
-        .get_dictionary(first)?
-        .get(b"Resources")
-        .and_then(Object::as_reference)
-        .context("printpdf wrote a page without a resources dictionary")?;
-    let mut resources = lo.get_dictionary(resources)?.clone();
+    let mut resources = lo
+        .get_dictionary(super::encode::resources_of(lo, first)?)?
+        .clone();
     if let Ok(images) = resources.get(b"XObject").and_then(Object::as_reference) {
         let images = lo.get_dictionary(images)?.clone();
         resources.set("XObject", Object::Dictionary(images));

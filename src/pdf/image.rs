@@ -106,13 +106,8 @@ pub(super) fn add_to_pages(lo: &mut lopdf::Document, entries: &[(String, ObjectI
     // dictionary; each distinct one gets the entries once.
     let mut dicts = BTreeSet::new();
     for &page in lo.get_pages().values() {
-        let resources = lo
-            .get_dictionary(page)?
-            .get(b"Resources")
-            .and_then(Object::as_reference)
-            .context("printpdf wrote a page without a resources dictionary")?;
         let xobjects = lo
-            .get_dictionary(resources)?
+            .get_dictionary(super::encode::resources_of(lo, page)?)?
             .get(b"XObject")
             .and_then(Object::as_reference)
             .context("printpdf wrote page resources without an XObject dictionary")?;

@@ -103,12 +103,7 @@ fn write_at(doc: &Document, fonts: &FontSet, level: u32, spread: bool) -> Result
         palette: &palette,
         forms: &forms,
     };
-    let parts = encode::Parts {
-        images: &images,
-        palette: &palette,
-        forms: &forms.bodies,
-    };
-    encode::finish(&pdf, doc, level, spread, &parts, || {
+    encode::finish(&pdf, doc, level, spread, &drawn, || {
         // Each page marks its content in a tree of its own; joined in page order they are the
         // tree one pass over the pages would have grown.
         let written = crate::spread::map(&doc.pages, spread, |i, page| {
