@@ -39,6 +39,9 @@ pub struct Font {
     pub name: String,
     pub data: &'static [u8],
     pub style: Style,
+    /// Its place among the built-in faces, which the copy's pre-shaped words are keyed by;
+    /// `None` for a `--font-dir` face.
+    pub builtin: Option<u8>,
     /// Whether to tabulate `fast` (the Latin faces).
     fast_range: bool,
     /// Parsed on first use: a report in Latin script reads only the Noto Sans faces, and
@@ -92,11 +95,18 @@ impl Parsed {
 impl Font {
     /// A face whose tables are read when first asked for (the built-in ones, which the test
     /// suite checks parse).
-    fn lazy(name: String, style: Style, data: &'static [u8], fast: bool) -> Font {
+    fn lazy(
+        name: String,
+        style: Style,
+        data: &'static [u8],
+        fast: bool,
+        builtin: Option<u8>,
+    ) -> Font {
         Font {
             name,
             data,
             style,
+            builtin,
             fast_range: fast,
             parsed: OnceLock::new(),
         }
@@ -105,7 +115,7 @@ impl Font {
     /// A face parsed now, so a file that is no font is refused at start.
     fn parse(name: String, style: Style, data: &'static [u8], fast: bool) -> Result<Font, String> {
         let parsed = Parsed::new(&name, data, fast)?;
-        let font = Font::lazy(name, style, data, fast);
+        let font = Font::lazy(name, style, data, fast, None);
         let _ = font.parsed.set(parsed);
         Ok(font)
     }
@@ -190,7 +200,10 @@ fn builtin_faces() -> &'static [Font] {
         builtin::FACES
             .iter()
             .enumerate()
-            .map(|(i, &(name, style, data))| Font::lazy(name.to_string(), style, data, i < 3))
+            .map(|(i, &(name, style, data))| {
+                let index = u8::try_from(i).expect("fewer than 256 built-in faces");
+                Font::lazy(name.to_string(), style, data, i < 3, Some(index))
+            })
             .collect()
     })
 }

@@ -9,9 +9,12 @@
 mod lines;
 mod paragraph;
 mod shape;
+mod words;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod words_tests;
 
 pub use lines::Line;
 use paragraph::Paragraph;

@@ -79,10 +79,15 @@ pub(super) fn shaping<R>(
             if text == " " {
                 return space.clone();
             }
+            #[cfg(test)]
+            asked::note(font.builtin, rtl, script, text);
             if let Some(g) = words.get(text) {
                 return g.clone();
             }
-            let glyphs = run(font, &plan, rtl, script, text);
+            let glyphs = font
+                .builtin
+                .and_then(|face| super::words::find(face, rtl, script, text))
+                .unwrap_or_else(|| run(font, &plan, rtl, script, text));
             words.insert(Box::from(text), glyphs.clone());
             *len += 1;
             glyphs
@@ -105,7 +110,7 @@ fn hb_script(script: Script) -> Option<rustybuzz::Script> {
     rustybuzz::Script::from_iso15924_tag(rustybuzz::ttf_parser::Tag::from_bytes(&tag))
 }
 
-fn plan(font: &Font, rtl: bool, script: Script) -> ShapePlan {
+pub(super) fn plan(font: &Font, rtl: bool, script: Script) -> ShapePlan {
     ShapePlan::new(font.shaper(), direction(rtl), hb_script(script), None, &[])
 }
 
@@ -114,7 +119,7 @@ fn plan(font: &Font, rtl: bool, script: Script) -> ShapePlan {
 /// Longer words are shaped in stretches cut between grapheme clusters where they can be.
 const CHUNK: usize = 64;
 
-fn run(font: &Font, plan: &ShapePlan, rtl: bool, script: Script, text: &str) -> Rc<[UnitGlyph]> {
+pub(super) fn run(font: &Font, plan: &ShapePlan, rtl: bool, script: Script, text: &str) -> Rc<[UnitGlyph]> {
     if text.len() <= CHUNK || text.chars().count() <= CHUNK {
         return run_one(font, plan, rtl, script, text).into();
     }
@@ -178,4 +183,35 @@ fn run_one(font: &Font, plan: &ShapePlan, rtl: bool, script: Script, text: &str)
             cluster: info.cluster,
         })
         .collect()
+}
+
+/// The words a thread asked the shaper for in built-in faces, while noting: the copy's words
+/// that `words` keeps shaped.
+#[cfg(test)]
+pub(super) mod asked {
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
+    use unicode_script::Script;
+
+    pub type Asked = BTreeSet<([u8; 6], String)>;
+
+    thread_local! {
+        static NOTED: RefCell<Option<Asked>> = const { RefCell::new(None) };
+    }
+
+    pub fn note(face: Option<u8>, rtl: bool, script: Script, text: &str) {
+        let Some(face) = face else { return };
+        NOTED.with_borrow_mut(|n| {
+            if let Some(n) = n {
+                n.insert((super::super::words::head(face, rtl, script), text.to_string()));
+            }
+        });
+    }
+
+    /// What `f` asked for, on this thread.
+    pub fn during(f: impl FnOnce()) -> Asked {
+        NOTED.with_borrow_mut(|n| *n = Some(Asked::new()));
+        f();
+        NOTED.with_borrow_mut(|n| n.take()).unwrap_or_default()
+    }
 }
