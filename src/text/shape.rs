@@ -119,7 +119,13 @@ pub(super) fn plan(font: &Font, rtl: bool, script: Script) -> ShapePlan {
 /// Longer words are shaped in stretches cut between grapheme clusters where they can be.
 const CHUNK: usize = 64;
 
-pub(super) fn run(font: &Font, plan: &ShapePlan, rtl: bool, script: Script, text: &str) -> Rc<[UnitGlyph]> {
+pub(super) fn run(
+    font: &Font,
+    plan: &ShapePlan,
+    rtl: bool,
+    script: Script,
+    text: &str,
+) -> Rc<[UnitGlyph]> {
     if text.len() <= CHUNK || text.chars().count() <= CHUNK {
         return run_one(font, plan, rtl, script, text).into();
     }
@@ -203,7 +209,10 @@ pub(super) mod asked {
         let Some(face) = face else { return };
         NOTED.with_borrow_mut(|n| {
             if let Some(n) = n {
-                n.insert((super::super::words::head(face, rtl, script), text.to_string()));
+                n.insert((
+                    super::super::words::head(face, rtl, script),
+                    text.to_string(),
+                ));
             }
         });
     }

@@ -23,7 +23,12 @@ const GLYPH: usize = 10;
 
 /// Words longer than this are not kept (a cluster must fit its u16, and no word of the copy
 /// comes near).
-pub(super) const MAX_WORD: usize = 255;
+#[cfg(test)]
+const MAX_WORD: usize = 255;
+
+/// A pre-shaped word: its key's fixed part (`head`), the word, its glyphs.
+#[cfg(test)]
+pub(super) type Entry = ([u8; 6], String, Rc<[UnitGlyph]>);
 
 static TABLE: &[u8] = include_bytes!("../../fonts/shaped-copy.bin");
 
@@ -100,7 +105,7 @@ fn read_u32(b: &[u8], at: usize) -> Option<u32> {
 /// The table for `words` (key, glyphs): sorted, each word once. A word whose glyphs do not fit
 /// the table's fields is left out (shaped when asked for, like any word not in it).
 #[cfg(test)]
-pub(super) fn table(words: &[([u8; 6], String, Rc<[UnitGlyph]>)]) -> Vec<u8> {
+pub(super) fn table(words: &[Entry]) -> Vec<u8> {
     let fits = |g: &UnitGlyph| {
         [g.advance, g.dx, g.dy]
             .iter()
@@ -140,7 +145,7 @@ pub(super) fn table(words: &[([u8; 6], String, Rc<[UnitGlyph]>)]) -> Vec<u8> {
 
 /// Every entry of the built-in table: key head, word, glyphs.
 #[cfg(test)]
-pub(super) fn entries() -> Vec<([u8; 6], String, Rc<[UnitGlyph]>)> {
+pub(super) fn entries() -> Vec<Entry> {
     let count = read_u32(TABLE, 4).unwrap_or(0) as usize;
     let base = 8 + 4 * count;
     (0..count)
