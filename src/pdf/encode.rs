@@ -214,24 +214,55 @@ pub(super) fn finish(
         lo.catalog_mut()?.set("Lang", lang.to_lopdf());
     }
 
-    let mut streams: Vec<&mut lopdf::Stream> = (lo.objects.values_mut())
-        .filter_map(|object| object.as_stream_mut().ok())
-        .filter(|stream| stream.allows_compression && !stream.dict.has(b"Filter"))
+    // The object streams are written first, so the structure tree's (the largest stream of a
+    // report) deflates beside the page contents rather than after them.
+    let mut packing = super::serialize::pack(&lo, &structure)?;
+    let packed_level = super::serialize::packed_level(level);
+    let mut jobs: Vec<Deflate> = (packing.streams.iter())
+        .map(|s| Deflate::Packed(&s.bytes, Vec::new()))
+        .chain(
+            (lo.objects.values_mut())
+                .filter_map(|object| object.as_stream_mut().ok())
+                .filter(|stream| stream.allows_compression && !stream.dict.has(b"Filter"))
+                .map(Deflate::Stream),
+        )
         .collect();
-    crate::spread::try_each_mut(&mut streams, spread, |_, stream| {
-        let compressed = deflate(&stream.content, level)?;
-        if compressed.len() < stream.content.len() {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(compressed);
+    crate::spread::try_each_mut(&mut jobs, spread, |_, job| {
+        match job {
+            Deflate::Packed(bytes, out) => *out = deflate(bytes, packed_level)?,
+            Deflate::Stream(stream) => {
+                let compressed = deflate(&stream.content, level)?;
+                if compressed.len() < stream.content.len() {
+                    stream.dict.set("Filter", "FlateDecode");
+                    stream.set_content(compressed);
+                }
+            }
         }
         Ok::<_, anyhow::Error>(())
     })?;
+    let squeezed: Vec<Vec<u8>> = (jobs.into_iter())
+        .filter_map(|job| match job {
+            Deflate::Packed(_, out) => Some(out),
+            Deflate::Stream(_) => None,
+        })
+        .collect();
+    for stream in &mut packing.streams {
+        // Written and deflated: the plain bytes are not needed any more.
+        stream.bytes = Vec::new();
+    }
 
     // Object streams and a cross-reference stream (see `serialize`).
     let mut bytes = Vec::with_capacity(256 * 1024);
-    super::serialize::save(&lo, &structure, level, spread, &mut bytes)
+    super::serialize::save(&lo, packing, squeezed, level, &mut bytes)
         .context("serialising the PDF")?;
     Ok(bytes)
+}
+
+/// A stream to deflate: an object stream's bytes (deflated into the vector beside them) or
+/// one of the document's streams (deflated in place when that makes it smaller).
+enum Deflate<'a> {
+    Packed(&'a [u8], Vec<u8>),
+    Stream(&'a mut lopdf::Stream),
 }
 
 /// Adds each embedded face as a Type0 font (its own encoding CMap, ToUnicode, and a

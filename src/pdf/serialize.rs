@@ -30,26 +30,38 @@ const OBJECT_STREAM_LEVEL: u32 = 6;
 
 /// An object stream before it is deflated: its number, how many objects it holds, where the
 /// first begins (after the header of numbers and offsets), header and objects.
-struct ObjectStream {
+pub(super) struct ObjectStream {
     id: u32,
     count: usize,
     first: usize,
-    bytes: Vec<u8>,
+    pub bytes: Vec<u8>,
 }
 
-/// Writes `doc`, plus `raw`: objects already serialised (object number, bytes), which go into
-/// the object streams after the document's own.
-pub(super) fn save(
-    doc: &Document,
-    raw: &[(u32, Vec<u8>)],
-    level: u32,
-    spread: bool,
-    out: &mut Vec<u8>,
-) -> Result<()> {
-    out.extend_from_slice(b"%PDF-");
-    out.extend_from_slice(doc.version.as_bytes());
-    out.extend_from_slice(b"\n%\xE2\xE3\xCF\xD3\n");
+/// The objects that go into object streams, written and numbered but not yet deflated: their
+/// deflating (the structure tree, the largest stream of a report) can then run beside the
+/// content streams' instead of after them.
+pub(super) struct Packing {
+    max_id: u32,
+    /// Per object number: (type, field 2, field 3) of its cross-reference entry; the packed
+    /// objects' entries are filled in.
+    xref: Vec<(u8, u32, u16)>,
+    pub streams: Vec<ObjectStream>,
+}
 
+/// Whether `save` writes the object as an indirect object of its own (streams cannot be
+/// packed; an object of a later generation keeps its number's generation in the table).
+fn stands_alone((_, generation): ObjectId, object: &Object) -> bool {
+    matches!(object, Object::Stream(_)) || generation != 0
+}
+
+/// The level object streams are deflated at for a report written at `level`.
+pub(super) fn packed_level(level: u32) -> u32 {
+    OBJECT_STREAM_LEVEL.max(level)
+}
+
+/// Packs `doc`'s objects that are not streams, plus `raw`: objects already serialised
+/// (object number, bytes), which go after the document's own.
+pub(super) fn pack(doc: &Document, raw: &[(u32, Vec<u8>)]) -> Result<Packing> {
     let max_id = doc
         .objects
         .keys()
@@ -57,31 +69,17 @@ pub(super) fn save(
         .chain(raw.iter().map(|r| r.0))
         .max()
         .unwrap_or(0);
-    // Per object number: (type, field 2, field 3) of its cross-reference entry.
     let mut xref: Vec<(u8, u32, u16)> = vec![(0, 0, 0); max_id as usize + 1];
     xref[0] = (0, 0, 65535);
     let mut packed: Vec<(u32, Packed)> = Vec::with_capacity(doc.objects.len() + raw.len());
-    let mut scratch = Vec::new();
-    for (&(id, generation), object) in &doc.objects {
-        match object {
-            Object::Stream(_) => {
-                xref[id as usize] = (1, out.len() as u32, generation);
-                indirect(out, (id, generation), object, &mut scratch);
-            }
-            _ if generation == 0 => packed.push((id, Packed::Object(object))),
-            _ => {
-                xref[id as usize] = (1, out.len() as u32, generation);
-                indirect(out, (id, generation), object, &mut scratch);
-            }
+    for (&id, object) in &doc.objects {
+        if !stands_alone(id, object) {
+            packed.push((id.0, Packed::Object(object)));
         }
     }
-
     packed.extend(raw.iter().map(|(id, bytes)| (*id, Packed::Raw(bytes))));
-    let mut next = max_id + 1;
     let mut streams: Vec<ObjectStream> = Vec::with_capacity(packed.len().div_ceil(PER_STREAM));
-    for chunk in packed.chunks(PER_STREAM) {
-        let stream_id = next;
-        next += 1;
+    for (stream_id, chunk) in (max_id + 1..).zip(packed.chunks(PER_STREAM)) {
         let mut offsets = Vec::with_capacity(chunk.len() * 10);
         let mut body = Vec::with_capacity(chunk.len() * 64);
         for (index, (id, object)) in chunk.iter().enumerate() {
@@ -106,10 +104,46 @@ pub(super) fn save(
             bytes: offsets,
         });
     }
-    let packed_level = OBJECT_STREAM_LEVEL.max(level);
-    let squeezed = crate::spread::map(&streams, spread, |_, s| {
-        super::encode::deflate(&s.bytes, packed_level)
-    });
+    Ok(Packing {
+        max_id,
+        xref,
+        streams,
+    })
+}
+
+/// Writes `doc` with its packed objects: `packing` from `pack`, and `squeezed`, each of its
+/// object streams deflated at `packed_level`.
+pub(super) fn save(
+    doc: &Document,
+    packing: Packing,
+    squeezed: Vec<Vec<u8>>,
+    level: u32,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    out.extend_from_slice(b"%PDF-");
+    out.extend_from_slice(doc.version.as_bytes());
+    out.extend_from_slice(b"\n%\xE2\xE3\xCF\xD3\n");
+    let Packing {
+        max_id,
+        mut xref,
+        streams,
+    } = packing;
+    ensure!(
+        squeezed.len() == streams.len(),
+        "{} deflated object streams for {}",
+        squeezed.len(),
+        streams.len()
+    );
+    let mut scratch = Vec::new();
+    for (&id, object) in &doc.objects {
+        if stands_alone(id, object) {
+            xref[id.0 as usize] = (1, out.len() as u32, id.1);
+            indirect(out, id, object, &mut scratch);
+        }
+    }
+    // The object streams are numbered after the document's objects, the cross-reference
+    // stream after them.
+    let xref_id = max_id + 1 + streams.len() as u32;
     for (stream, content) in streams.into_iter().zip(squeezed) {
         let mut dict = Dictionary::new();
         dict.set("Type", Object::Name(b"ObjStm".to_vec()));
@@ -117,11 +151,10 @@ pub(super) fn save(
         dict.set("First", stream.first as i64);
         dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
         xref.push((1, out.len() as u32, 0));
-        stream_object(out, (stream.id, 0), &dict, &content?);
+        stream_object(out, (stream.id, 0), &dict, &content);
     }
 
     // The cross-reference stream: its own entry is the last.
-    let xref_id = next;
     let start = out.len();
     xref.push((1, start as u32, 0));
     ensure!(
