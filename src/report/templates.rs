@@ -100,8 +100,26 @@ pub fn article(word: &str) -> &'static str {
     }
 }
 
+/// How many environments the templates are compiled in, side by side.
+const ENVIRONMENTS: usize = 2;
+
+/// An environment with the settings and filters every template is written for.
+fn environment() -> minijinja::Environment<'static> {
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    // `{{ x|decimals(3) }}`: a fixed number of decimals (catalog values in the sources table).
+    env.add_filter("decimals", |v: f64, n: usize| format!("{v:.n$}"));
+    // `{{ "intermediate"|with_article }}` → "an intermediate".
+    env.add_filter("with_article", |w: String| format!("{} {w}", article(&w)));
+    env
+}
+
 pub struct Layouts {
-    env: minijinja::Environment<'static>,
+    /// The templates, compiled in a few environments side by side (a cold `render --id`
+    /// waits for the slowest, not for all); no template includes another.
+    envs: Vec<minijinja::Environment<'static>>,
     pub style: Style,
     /// SHA-256 over the templates and style, part of every report's fingerprint.
     pub fingerprint: String,
@@ -158,34 +176,56 @@ impl Layouts {
         h.update(style.as_bytes());
         h.update([0]);
         let style = Style::parse(&style).map_err(|e| anyhow::anyhow!("layouts/style.toml: {e}"))?;
-        let mut env = minijinja::Environment::new();
-        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-        env.set_trim_blocks(true);
-        env.set_lstrip_blocks(true);
-        // `{{ x|decimals(3) }}`: a fixed number of decimals (catalog values in the sources table).
-        env.add_filter("decimals", |v: f64, n: usize| format!("{v:.n$}"));
-        // `{{ "intermediate"|with_article }}` → "an intermediate".
-        env.add_filter("with_article", |w: String| format!("{} {w}", article(&w)));
         // Each part ends with a NUL (which no name or template holds), so moving text from
         // the end of one template to the start of the next changes the fingerprint.
-        for (name, text) in pages {
+        for (name, text) in &pages {
             h.update(name.as_bytes());
             h.update([0]);
             h.update(text.as_bytes());
             h.update([0]);
-            env.add_template_owned(name.clone(), text)
-                .map_err(|e| anyhow::anyhow!("layouts/pages/{name}.j2: {e}"))?;
         }
         h.update(running.as_bytes());
         h.update([0]);
-        env.add_template_owned(RUNNING, running)
-            .map_err(|e| anyhow::anyhow!("layouts/running.j2: {e}"))?;
         let fingerprint = format!("{:x}", h.finalize());
+        let mut all: Vec<(String, String, String)> = pages
+            .into_iter()
+            .map(|(name, text)| {
+                let file = format!("layouts/pages/{name}.j2");
+                (name, text, file)
+            })
+            .collect();
+        all.push((RUNNING.to_string(), running, "layouts/running.j2".into()));
+        use rayon::prelude::*;
+        let envs = all
+            .par_chunks(all.len().div_ceil(ENVIRONMENTS))
+            .map(|chunk| {
+                let mut env = environment();
+                for (name, text, file) in chunk {
+                    env.add_template_owned(name.clone(), text.clone())
+                        .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+                }
+                Ok(env)
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Layouts {
-            env,
+            envs,
             style,
             fingerprint,
         })
+    }
+
+    /// The compiled template `name`.
+    fn template(&self, name: &str) -> Result<minijinja::Template<'_, '_>, minijinja::Error> {
+        let mut missing = None;
+        for env in &self.envs {
+            match env.get_template(name) {
+                Ok(t) => return Ok(t),
+                Err(e) => missing = Some(e),
+            }
+        }
+        Err(missing.unwrap_or_else(|| {
+            minijinja::Error::new(minijinja::ErrorKind::TemplateNotFound, name.to_string())
+        }))
     }
 
     /// Renders `running.j2` for a report of `pages` pages.
@@ -197,8 +237,7 @@ impl Layouts {
             ..ctx.clone()
         };
         let text = self
-            .env
-            .get_template(RUNNING)
+            .template(RUNNING)
             .and_then(|t| t.render(value))
             .map_err(|e| fail(format!("{e:#}")))?;
         let mut r = Running {
@@ -266,13 +305,10 @@ impl Layouts {
         spread: bool,
     ) -> Result<Vec<Vec<Block>>, LayoutError> {
         let page = |i: usize, name: &&str| {
-            let tmpl = self
-                .env
-                .get_template(name)
-                .map_err(|e| LayoutError::Template {
-                    page: i + 1,
-                    message: e.to_string(),
-                })?;
+            let tmpl = self.template(name).map_err(|e| LayoutError::Template {
+                page: i + 1,
+                message: e.to_string(),
+            })?;
             let text = tmpl.render(value).map_err(|e| LayoutError::Template {
                 page: i + 1,
                 message: format!("{e:#}"),
