@@ -5,6 +5,7 @@ use super::model::{IndustriesFile, Industry, Meta, Role, Tool, ToolsFile};
 use super::Catalog;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// The role files, in the order the report lists roles.
@@ -24,25 +25,32 @@ pub const ROLE_KEYS: [&str; 13] = [
     "ux-designer",
 ];
 
-macro_rules! role_file {
-    ($key:literal) => {
+/// A built-in catalog file: its name, its TOML (what the fingerprint is made from, as for a
+/// `--catalog` directory) and the same parsed into JSON when the program was built
+/// (`build.rs`), which is what is read.
+macro_rules! file {
+    ($name:expr, $json:expr) => {
         (
-            concat!("roles/", $key, ".toml"),
-            include_str!(concat!("../../input/catalog/roles/", $key, ".toml")),
+            $name,
+            include_str!(concat!("../../input/catalog/", $name)),
+            include_str!(concat!(env!("OUT_DIR"), "/catalog/", $json)),
         )
     };
 }
 
-const BUILTIN: [(&str, &str); 16] = [
-    (
-        "catalog.toml",
-        include_str!("../../input/catalog/catalog.toml"),
-    ),
-    ("tools.toml", include_str!("../../input/catalog/tools.toml")),
-    (
-        "industries.toml",
-        include_str!("../../input/catalog/industries.toml"),
-    ),
+macro_rules! role_file {
+    ($key:literal) => {
+        file!(
+            concat!("roles/", $key, ".toml"),
+            concat!("roles/", $key, ".json")
+        )
+    };
+}
+
+pub(super) const BUILTIN: [(&str, &str, &str); 16] = [
+    file!("catalog.toml", "catalog.json"),
+    file!("tools.toml", "tools.json"),
+    file!("industries.toml", "industries.json"),
     role_file!("backend-developer"),
     role_file!("frontend-developer"),
     role_file!("full-stack-developer"),
@@ -59,11 +67,34 @@ const BUILTIN: [(&str, &str); 16] = [
 ];
 
 pub fn builtin() -> Result<Catalog, CatalogErrors> {
-    let files: Vec<(String, String)> = BUILTIN
+    let files = BUILTIN
         .iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .map(|&(name, toml, json)| File {
+            name: name.into(),
+            toml: toml.into(),
+            json: Some(json).filter(|j| !j.is_empty()),
+        })
         .collect();
     assemble(files)
+}
+
+/// A catalog file to load: its name (`roles/…` for a role) and TOML, and for a built-in file
+/// the same as JSON, which is read instead.
+struct File {
+    name: String,
+    toml: Cow<'static, str>,
+    json: Option<&'static str>,
+}
+
+impl File {
+    fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, CatalogError> {
+        match self.json {
+            Some(json) => serde_json::from_str(json).map_err(|e| {
+                CatalogError::new(&self.name, "", format!("{e} (in the built-in copy)"))
+            }),
+            None => parse(&self.name, &self.toml),
+        }
+    }
 }
 
 /// Reads `catalog.toml`, `tools.toml`, `industries.toml` and every `roles/*.toml` of `dir`.
@@ -74,8 +105,13 @@ pub fn from_dir(dir: &Path) -> Result<Catalog, CatalogErrors> {
         })
     };
     let mut files = Vec::new();
+    let file = |name: String, toml: String| File {
+        name,
+        toml: toml.into(),
+        json: None,
+    };
     for name in ["catalog.toml", "tools.toml", "industries.toml"] {
-        files.push((name.to_string(), read(name)?));
+        files.push(file(name.to_string(), read(name)?));
     }
     let roles_dir = dir.join("roles");
     let entries = std::fs::read_dir(&roles_dir).map_err(|e| {
@@ -104,7 +140,7 @@ pub fn from_dir(dir: &Path) -> Result<Catalog, CatalogErrors> {
     for name in names {
         let rel = format!("roles/{name}");
         let text = read(&rel)?;
-        files.push((rel, text));
+        files.push(file(rel, text));
     }
     assemble(files)
 }
@@ -137,12 +173,12 @@ enum Part {
     Role(Box<Role>),
 }
 
-fn assemble(files: Vec<(String, String)>) -> Result<Catalog, CatalogErrors> {
+fn assemble(files: Vec<File>) -> Result<Catalog, CatalogErrors> {
     let mut hasher = Sha256::new();
-    for (name, text) in &files {
-        hasher.update(name.as_bytes());
+    for f in &files {
+        hasher.update(f.name.as_bytes());
         hasher.update([0]);
-        hasher.update(text.as_bytes());
+        hasher.update(f.toml.as_bytes());
         hasher.update([0]);
     }
     let fingerprint = format!("{:x}", hasher.finalize());
@@ -150,13 +186,13 @@ fn assemble(files: Vec<(String, String)>) -> Result<Catalog, CatalogErrors> {
     // largest role file instead of all sixteen.
     let parsed: Vec<Result<Part, CatalogError>> = files
         .par_iter()
-        .map(|(name, text)| match name.as_str() {
-            "catalog.toml" => parse(name, text).map(|m| Part::Meta(Box::new(m))),
-            "tools.toml" => parse::<ToolsFile>(name, text).map(|f| Part::Tools(f.tools)),
-            "industries.toml" => {
-                parse::<IndustriesFile>(name, text).map(|f| Part::Industries(f.industries))
-            }
-            _ => parse(name, text).map(|r| Part::Role(Box::new(r))),
+        .map(|f| match f.name.as_str() {
+            "catalog.toml" => f.parse().map(|m| Part::Meta(Box::new(m))),
+            "tools.toml" => f.parse::<ToolsFile>().map(|t| Part::Tools(t.tools)),
+            "industries.toml" => f
+                .parse::<IndustriesFile>()
+                .map(|i| Part::Industries(i.industries)),
+            _ => f.parse().map(|r| Part::Role(Box::new(r))),
         })
         .collect();
     let mut meta: Option<Meta> = None;
@@ -164,7 +200,7 @@ fn assemble(files: Vec<(String, String)>) -> Result<Catalog, CatalogErrors> {
     let mut industries = None;
     let mut roles: Vec<(String, Role)> = Vec::new();
     let mut errors = Vec::new();
-    for ((name, _), part) in files.iter().zip(parsed) {
+    for (File { name, .. }, part) in files.iter().zip(parsed) {
         match part {
             Ok(Part::Meta(m)) => meta = Some(*m),
             Ok(Part::Tools(t)) => tools = Some(t),

@@ -142,3 +142,19 @@ fn every_problem_is_reported_at_once() {
         "{e}"
     );
 }
+
+#[test]
+fn the_built_in_catalog_read_from_its_build_time_json_is_the_shipped_toml() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("input/catalog");
+    let from_toml = Catalog::from_dir(&dir).unwrap();
+    let built_in = Catalog::builtin();
+    // Every field, the fingerprint (made from the TOML either way) among them.
+    assert_eq!(format!("{built_in:?}"), format!("{from_toml:?}"));
+    assert!(built_in.roles.len() >= 13 && !built_in.tools.is_empty());
+    // The JSON was read, not the TOML: each built-in file has its JSON.
+    assert!(super::load::BUILTIN
+        .iter()
+        .all(|(_, toml, json)| !json.is_empty()
+            && json.starts_with('{')
+            && !toml.starts_with('{')));
+}
