@@ -216,7 +216,7 @@ pub(super) fn finish(
 
     // The object streams are written first, so the structure tree's (the largest stream of a
     // report) deflates beside the page contents rather than after them.
-    let mut packing = super::serialize::pack(&lo, &structure)?;
+    let packing = super::serialize::pack(&lo, &structure)?;
     let packed_level = super::serialize::packed_level(level);
     let mut jobs: Vec<Deflate> = (packing.streams.iter())
         .map(|s| Deflate::Packed(&s.bytes, Vec::new()))
@@ -246,10 +246,6 @@ pub(super) fn finish(
             Deflate::Stream(_) => None,
         })
         .collect();
-    for stream in &mut packing.streams {
-        // Written and deflated: the plain bytes are not needed any more.
-        stream.bytes = Vec::new();
-    }
 
     // Object streams and a cross-reference stream (see `serialize`).
     let mut bytes = Vec::with_capacity(256 * 1024);

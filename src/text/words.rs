@@ -15,7 +15,6 @@
 //! and cluster (u16).
 
 use super::shape::UnitGlyph;
-use std::cmp::Ordering;
 use std::rc::Rc;
 use unicode_script::Script;
 
@@ -71,7 +70,7 @@ fn find_in(table: &[u8], head: &[u8; 6], word: &[u8]) -> Option<Rc<[UnitGlyph]>>
         let at = entries + offset as usize;
         let len = read_u16(table, at)? as usize;
         let key = table.get(at + 2..at + 2 + len)?;
-        if compare(key, head, word) == Ordering::Equal {
+        if key.split_at_checked(head.len()) == Some((&head[..], word)) {
             return glyphs(table, at + 2 + len);
         }
         b = (b + 1) & (buckets - 1);
@@ -86,12 +85,6 @@ fn hash(head: &[u8; 6], word: &[u8]) -> u64 {
         .fold(0xcbf2_9ce4_8422_2325, |h, &b| {
             (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
         })
-}
-
-/// `key` against `head` followed by `word`, as bytes.
-fn compare(key: &[u8], head: &[u8; 6], word: &[u8]) -> Ordering {
-    let (h, w) = key.split_at(key.len().min(head.len()));
-    h.cmp(head).then_with(|| w.cmp(word))
 }
 
 fn glyphs(table: &[u8], at: usize) -> Option<Rc<[UnitGlyph]>> {
