@@ -89,15 +89,17 @@ pub fn set(
     let line_h = style.size * style.leading;
     let ascent = fonts.get(style.font).ascender() * style.size;
     let mut out = SetText {
+        items: Vec::with_capacity(lines.iter().map(|l| l.runs.len()).sum()),
         height: lines.len() as f32 * line_h,
-        ..SetText::default()
+        width: 0.0,
     };
-    for (i, line) in lines.into_iter().enumerate() {
+    for (i, line) in lines.iter().enumerate() {
         out.width = out.width.max(line.width);
         // Baselines sit so the first line's ascent starts at the block top, with half the
         // leading's extra space above, like CSS line boxes.
         let baseline = i as f32 * line_h + (line_h - style.size) / 2.0 + ascent.min(style.size);
-        for mut r in line.runs {
+        for r in &line.runs {
+            let mut r = r.clone();
             r.y = baseline;
             Item::push_text(&mut out.items, r);
         }

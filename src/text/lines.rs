@@ -327,31 +327,51 @@ fn reorder(mut pieces: Vec<Piece>) -> Vec<Piece> {
 /// text into runs, placed from `x`.
 fn runs(text: &str, pieces: Vec<Piece>, mut x: f32, size: f32, color: Color) -> Vec<TextRun> {
     struct Open {
-        run: TextRun,
-        glyphs: Vec<crate::page::Glyph>,
+        x: f32,
+        font: crate::fonts::FontId,
+        embolden: bool,
+        rtl: bool,
+        lang: Option<&'static str>,
+        /// The run's glyphs in `glyphs` below.
+        from: usize,
         start: usize,
         end: usize,
     }
-    // Glyph clusters are absolute (offsets in the paragraph) until the run's start is known.
-    let finish = |o: Open| {
-        let mut run = o.run;
-        run.text = text[o.start..o.end].into();
-        let mut glyphs = o.glyphs;
-        for g in glyphs.iter_mut() {
-            g.cluster -= o.start as u32;
+    // The line's glyphs, clusters absolute (offsets in the paragraph) until a run's start is
+    // known; each run then takes its stretch in one allocation of the exact size.
+    let mut glyphs: Vec<crate::page::Glyph> =
+        Vec::with_capacity(pieces.iter().map(|p| p.units.len()).sum());
+    let finish = |o: Open, glyphs: &[crate::page::Glyph]| {
+        let base = o.start as u32;
+        TextRun {
+            x: o.x,
+            y: 0.0,
+            font: o.font,
+            size,
+            color,
+            text: text[o.start..o.end].into(),
+            glyphs: glyphs[o.from..]
+                .iter()
+                .map(|g| crate::page::Glyph {
+                    cluster: g.cluster - base,
+                    ..*g
+                })
+                .collect(),
+            rtl: o.rtl,
+            embolden: o.embolden,
+            rotation: 0.0,
+            lang: o.lang,
         }
-        run.glyphs = glyphs.into();
-        run
     };
     let mut out = Vec::new();
     let mut open: Option<Open> = None;
     for p in pieces {
         let rtl = p.level % 2 == 1;
         let joins = open.as_ref().is_some_and(|o| {
-            o.run.font == p.font
-                && o.run.embolden == p.embolden
-                && o.run.rtl == rtl
-                && o.run.lang == p.lang()
+            o.font == p.font
+                && o.embolden == p.embolden
+                && o.rtl == rtl
+                && o.lang == p.lang()
                 && if rtl {
                     p.range.end == o.start
                 } else {
@@ -359,22 +379,14 @@ fn runs(text: &str, pieces: Vec<Piece>, mut x: f32, size: f32, color: Color) -> 
                 }
         });
         if !joins {
-            out.extend(open.take().map(finish));
+            out.extend(open.take().map(|o| finish(o, &glyphs)));
             open = Some(Open {
-                run: TextRun {
-                    x,
-                    y: 0.0,
-                    font: p.font,
-                    size,
-                    color,
-                    text: "".into(),
-                    glyphs: std::sync::Arc::new([]),
-                    rtl,
-                    embolden: p.embolden,
-                    rotation: 0.0,
-                    lang: p.lang(),
-                },
-                glyphs: Vec::new(),
+                x,
+                font: p.font,
+                embolden: p.embolden,
+                rtl,
+                lang: p.lang(),
+                from: glyphs.len(),
                 start: p.range.start,
                 end: p.range.end,
             });
@@ -382,9 +394,9 @@ fn runs(text: &str, pieces: Vec<Piece>, mut x: f32, size: f32, color: Color) -> 
         let o = open.as_mut().expect("just opened");
         o.start = o.start.min(p.range.start);
         o.end = o.end.max(p.range.end);
-        o.glyphs.extend(p.glyphs(p.range.start as u32));
+        glyphs.extend(p.glyphs(p.range.start as u32));
         x += p.width;
     }
-    out.extend(open.map(finish));
+    out.extend(open.map(|o| finish(o, &glyphs)));
     out
 }

@@ -22,6 +22,7 @@ use paragraph::Paragraph;
 use crate::fonts::{FontId, FontSet};
 use crate::page::Color;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Align {
@@ -35,7 +36,8 @@ pub enum Align {
 pub struct Missing(pub BTreeSet<char>);
 
 /// Sets `spans` (text, preferred face) at `size` into lines at most `width` wide (use
-/// `f32::INFINITY` for one line). Whitespace runs become one space.
+/// `f32::INFINITY` for one line). Whitespace runs become one space. Shared with the cache: a
+/// paragraph found there is handed out without copying its lines.
 pub fn lines(
     spans: &[(&str, FontId)],
     size: f32,
@@ -44,7 +46,7 @@ pub fn lines(
     align: Align,
     fonts: &FontSet,
     missing: &mut Missing,
-) -> Vec<Line> {
+) -> Rc<[Line]> {
     let probe = Probe {
         spans,
         fonts: fonts.id,
@@ -60,7 +62,7 @@ pub fn lines(
     }
     let mut lacking = Missing::default();
     let para = Paragraph::new(spans, size, fonts, &mut lacking);
-    let lines = lines::break_lines(para, width, align, color, fonts);
+    let lines: Rc<[Line]> = lines::break_lines(para, width, align, color, fonts).into();
     missing.0.extend(lacking.0.iter().copied());
     CACHE.with_borrow_mut(|c| {
         if c.admit(hash) {
@@ -158,7 +160,7 @@ impl Probe<'_> {
     }
 }
 
-type Set = (Vec<Line>, Vec<char>);
+type Set = (Rc<[Line]>, Vec<char>);
 
 fn glyph_count(set: &Set) -> usize {
     set.0
@@ -243,7 +245,8 @@ pub fn line(
         fonts,
         missing,
     )
-    .pop()
+    .last()
+    .cloned()
     .unwrap_or_default()
 }
 
@@ -259,15 +262,17 @@ pub fn width(text: &str, font: FontId, size: f32, fonts: &FontSet) -> f32 {
     if let Some(w) = WIDTHS.with_borrow(|(w, _)| w.get(&key).and_then(|m| m.get(text)).copied()) {
         return w * size;
     }
-    let unit = line(
-        text,
-        font,
+    let unit = lines(
+        &[(text, font)],
         1.0,
         Color::rgb(0, 0, 0),
+        f32::INFINITY,
+        Align::Left,
         fonts,
         &mut Missing::default(),
     )
-    .width;
+    .last()
+    .map_or(0.0, |l| l.width);
     WIDTHS.with_borrow_mut(|(w, n)| {
         if *n > 20_000 {
             w.clear();

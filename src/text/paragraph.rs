@@ -350,7 +350,14 @@ fn collect(
     fonts: &FontSet,
     missing: &mut Missing,
 ) -> (String, Vec<FontId>) {
-    let mut out = Collected::default();
+    // Collapsing whitespace only shortens the text (NFC or a replacement character rarely
+    // lengthens it): sized once.
+    let len = spans.iter().map(|(s, _)| s.len()).sum();
+    let mut out = Collected {
+        text: String::with_capacity(len),
+        preferred: Vec::with_capacity(len),
+        pending_space: None,
+    };
     for &(span, font) in spans {
         // ASCII (most of the copy) is NFC and in every chain's first face: only spaces need
         // looking at. Between two parts of the split there was one whitespace character.

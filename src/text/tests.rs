@@ -135,7 +135,7 @@ fn hebrew_alone_reads_right_to_left() {
     assert_eq!(&run.text[first..], "ן");
 }
 
-fn set(text: &str, width: f32) -> Vec<Line> {
+fn set(text: &str, width: f32) -> std::rc::Rc<[Line]> {
     let fonts = FontSet::builtin();
     let mut missing = Missing::default();
     let lines = lines(
@@ -160,7 +160,7 @@ fn chinese_breaks_between_ideographs_and_nothing_is_lost() {
     let text = "人工智能正在改变软件开发者的日常工作方式，这份报告说明了哪些任务最先受到影响。";
     let lines = set(text, 80.0);
     assert!(lines.len() >= 4, "{} lines", lines.len());
-    for l in &lines {
+    for l in lines.iter() {
         assert!(l.width <= 80.0 + 0.01, "{}", l.width);
     }
     let joined: String = lines.iter().map(line_text).collect();
@@ -178,7 +178,7 @@ fn a_word_wider_than_the_line_breaks_between_grapheme_clusters_only() {
     assert!(lines.len() >= 2);
     let graphemes: Vec<&str> = word.graphemes(true).collect();
     let mut at = 0;
-    for l in &lines {
+    for l in lines.iter() {
         let t = line_text(l);
         // Each line is a whole number of the word's grapheme clusters.
         let mut n = 0;
@@ -298,7 +298,7 @@ fn a_syllable_of_hundreds_of_marks_is_set_not_a_panic() {
     }
 }
 
-fn set_aligned(text: &str, width: f32, align: Align) -> Vec<Line> {
+fn set_aligned(text: &str, width: f32, align: Align) -> std::rc::Rc<[Line]> {
     let fonts = FontSet::builtin();
     let mut missing = Missing::default();
     lines(
