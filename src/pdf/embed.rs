@@ -30,19 +30,26 @@ pub(super) struct Face<'f> {
     pub(super) font: &'f Font,
     /// The embedded program, once the glyphs are known.
     pub(super) subset: Option<Arc<super::subset::Subset>>,
-    /// Glyph id → the text it stands for in ToUnicode (`None` for glyphs not shown); a
-    /// table, not a map: it is read for every glyph of every run.
-    used: ByGlyph<Option<Box<str>>>,
-    /// Glyph id → its width in the embedded font's /W, in thousandths of an em.
-    widths: ByGlyph<f32>,
-    /// Glyph id → the code the content streams show it with (0 for glyphs not shown).
-    codes: ByGlyph<u16>,
+    /// Glyph id → what drawing it needs; a table, not a map, and one lookup a glyph: it is
+    /// read for every glyph of every run.
+    glyphs: ByGlyph<Shown>,
     /// Single-glyph runs whose text is not the glyph's ToUnicode text (the soft hyphen a line
     /// break adds is drawn with the hyphen's glyph): the glyph gets a second code of its own
     /// with that text, so the run spells its text without a `/Span` (see `Encoding`).
     aliases: Vec<(u16, Box<str>, u16)>,
     /// The encoding of the shown codes, decided once the glyphs are known.
     pub(super) encoding: Encoding,
+}
+
+/// One glyph of a face as the content streams show it.
+#[derive(Default, Clone)]
+pub(super) struct Shown {
+    /// The text it stands for in ToUnicode (`None` for glyphs not shown).
+    pub(super) text: Option<Box<str>>,
+    /// Its width in the embedded font's /W, in thousandths of an em.
+    pub(super) width: f32,
+    /// The code the content streams show it with (0 for glyphs not shown).
+    pub(super) code: u16,
 }
 
 /// How the content streams encode one face's glyphs: our own CMap rather than Identity-H,
@@ -155,23 +162,18 @@ impl Face<'_> {
 
     /// Glyph `gid`'s ToUnicode text, its width recorded when first asked for.
     fn slot(&mut self, gid: u16) -> &mut Option<Box<str>> {
-        let used = self.used.entry(gid);
-        if used.is_none() {
+        let shown = self.glyphs.entry(gid);
+        if shown.text.is_none() {
             // Whole thousandths, rounded: truncated, an advance of 572 units in a 1000-unit face
             // (0.57199997 as a float) became 571, and the text needed a TJ offset after it.
-            *self.widths.entry(gid) = (self.font.glyph_advance(gid) * 1000.0).round();
+            shown.width = (self.font.glyph_advance(gid) * 1000.0).round();
         }
-        used
+        &mut shown.text
     }
 
     /// Whether the face is embedded: faces none of whose glyphs are shown are not.
     pub(super) fn embedded(&self) -> bool {
-        self.used.iter().any(|(_, t)| t.is_some())
-    }
-
-    /// The code the content stream shows glyph `gid` with; 0 (.notdef) if it was not noted.
-    pub(super) fn code(&self, gid: u16) -> u16 {
-        self.codes.get(gid).copied().unwrap_or(0)
+        self.glyphs.iter().any(|(_, s)| s.text.is_some())
     }
 
     /// The second code of glyph `gid` standing for `text` (see `aliases`).
@@ -182,21 +184,26 @@ impl Face<'_> {
             .map(|&(_, _, code)| code)
     }
 
+    /// Glyph `gid` as shown (its code 0, .notdef, if it was not noted).
+    pub(super) fn shown_glyph(&self, gid: u16) -> Option<&Shown> {
+        self.glyphs.get(gid)
+    }
+
     /// The text ToUnicode gives glyph `gid`, if it is shown.
     pub(super) fn text_of(&self, gid: u16) -> Option<&str> {
-        self.used.get(gid).and_then(|t| t.as_deref())
+        self.glyphs.get(gid).and_then(|s| s.text.as_deref())
     }
 
     /// The glyph's width as the embedded font's /W gives it, in thousandths of an em.
     pub(super) fn width(&self, gid: u16) -> f32 {
-        self.widths.get(gid).copied().unwrap_or(0.0)
+        self.glyphs.get(gid).map_or(0.0, |s| s.width)
     }
 
     /// The shown glyphs and their texts, in glyph-id order.
     fn shown(&self) -> impl Iterator<Item = (u16, &str)> {
-        self.used
+        self.glyphs
             .iter()
-            .filter_map(|(gid, t)| Some((gid, t.as_deref()?)))
+            .filter_map(|(gid, s)| Some((gid, s.text.as_deref()?)))
     }
 }
 
@@ -249,9 +256,7 @@ pub(super) fn embed<'f>(
             tag: String::new(),
             font: fonts.get(run.font),
             subset: None,
-            used: ByGlyph::default(),
-            widths: ByGlyph::default(),
-            codes: ByGlyph::default(),
+            glyphs: ByGlyph::default(),
             aliases: Vec::new(),
             encoding: Encoding::default(),
         });
@@ -269,7 +274,7 @@ pub(super) fn embed<'f>(
         // subjoined form) still needs a ToUnicode entry (PDF/UA 7.21.7, PDF/A-2 6.2.11.7.2):
         // a zero-width space says nothing aloud, and its run no longer spells its text
         // glyph by glyph, so it carries /ActualText with the real characters.
-        for text in face.used.values_mut().flatten() {
+        for text in face.glyphs.values_mut().filter_map(|s| s.text.as_mut()) {
             if text.is_empty() {
                 *text = NOTHING.into();
             }
@@ -315,14 +320,11 @@ fn assign(face: &mut Face, cids: ByGlyph<u16>) {
         face.shown().map(|(gid, t)| (gid, t.into(), None)).collect();
     for (k, (gid, text, code)) in face.aliases.iter_mut().enumerate() {
         *code = 0;
-        if face.used.get(*gid).and_then(|t| t.as_deref()) != Some(&**text) {
+        if face.glyphs.get(*gid).and_then(|s| s.text.as_deref()) != Some(&**text) {
             wanted.push((*gid, text.clone(), Some(k)));
         }
     }
-    let space = face
-        .font
-        .glyph(' ')
-        .filter(|&g| face.used.get(g).is_some_and(Option::is_some));
+    let space = face.font.glyph(' ').filter(|&g| face.text_of(g).is_some());
     let numbered = |one_byte: bool| -> Vec<u16> {
         let mut next = 1u16;
         wanted
@@ -345,7 +347,9 @@ fn assign(face: &mut Face, cids: ByGlyph<u16>) {
     if !one_byte {
         codes = numbered(false);
     }
-    face.codes = ByGlyph::default();
+    for shown in face.glyphs.values_mut() {
+        shown.code = 0;
+    }
     let mut encoding = Encoding {
         one_byte,
         space: space.filter(|_| one_byte),
@@ -354,12 +358,12 @@ fn assign(face: &mut Face, cids: ByGlyph<u16>) {
     for ((gid, text, alias), code) in wanted.into_iter().zip(codes) {
         match alias {
             Some(k) => face.aliases[k].2 = code,
-            None => *face.codes.entry(gid) = code,
+            None => face.glyphs.entry(gid).code = code,
         }
         encoding.codes.push(Code {
             code,
             glyph: cids.get(gid).copied().unwrap_or(0),
-            width: face.widths.get(gid).copied().unwrap_or(0.0),
+            width: face.width(gid),
             text,
         });
     }

@@ -165,8 +165,12 @@ fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) -> bool {
     let mut moved = false;
     let mut rest = Some(run.text.as_bytes()).filter(|_| !run.rtl);
     for g in run.glyphs.iter() {
+        let shown = face.shown_glyph(g.id);
         if let Some(r) = rest {
-            let t = face.text_of(g.id).unwrap_or("").as_bytes();
+            let t = shown
+                .and_then(|s| s.text.as_deref())
+                .unwrap_or("")
+                .as_bytes();
             rest = match t {
                 [b] => r.split_first().filter(|(c, _)| *c == b).map(|(_, r)| r),
                 _ => r.strip_prefix(t),
@@ -193,8 +197,8 @@ fn show(pen: &mut Pen, face: &Face, run: &TextRun, size: f32) -> bool {
             moved = true;
             due += n;
         }
-        w.glyph(pen, face.code(g.id), one_byte);
-        due += (g.advance - g.dx) * k - face.width(g.id);
+        w.glyph(pen, shown.map_or(0, |s| s.code), one_byte);
+        due += (g.advance - g.dx) * k - shown.map_or(0.0, |s| s.width);
         if Some(g.id) == space {
             due -= widened;
         }
@@ -284,14 +288,19 @@ impl TjWriter {
 /// One glyph's code in a literal string: one byte or two big-endian ones, with the bytes
 /// that would end the string, start an escape or be read as a different line end escaped.
 fn code(out: &mut Vec<u8>, code: u16, one_byte: bool) {
-    let bytes = code.to_be_bytes();
-    for &b in &bytes[usize::from(one_byte)..] {
-        match b {
-            b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            _ => out.push(b),
-        }
+    let [high, low] = code.to_be_bytes();
+    if !one_byte {
+        code_byte(out, high);
+    }
+    code_byte(out, low);
+}
+
+fn code_byte(out: &mut Vec<u8>, b: u8) {
+    match b {
+        b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        _ => out.push(b),
     }
 }
 

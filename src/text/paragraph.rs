@@ -450,8 +450,8 @@ struct Item {
 /// script changes (spaces, digits and punctuation join the run around them), then gives each
 /// the first face of its chain that has all its characters.
 fn items(text: &str, preferred: &[FontId], levels: &[u8], fonts: &FontSet) -> Vec<Item> {
-    // (range, preferred face, level, script) before faces are chosen.
-    let mut raw: Vec<(Range<usize>, FontId, u8, Script)> = Vec::new();
+    // (range, preferred face, level, script) before faces are chosen: a paragraph has a few.
+    let mut raw: Vec<(Range<usize>, FontId, u8, Script)> = Vec::with_capacity(4);
     let ascii = levels.is_empty() && text.is_ascii();
     if ascii {
         // Most of a report: left to right, ASCII letters are all Latin and the rest common,
@@ -499,7 +499,7 @@ fn items(text: &str, preferred: &[FontId], levels: &[u8], fonts: &FontSet) -> Ve
             _ => raw.push((i..i + c.len_utf8(), pf, level, sc.unwrap_or(Script::Common))),
         }
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(raw.len());
     for (range, pf, level, script) in raw {
         let s = &text[range.clone()];
         let visible = |c: &char| !is_invisible(*c);
