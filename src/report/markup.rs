@@ -182,15 +182,18 @@ pub fn escape(text: &str) -> String {
 
 fn restore(text: &str, star: bool) -> String {
     text.chars()
-        .map(|c| {
-            let i = (c as u32).wrapping_sub(STAND_IN) as usize;
-            match MARKUP_CHARS.get(i) {
-                Some('*') if !star => c,
-                Some(m) => *m,
-                None => c,
-            }
+        .map(|c| match hidden(c) {
+            Some('*') if !star => c,
+            Some(m) => m,
+            None => c,
         })
         .collect()
+}
+
+/// The markup character `c` stands in for, if it is one of `escape`'s stand-ins.
+fn hidden(c: char) -> Option<char> {
+    let i = (c as u32).wrapping_sub(STAND_IN) as usize;
+    MARKUP_CHARS.get(i).copied()
 }
 
 /// Puts back every character `escape` hid, for text drawn as typed (header, footer, metadata).
@@ -217,7 +220,15 @@ pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
 }
 
 fn restore_block(b: Block) -> Block {
-    let r = |t: String| restore(&t, false);
+    // Most text holds nothing `escape` hid (its stand-ins are U+F7A0…U+F7A9, never ASCII):
+    // that text is kept as it is, not copied.
+    let r = |t: String| {
+        if t.is_ascii() || !t.chars().any(|c| hidden(c).is_some()) {
+            t
+        } else {
+            restore(&t, false)
+        }
+    };
     match b {
         Block::Kicker(t) => Block::Kicker(r(t)),
         Block::Title(t) => Block::Title(r(t)),

@@ -168,7 +168,13 @@ impl Measured {
         fonts: &FontSet,
         missing: &mut Missing,
     ) -> SetText {
-        let taken = self.0.borrow_mut().remove(&SetKey::new(text, width, style));
+        // Most pages measure nothing: no key is made (a copy of the text) to find nothing.
+        let taken = {
+            let mut cache = self.0.borrow_mut();
+            (!cache.is_empty())
+                .then(|| cache.remove(&SetKey::new(text, width, style)))
+                .flatten()
+        };
         match taken {
             Some((set, lacking)) => {
                 missing.0.extend(lacking);

@@ -114,7 +114,9 @@ pub(super) fn break_lines(
                 && ltr(&pieces[b - 1])
                 && ltr(&pieces[b])
                 && pieces[b].as_ref().is_some_and(|p| !p.units.is_empty());
-            let mut line: Vec<Piece> = pieces[a..b].iter_mut().filter_map(Option::take).collect();
+            // Room for the kept space too: the line is never grown.
+            let mut line: Vec<Piece> = Vec::with_capacity(b - a + 1);
+            line.extend(pieces[a..b].iter_mut().filter_map(Option::take));
             let natural: f32 = line.iter().map(|p| p.width).sum();
             let x = match align {
                 Align::Justify if i + 1 < n && width.is_finite() => {
