@@ -18,6 +18,8 @@ mod spread;
 mod store;
 mod text;
 
+use std::ffi::{c_char, c_int, CStr};
+
 /// mimalloc rather than glibc's allocator: setting text allocates many small, short-lived
 /// buffers per paragraph (shaped pieces, lines, runs), and the benchmark gained about a tenth.
 #[global_allocator]
@@ -66,8 +68,6 @@ fn command<'a>(mut args: impl Iterator<Item = &'a [u8]>) -> Option<&'a [u8]> {
     }
     None
 }
-
-use std::ffi::{c_char, c_int, CStr};
 
 /// Run by the loader before the Rust runtime's first allocation, so the first arena is
 /// already created under these options.

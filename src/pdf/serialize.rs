@@ -35,7 +35,7 @@ pub(super) struct ObjectStream {
     id: u32,
     count: usize,
     first: usize,
-    pub bytes: Vec<u8>,
+    pub(super) bytes: Vec<u8>,
 }
 
 /// The objects that go into object streams, written and numbered but not yet deflated: their
@@ -46,7 +46,7 @@ pub(super) struct Packing {
     /// Per object number: (type, field 2, field 3) of its cross-reference entry; the packed
     /// objects' entries are filled in.
     xref: Vec<(u8, u32, u16)>,
-    pub streams: Vec<ObjectStream>,
+    pub(super) streams: Vec<ObjectStream>,
 }
 
 /// Whether `save` writes the object as an indirect object of its own (streams cannot be

@@ -196,12 +196,14 @@ impl Layouts {
             .collect();
         all.push((RUNNING.to_string(), running, "layouts/running.j2".into()));
         use rayon::prelude::*;
+        let per_environment = all.len().div_ceil(ENVIRONMENTS);
         let envs = all
-            .par_chunks(all.len().div_ceil(ENVIRONMENTS))
+            .into_par_iter()
+            .chunks(per_environment)
             .map(|chunk| {
                 let mut env = environment();
                 for (name, text, file) in chunk {
-                    env.add_template_owned(name.clone(), text.clone())
+                    env.add_template_owned(name, text)
                         .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
                 }
                 Ok(env)

@@ -236,6 +236,21 @@ pub fn line(
     fonts: &FontSet,
     missing: &mut Missing,
 ) -> Line {
+    unbroken(text, font, size, color, fonts, missing)
+        .last()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// `text` set in `font` at an unlimited width: one line, as the cache shares it.
+fn unbroken(
+    text: &str,
+    font: FontId,
+    size: f32,
+    color: Color,
+    fonts: &FontSet,
+    missing: &mut Missing,
+) -> Rc<[Line]> {
     lines(
         &[(text, font)],
         size,
@@ -245,9 +260,6 @@ pub fn line(
         fonts,
         missing,
     )
-    .last()
-    .cloned()
-    .unwrap_or_default()
 }
 
 /// The width `text` takes as one line in `font` at `size`, shaped exactly as drawing will.
@@ -262,17 +274,10 @@ pub fn width(text: &str, font: FontId, size: f32, fonts: &FontSet) -> f32 {
     if let Some(w) = WIDTHS.with_borrow(|(w, _)| w.get(&key).and_then(|m| m.get(text)).copied()) {
         return w * size;
     }
-    let unit = lines(
-        &[(text, font)],
-        1.0,
-        Color::rgb(0, 0, 0),
-        f32::INFINITY,
-        Align::Left,
-        fonts,
-        &mut Missing::default(),
-    )
-    .last()
-    .map_or(0.0, |l| l.width);
+    let black = Color::rgb(0, 0, 0);
+    let unit = unbroken(text, font, 1.0, black, fonts, &mut Missing::default())
+        .last()
+        .map_or(0.0, |l| l.width);
     WIDTHS.with_borrow_mut(|(w, n)| {
         if *n > 20_000 {
             w.clear();

@@ -8,11 +8,11 @@
 //! Format (little-endian): `RRW2`, the entry count, the bucket count (a power of two, at least
 //! twice the entries), one u32 per bucket (an entry's offset from the first entry, or
 //! `u32::MAX` for none: open addressing on the key's FNV-1a hash, probed linearly), then the
-//! entries sorted by key. A lookup reads a bucket or two and one entry: a binary search read
-//! thirteen places of a table no cache holds yet, a microsecond a word. An entry is its key's length (u16), the key (the
-//! face's place among the built-in faces, 1 for right-to-left, the script's four-letter
-//! code, the word), its glyph count (u16) and each glyph as id, advance, x and y offset (i16)
-//! and cluster (u16).
+//! entries sorted by key. A lookup reads a bucket or two and one entry (a binary search read
+//! thirteen places of a table no cache holds yet, a microsecond a word). An entry is its
+//! key's length (u16), the key (the face's place among the built-in faces, 1 for
+//! right-to-left, the script's four-letter code, the word), its glyph count (u16) and each
+//! glyph as id, advance, x and y offset (i16) and cluster (u16).
 
 use super::shape::UnitGlyph;
 use std::rc::Rc;
